@@ -1,0 +1,42 @@
+@{
+    RootModule           = 'PSNetTools.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f6c47-3a8e-4d0e-9c61-2f4a1d7e8b93'
+    Author               = 'PSNetTools contributors'
+    CompanyName          = 'PSNetTools'
+    Copyright            = '(c) 2026 PSNetTools contributors. MIT License.'
+    Description          = 'Network programming as PowerShell objects: TCP/UDP clients and echo servers, a fast asynchronous port scanner, concurrent ping with statistics, TLS certificate inspection, and (in later releases) HTTP, mail, scraping, WebSocket, XML-RPC and gRPC. Cross-platform, PowerShell 7.4+.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @(
+        'formats/PSNetTools.Servers.format.ps1xml'
+        'formats/PSNetTools.Transport.format.ps1xml'
+        'formats/PSNetTools.Scanning.format.ps1xml'
+        'formats/PSNetTools.Ping.format.ps1xml'
+        'formats/PSNetTools.Tls.format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Find-OpenPort'
+        'Get-NetServer'
+        'Get-TlsCertificate'
+        'Send-TcpMessage'
+        'Send-UdpMessage'
+        'Start-TcpEchoServer'
+        'Start-UdpEchoServer'
+        'Stop-NetServer'
+        'Test-Ping'
+        'Test-TcpEcho'
+        'Test-UdpEcho'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Network', 'TCP', 'UDP', 'PortScan', 'Ping', 'TLS', 'Certificate', 'Echo', 'Server', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/psnettools/PSNetTools'
+            LicenseUri   = 'https://github.com/psnettools/PSNetTools/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: first release. TCP/UDP echo servers and clients, Find-OpenPort, Test-Ping, Get-TlsCertificate, Get-NetServer/Stop-NetServer.'
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace PSNetTools.Engine.Net;
+
+/// <summary>Why one target failed; the cmdlets map it to an ErrorCategory and a stable ErrorId.</summary>
+public enum FailureKind
+{
+    Other,
+    InvalidTarget,
+    ResolutionFailed,
+    ConnectionRefused,
+    Timeout,
+    ConnectionReset,
+    TlsFailure,
+    ProtocolError,
+    PermissionDenied,
+    Unreachable,
+}

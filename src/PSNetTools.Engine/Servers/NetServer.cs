@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PSNetTools.Engine.Servers;
+
+/// <summary>
+/// A listener running inside the PowerShell process. Every Start-*Server cmdlet returns one; it is also the
+/// row Get-NetServer shows, so its scalar properties come first and stay flat for Export-Csv and remoting.
+/// </summary>
+public abstract class NetServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _accepted;
+    private long _active;
+    private long _bytesIn;
+    private long _bytesOut;
+    private long _errors;
+
+    protected NetServer(string protocol, string? name)
+    {
+        Protocol = protocol;
+        Id = ServerRegistry.NextId();
+        Name = string.IsNullOrWhiteSpace(name) ? string.Create(CultureInfo.InvariantCulture, $"{protocol}-{Id}") : name;
+    }
+
+    public int Id { get; }
+
+    public string Name { get; }
+
+    /// <summary>What the server speaks, e.g. TcpEcho, UdpEcho, Http.</summary>
+    public string Protocol { get; }
+
+    public string Address { get; protected set; } = "";
+
+    public int Port { get; protected set; }
+
+    /// <summary>host:port, with IPv6 hosts in brackets; for HTTP servers the base URL.</summary>
+    public virtual string Endpoint => Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+
+    public ServerState State { get; private set; } = ServerState.Starting;
+
+    public DateTime StartTime { get; private set; }
+
+    public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
+
+    public long ActiveConnections => Interlocked.Read(ref _active);
+
+    public long BytesReceived => Interlocked.Read(ref _bytesIn);
+
+    public long BytesSent => Interlocked.Read(ref _bytesOut);
+
+    /// <summary>Client sessions that ended in an error (garbage, resets, idle timeouts); the server itself goes on.</summary>
+    public long ClientErrors => Interlocked.Read(ref _errors);
+
+    /// <summary>Why the server stopped, when it failed.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Completes when the server has stopped; Start-*Server -Wait waits on it.</summary>
+    public Task Completion => _stopped.Task;
+
+    /// <summary>Cancelled when Stop is called; every connection loop watches it.</summary>
+    protected CancellationToken StoppingToken => _stopping.Token;
+
+    /// <summary>Binds and starts accepting; throws a clear error (naming the port) when the port is taken.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await BindAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            State = ServerState.Failed;
+            _stopped.TrySetResult();
+            throw new ServerStartException(
+                $"Port {Port} on {Address} is already in use; stop whatever listens there, or pick another -Port (0 picks a free one).", ex);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable)
+        {
+            State = ServerState.Failed;
+            _stopped.TrySetResult();
+            throw new ServerStartException($"Address {Address} is not an address of this machine; use 127.0.0.1, ::1, 0.0.0.0 or a local interface address.", ex);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AccessDenied)
+        {
+            State = ServerState.Failed;
+            _stopped.TrySetResult();
+            throw new ServerStartException($"Binding {Address}:{Port} was refused by the operating system; ports below 1024 need root or CAP_NET_BIND_SERVICE.", ex);
+        }
+        StartTime = DateTime.Now;
+        State = ServerState.Running;
+        ServerRegistry.Add(this);
+        _ = RunGuardedAsync();
+    }
+
+    private async Task RunGuardedAsync()
+    {
+        try
+        {
+            await RunAsync(StoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!StoppingToken.IsCancellationRequested)
+        {
+            LastError = ex.Message;
+            State = ServerState.Failed;
+        }
+        finally
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops accepting, closes every connection and frees the port before returning.</summary>
+    public async Task StopAsync()
+    {
+        if (State is ServerState.Stopped or ServerState.Stopping)
+        {
+            await Completion.ConfigureAwait(false);
+            return;
+        }
+        if (State != ServerState.Failed) State = ServerState.Stopping;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await CloseAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (State != ServerState.Failed) State = ServerState.Stopped;
+            ServerRegistry.Remove(this);
+            _stopped.TrySetResult();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Opens the listening socket; sets <see cref="Address"/> and <see cref="Port"/> to what was bound.</summary>
+    protected abstract Task BindAsync(CancellationToken cancellationToken);
+
+    /// <summary>The accept/receive loop; returns when <paramref name="stopping"/> is cancelled.</summary>
+    protected abstract Task RunAsync(CancellationToken stopping);
+
+    /// <summary>Closes the listener and all client connections; must release the port before it returns.</summary>
+    protected abstract Task CloseAsync();
+
+    protected void SetEndpoint(IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        Address = endpoint.Address.ToString();
+        Port = endpoint.Port;
+    }
+
+    protected void CountAccepted() => Interlocked.Increment(ref _accepted);
+
+    protected void CountActive(int delta) => Interlocked.Add(ref _active, delta);
+
+    protected void CountReceived(long bytes) => Interlocked.Add(ref _bytesIn, bytes);
+
+    protected void CountSent(long bytes) => Interlocked.Add(ref _bytesOut, bytes);
+
+    protected void CountClientError() => Interlocked.Increment(ref _errors);
+
+    public override string ToString() => $"{Name} ({Protocol} {Endpoint}, {State})";
+}

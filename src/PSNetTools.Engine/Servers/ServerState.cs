@@ -1,0 +1,10 @@
+namespace PSNetTools.Engine.Servers;
+
+public enum ServerState
+{
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+    Failed,
+}

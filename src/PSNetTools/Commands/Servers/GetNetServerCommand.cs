@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using PSNetTools.Engine.Servers;
+
+namespace PSNetTools.Commands.Servers;
+
+[Cmdlet(VerbsCommon.Get, "NetServer", DefaultParameterSetName = NameSet)]
+[OutputType(typeof(NetServer))]
+public sealed class GetNetServerCommand : PSCmdlet
+{
+    private const string NameSet = "Name";
+    private const string IdSet = "Id";
+
+    [Parameter(Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    public int[]? Id { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var server in ServerSelection.Select(this, ServerRegistry.All, Name, Id))
+        {
+            WriteObject(server);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using PSNetTools.Engine.Servers;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.Servers;
+
+[Cmdlet(VerbsLifecycle.Stop, "NetServer", SupportsShouldProcess = true, DefaultParameterSetName = InputSet)]
+[OutputType(typeof(NetServer))]
+public sealed class StopNetServerCommand : AsyncCmdlet
+{
+    private const string InputSet = "InputObject";
+    private const string NameSet = "Name";
+    private const string IdSet = "Id";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputSet)]
+    public NetServer[]? InputObject { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    public int[]? Id { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var servers = InputObject ?? ServerSelection.Select(this, ServerRegistry.All, Name, Id).ToArray();
+        foreach (var server in servers)
+        {
+            if (!ShouldProcess($"{server.Name} ({server.Protocol} on {server.Endpoint})", "Stop server")) continue;
+            // Stopping closes the listener before it returns, so the port can be bound again at once.
+            RunAsync((_, _) => server.StopAsync(), server);
+            if (PassThru) WriteObject(server);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the real third-party peers the tests and benchmarks talk to (all on loopback). Runs as root.
+# Idempotent: a second run only checks. See ../shared/PEERS.md for what each is for.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(socat openssl nginx nmap fping iputils-ping python3 procps)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  echo 'man-db man-db/auto-update boolean false' | debconf-set-selections 2>/dev/null || true
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+for c in socat openssl nginx nmap fping; do command -v "$c" >/dev/null || { echo "install.sh: $c still missing" >&2; exit 1; }; done
+echo "peers installed: ${packages[*]}"
