@@ -92,7 +92,7 @@ public sealed class TargetSpec
                 b[3] = (byte)lastOctet;
                 end = new IPAddress(b);
             }
-            else if (IPAddress.TryParse(tail, out var e) && e.AddressFamily == AddressFamily.InterNetwork)
+            else if (tail.Count(c => c == '.') == 3 && IPAddress.TryParse(tail, out var e) && e.AddressFamily == AddressFamily.InterNetwork)
             {
                 end = e;
             }

@@ -12,7 +12,7 @@ public sealed class PsResult
     public List<ProgressRecord> Progress { get; } = [];
     public List<InformationRecord> Information { get; } = [];
 
-    /// <summary>The terminating error that ended the script, if one did.</summary>
+    /// <summary>The script-terminating error (a throw) that ended the script, if one did; a cmdlet's ThrowTerminatingError ends only its statement and is in <see cref="Errors"/>.</summary>
     public RuntimeException? Terminating { get; set; }
 
     public TimeSpan Elapsed { get; set; }

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace PSNetTools.Tests.Harness;
+
+/// <summary>
+/// Runs a script in a new process (tools/PSHost, a minimal pwsh), for what must be observed before anything else in
+/// the test process has loaded: which assemblies Import-Module loads, and into which load context.
+/// </summary>
+public static class FreshProcess
+{
+    public static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec = 60)
+    {
+        var host = Path.Combine(Ps.RepoRoot, "tools", "PSHost", "bin", "Release", "net10.0", "pshost.dll");
+        if (!File.Exists(host)) Assert.Fail($"{host} is missing: run 'dotnet build -c Release' first.");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(host);
+        psi.ArgumentList.Add("-Command");
+        psi.ArgumentList.Add($"$ModuleManifestPath = '{Ps.ModuleManifest}'\n{script}");
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromSeconds(timeoutSec)))
+        {
+            p.Kill(true);
+            Assert.Fail($"pshost did not finish within {timeoutSec} s");
+        }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
