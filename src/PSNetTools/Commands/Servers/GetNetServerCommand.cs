@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PSNetTools.Engine.Servers;
+using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Servers;
 
@@ -13,6 +14,7 @@ public sealed class GetNetServerCommand : PSCmdlet
     [Parameter(Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServerNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
