@@ -44,4 +44,14 @@ public class ModuleManifestTests
         var engine = AssemblyName.GetAssemblyName(Path.Combine(Ps.RepoRoot, "out", "PSNetTools", "dependencies", "PSNetTools.Engine.dll")).Version!;
         Assert.Equal(manifest, new Version(engine.Major, engine.Minor, engine.Build));
     }
+
+    [Fact]
+    public void About_topic_is_shipped_and_found_by_GetHelp()
+    {
+        var r = Ps.Run("(Get-Help about_PSNetTools).ToString()");
+        r.AssertNoErrors();
+        var text = string.Join("\n", r.Output.Select(o => o.ToString()));
+        Assert.Contains("about_PSNetTools", text, StringComparison.Ordinal);
+        Assert.Contains("Find-OpenPort", text, StringComparison.Ordinal);
+    }
 }
