@@ -18,9 +18,26 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     private static readonly ModuleLoadContext Context = new(DependencyDirectory);
 
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveEngine;
+    private static readonly object Gate = new();
+    private static int _imports;
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+    // Each runspace that imports the module (ForEach-Object -Parallel, runspace pools) calls OnImport; the hook is
+    // process-wide, so it is added once and removed when the last of them removes the module.
+    public void OnImport()
+    {
+        lock (Gate)
+        {
+            if (_imports++ == 0) AssemblyLoadContext.Default.Resolving += ResolveEngine;
+        }
+    }
+
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        lock (Gate)
+        {
+            if (_imports > 0 && --_imports == 0) AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+        }
+    }
 
     // Only the engine's exact name is served, so requests from other modules never receive our copies.
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
