@@ -16,17 +16,9 @@
         'formats/PSNetTools.Tls.format.ps1xml'
     )
     CmdletsToExport      = @(
-        'Find-OpenPort'
         'Get-NetServer'
-        'Get-TlsCertificate'
-        'Send-TcpMessage'
-        'Send-UdpMessage'
         'Start-TcpEchoServer'
-        'Start-UdpEchoServer'
         'Stop-NetServer'
-        'Test-Ping'
-        'Test-TcpEcho'
-        'Test-UdpEcho'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
