@@ -17,8 +17,13 @@
     )
     CmdletsToExport      = @(
         'Get-NetServer'
+        'Send-TcpMessage'
+        'Send-UdpMessage'
         'Start-TcpEchoServer'
+        'Start-UdpEchoServer'
         'Stop-NetServer'
+        'Test-TcpEcho'
+        'Test-UdpEcho'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using PSNetTools.Engine.Net;
+
+namespace PSNetTools.Engine.Messaging;
+
+/// <summary>Send-TcpMessage: the seed's client and robust client. Connect (with retries), send each message, read each answer.</summary>
+public static class TcpMessageClient
+{
+    public static IAsyncEnumerable<Outcome<MessageExchange>> RunAsync(IEnumerable<string> computerNames, MessageOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return FanOut.RunAsync(computerNames, options.ThrottleLimit, (t, ct) => ExchangeAsync(t, options, ct), cancellationToken);
+    }
+
+    public static async Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var where = target.Describe(options.Port);
+        var replies = new List<MessageReply>();
+        Connection connection;
+        try
+        {
+            connection = await options.Retry.ExecuteAsync(
+                (attempt, ct) => ConnectAsync(target, options, attempt, ct),
+                (attempt, ex, delay) => options.Log?.Invoke($"{where}: attempt {attempt} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.##} s."),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or IOException or AuthenticationException)
+        {
+            return Outcome.Success(new MessageExchange(replies, Describe(where, ex, options)));
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            var reader = new ReplyReader(connection.Stream.ReadAsync, cancellationToken);
+            var sequence = 0;
+            foreach (var payload in options.Payloads)
+            {
+                sequence++;
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    await Deadline.RunAsync(ct => connection.Stream.WriteAsync(payload, ct).AsTask(), options.ReadTimeout, where, cancellationToken).ConfigureAwait(false);
+                    options.Log?.Invoke($"{where}: sent {payload.Length} bytes.");
+                    var (bytes, completion, firstByteMs) = await reader.ReadAsync(options, watch, cancellationToken).ConfigureAwait(false);
+                    options.Log?.Invoke($"{where}: received {bytes.Length} bytes ({completion}).");
+                    replies.Add(new MessageReply
+                    {
+                        ComputerName = target.ComputerName,
+                        Address = target.Address.ToString(),
+                        Port = options.Port,
+                        Protocol = options.UseTls ? "Tls" : "Tcp",
+                        Sequence = sequence,
+                        SentBytes = payload.Length,
+                        ReceivedBytes = bytes.Length,
+                        Text = options.Encoding.GetString(bytes),
+                        Completion = completion,
+                        ConnectMs = sequence == 1 ? connection.ConnectMs : 0,
+                        FirstByteMs = RoundTripStats.Round(firstByteMs),
+                        TotalMs = RoundTripStats.Round(watch.Elapsed.TotalMilliseconds),
+                        Attempts = connection.Attempt,
+                        TlsProtocol = connection.TlsProtocol,
+                        Bytes = bytes,
+                    });
+                    if (reader.PeerClosed && sequence < options.Payloads.Count)
+                    {
+                        return Outcome.Success(new MessageExchange(replies, new TargetFailure(where, "PeerClosed", FailureKind.ConnectionReset,
+                            $"{where}: the peer closed the connection after message {sequence}; {options.Payloads.Count - sequence} message(s) were not sent.")));
+                    }
+                }
+                catch (Exception ex) when (ex is SocketException or TimeoutException or IOException)
+                {
+                    return Outcome.Success(new MessageExchange(replies, Describe(where, ex, options)));
+                }
+            }
+        }
+        return Outcome.Success(new MessageExchange(replies, null));
+    }
+
+    private static TargetFailure Describe(string where, Exception ex, MessageOptions options)
+    {
+        if (options.UseTls && ex is AuthenticationException or IOException { InnerException: AuthenticationException })
+        {
+            var hint = options.SkipCertificateCheck
+                ? "is it a plain-text port?"
+                : "if the server uses a self-signed or private-CA certificate, add -SkipCertificateCheck; if it is a plain-text port, drop -UseTls.";
+            return new TargetFailure(where, "TlsHandshakeFailed", FailureKind.TlsFailure, $"{where}: TLS handshake failed ({ex.Message}); {hint}", ex);
+        }
+        if (options.UseTls && ex is IOException)
+        {
+            return new TargetFailure(where, "TlsHandshakeFailed", FailureKind.TlsFailure,
+                $"{where}: the TLS handshake did not complete ({ex.Message}); is it a plain-text port? Drop -UseTls for plain TCP.", ex);
+        }
+        return SocketFailures.From(where, ex, options.ConnectTimeout.TotalSeconds);
+    }
+
+    private static async Task<Connection> ConnectAsync(ResolvedTarget target, MessageOptions options, int attempt, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var socket = await TcpConnect.ConnectAsync(target.Address, options.Port, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        string? protocol = null;
+        if (options.UseTls)
+        {
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            stream = ssl;
+            try
+            {
+#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
+                var authentication = new SslClientAuthenticationOptions
+                {
+                    TargetHost = options.ServerName ?? target.ComputerName,
+                    RemoteCertificateValidationCallback = options.SkipCertificateCheck ? CertificateChecks.AcceptAny : null,
+                };
+#pragma warning restore CA5359
+                await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.ConnectTimeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
+                protocol = ssl.SslProtocol.ToString();
+            }
+            catch (TimeoutException ex)
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                throw new TlsHandshakeTimeoutException($"no TLS answer within {options.ConnectTimeout.TotalSeconds:0.###} s", ex);
+            }
+            catch
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        return new Connection(stream, RoundTripStats.Round(watch.Elapsed.TotalMilliseconds), attempt, protocol);
+    }
+
+    private sealed record Connection(Stream Stream, double ConnectMs, int Attempt, string? TlsProtocol) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Stream.DisposeAsync();
+    }
+}

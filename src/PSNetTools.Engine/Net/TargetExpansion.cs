@@ -1,0 +1,72 @@
+using System.Net.Sockets;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace PSNetTools.Engine.Net;
+
+/// <summary>
+/// Turns what the user typed after -ComputerName into addresses, lazily and in order: a bad entry becomes a failure
+/// for that entry alone, a name resolves to its first address (IPv4 preferred, as ping does), and a block or range is
+/// enumerated one address at a time so a /16 never exists as a list.
+/// </summary>
+public static class TargetExpansion
+{
+    /// <summary>How many addresses the inputs stand for (names count as one), without expanding anything.</summary>
+    public static BigInteger CountAddresses(IEnumerable<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        BigInteger total = 0;
+        foreach (var input in inputs)
+        {
+            if (TargetSpec.TryParse(input, out var spec, out _)) total += spec!.Count;
+        }
+        return total;
+    }
+
+    public static async IAsyncEnumerable<Outcome<ResolvedTarget>> ExpandAsync(
+        IEnumerable<string> inputs, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var input in inputs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!TargetSpec.TryParse(input, out var spec, out var error))
+            {
+                yield return Outcome.Failed<ResolvedTarget>(new TargetFailure(input, "InvalidTarget", FailureKind.InvalidTarget, error!));
+                continue;
+            }
+            if (spec!.Kind != TargetKind.HostName)
+            {
+                foreach (var address in spec.Addresses())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return Outcome.Success(new ResolvedTarget(spec.Kind == TargetKind.Address ? spec.Text : address.ToString(), address));
+                }
+                continue;
+            }
+            var resolved = await ResolveAsync(spec, cancellationToken).ConfigureAwait(false);
+            yield return resolved;
+        }
+    }
+
+    /// <summary>Resolves one name; the failure says the name could not be resolved rather than surfacing a socket error.</summary>
+    public static async Task<Outcome<ResolvedTarget>> ResolveAsync(TargetSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        try
+        {
+            var addresses = await spec.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            if (addresses.Length == 0)
+            {
+                return Outcome.Failed<ResolvedTarget>(new TargetFailure(spec.Text, "HostNotResolved", FailureKind.ResolutionFailed,
+                    $"{spec.Text}: the name has no addresses; check the spelling or the DNS configuration."));
+            }
+            return Outcome.Success(new ResolvedTarget(spec.Text, addresses[0]));
+        }
+        catch (SocketException ex)
+        {
+            return Outcome.Failed<ResolvedTarget>(new TargetFailure(spec.Text, "HostNotResolved", FailureKind.ResolutionFailed,
+                $"{spec.Text}: the name could not be resolved ({ex.SocketErrorCode}); check the spelling or the DNS configuration.", ex));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Management.Automation;
+using System.Text;
+using PSNetTools.Engine.Messaging;
+using PSNetTools.Engine.Net;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.Transport;
+
+/// <summary>Send-TcpMessage and Send-UdpMessage: what to send, how to decode the answer, how long to wait, how often to retry.</summary>
+public abstract class SendMessageCommandBase : AsyncCmdlet
+{
+    protected const string TextSet = "Text";
+    protected const string BytesSet = "Bytes";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("HostName", "CN")]
+    [ValidateNotNullOrEmpty]
+    public string[] ComputerName { get; set; } = [];
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [PortTransformation]
+    public PortRange[] Port { get; set; } = [];
+
+    [Parameter(Mandatory = true, Position = 2, ParameterSetName = TextSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Message { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = BytesSet)]
+    [ValidateNotNullOrEmpty]
+    public byte[] InputObject { get; set; } = [];
+
+    [Parameter]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Encoding { get; set; } = "utf8";
+
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double ReadTimeoutSec { get; set; } = 5;
+
+    [Parameter]
+    [ValidateRange(0.001, 60)]
+    public double QuietPeriodSec { get; set; } = 0.2;
+
+    [Parameter]
+    [ValidateRange(1, 10_000)]
+    public int ThrottleLimit { get; set; } = 32;
+
+    protected abstract IAsyncEnumerable<Outcome<MessageExchange>> Exchange(IEnumerable<string> targets, MessageOptions options, CancellationToken cancellationToken);
+
+    protected virtual MessageOptions Customize(MessageOptions options) => options;
+
+    protected override void ProcessRecord()
+    {
+        Encoding encoding;
+        try
+        {
+            encoding = TextEncodings.Get(Encoding);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "UnknownEncoding", ErrorCategory.InvalidArgument, Encoding));
+            return;
+        }
+        IReadOnlyList<byte[]> payloads = ParameterSetName == BytesSet ? [InputObject] : [.. Message.Select(encoding.GetBytes)];
+        var targets = ComputerName;
+        var ports = new PortSet(Port).Ports;
+        RunAsync(async (sink, ct) =>
+        {
+            foreach (var port in ports)
+            {
+                var options = Customize(new MessageOptions
+                {
+                    Port = port,
+                    Payloads = payloads,
+                    Encoding = encoding,
+                    ReadTimeout = TimeSpan.FromSeconds(ReadTimeoutSec),
+                    QuietPeriod = TimeSpan.FromSeconds(QuietPeriodSec),
+                    ThrottleLimit = ThrottleLimit,
+                    Log = sink.WriteVerbose,
+                });
+                await foreach (var outcome in Exchange(targets, options, ct))
+                {
+                    if (outcome.Failure is { } failure)
+                    {
+                        sink.WriteFailure(failure);
+                        continue;
+                    }
+                    foreach (var reply in outcome.Value!.Replies) sink.WriteObject(reply);
+                    if (outcome.Value.Failure is { } cut) sink.WriteFailure(cut);
+                }
+            }
+        }, ComputerName);
+    }
+}

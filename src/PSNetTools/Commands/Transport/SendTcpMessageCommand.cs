@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using PSNetTools.Engine.Messaging;
+using PSNetTools.Engine.Net;
+using PSNetTools.Engine.Resilience;
+
+namespace PSNetTools.Commands.Transport;
+
+[Cmdlet(VerbsCommunications.Send, "TcpMessage", DefaultParameterSetName = TextSet)]
+[OutputType(typeof(MessageReply))]
+public sealed class SendTcpMessageCommand : SendMessageCommandBase
+{
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double TimeoutSec { get; set; } = 5;
+
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int RetryCount { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 3600)]
+    public double RetryDelaySec { get; set; } = 1;
+
+    [Parameter]
+    public SwitchParameter UseTls { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ServerName { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    protected override MessageOptions Customize(MessageOptions options) => options with
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(TimeoutSec),
+        Retry = new RetryPolicy
+        {
+            MaxRetries = RetryCount,
+            BaseDelay = TimeSpan.FromSeconds(RetryDelaySec),
+            MaxDelay = TimeSpan.FromSeconds(Math.Max(RetryDelaySec * 16, 0.001)),
+        },
+        UseTls = UseTls || ServerName is not null || SkipCertificateCheck,
+        ServerName = ServerName,
+        SkipCertificateCheck = SkipCertificateCheck,
+    };
+
+    protected override IAsyncEnumerable<Outcome<MessageExchange>> Exchange(IEnumerable<string> targets, MessageOptions options, CancellationToken cancellationToken) =>
+        TcpMessageClient.RunAsync(targets, options, cancellationToken);
+}

@@ -1,0 +1,18 @@
+using System.Management.Automation;
+using PSNetTools.Engine.Messaging;
+using PSNetTools.Engine.Net;
+
+namespace PSNetTools.Commands.Transport;
+
+[Cmdlet(VerbsCommunications.Send, "UdpMessage", DefaultParameterSetName = TextSet)]
+[OutputType(typeof(MessageReply))]
+public sealed class SendUdpMessageCommand : SendMessageCommandBase
+{
+    [Parameter]
+    public SwitchParameter NoResponse { get; set; }
+
+    protected override MessageOptions Customize(MessageOptions options) => options with { NoResponse = NoResponse };
+
+    protected override IAsyncEnumerable<Outcome<MessageExchange>> Exchange(IEnumerable<string> targets, MessageOptions options, CancellationToken cancellationToken) =>
+        UdpMessageClient.RunAsync(targets, options, cancellationToken);
+}
