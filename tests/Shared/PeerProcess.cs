@@ -85,6 +85,21 @@ public sealed class PeerProcess : IDisposable
         return peer;
     }
 
+    /// <summary>For one-shot tools (openssl req...): waits for the exit and fails with stderr when it did not succeed.</summary>
+    public void WaitForExit(double timeoutSec)
+    {
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(timeoutSec))) Assert.Fail($"'{Description}' did not finish within {timeoutSec} s");
+        _process.WaitForExit();
+        if (_process.ExitCode != 0) Assert.Fail($"'{Description}' exited with {_process.ExitCode}");
+    }
+
+    /// <summary>Runs a one-shot tool to completion.</summary>
+    public static void Run(string command, string arguments, double timeoutSec = 60)
+    {
+        using var p = Start(command, arguments);
+        p.WaitForExit(timeoutSec);
+    }
+
     public void Dispose()
     {
         try
