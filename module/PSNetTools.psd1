@@ -16,6 +16,7 @@
         'formats/PSNetTools.Tls.format.ps1xml'
     )
     CmdletsToExport      = @(
+        'Find-OpenPort'
         'Get-NetServer'
         'Send-TcpMessage'
         'Send-UdpMessage'

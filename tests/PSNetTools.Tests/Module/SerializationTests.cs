@@ -16,6 +16,7 @@ public class SerializationTests
         ["Start-TcpEchoServer"] = "$s = Start-TcpEchoServer; $s; $s | Stop-NetServer",
         ["Get-NetServer"] = "$s = Start-TcpEchoServer; Get-NetServer -Id $s.Id; $s | Stop-NetServer",
         ["Stop-NetServer"] = "Start-TcpEchoServer | Stop-NetServer -PassThru",
+        ["Find-OpenPort"] = "$s = Start-TcpEchoServer; Find-OpenPort 127.0.0.1 -Port $s.Port; $s | Stop-NetServer",
         ["Start-UdpEchoServer"] = "$s = Start-UdpEchoServer; $s; $s | Stop-NetServer",
         ["Test-TcpEcho"] = "$s = Start-TcpEchoServer; Test-TcpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",
         ["Test-UdpEcho"] = "$s = Start-UdpEchoServer; Test-UdpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",

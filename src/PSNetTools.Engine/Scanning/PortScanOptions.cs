@@ -1,0 +1,16 @@
+namespace PSNetTools.Engine.Scanning;
+
+public sealed record PortScanOptions
+{
+    /// <summary>Ports in the order they are tried on each host.</summary>
+    public IReadOnlyList<int> Ports { get; init; } = ServiceNames.CommonPorts;
+
+    /// <summary>How long a connect may stay unanswered before the port counts as Filtered.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Connects in flight at once.</summary>
+    public int ThrottleLimit { get; init; } = 1000;
+
+    /// <summary>Also report Closed and Filtered ports (otherwise only Open ones).</summary>
+    public bool IncludeClosed { get; init; }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Numerics;
+using PSNetTools.Engine.Net;
+using PSNetTools.Engine.Scanning;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.Scanning;
+
+[Cmdlet(VerbsCommon.Find, "OpenPort")]
+[OutputType(typeof(PortScanResult))]
+public sealed class FindOpenPortCommand : AsyncCmdlet
+{
+    /// <summary>Above this many host × port probes the user must confirm with -Force: 65,536 is every port of one host.</summary>
+    private const int ForceThreshold = 65_536;
+    private const int ProgressId = 7101;
+    private readonly List<string> _targets = [];
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("HostName", "CN")]
+    [ValidateNotNullOrEmpty]
+    public string[] ComputerName { get; set; } = [];
+
+    [Parameter(Position = 1)]
+    [PortTransformation]
+    public PortRange[]? Port { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.01, 600)]
+    public double TimeoutSec { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(1, 20_000)]
+    public int ThrottleLimit { get; set; } = 1000;
+
+    [Parameter]
+    public SwitchParameter IncludeClosed { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    // Targets from the pipeline are gathered so one scan covers them all at full concurrency.
+    protected override void ProcessRecord() => _targets.AddRange(ComputerName);
+
+    protected override void EndProcessing()
+    {
+        IReadOnlyList<int> ports = Port is null ? ServiceNames.CommonPorts : new PortSet(Port).Ports;
+        var total = TargetExpansion.CountAddresses(_targets) * ports.Count;
+        if (total > ForceThreshold && !Force)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"This scan is {total:N0} host × port probes, more than {ForceThreshold:N0}; add -Force to run it, or narrow -ComputerName or -Port.")),
+                "ScanTooLarge", ErrorCategory.LimitsExceeded, string.Join(",", _targets)));
+        }
+        var options = new PortScanOptions
+        {
+            Ports = ports,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            ThrottleLimit = ThrottleLimit,
+            IncludeClosed = IncludeClosed,
+        };
+        var counters = new ScanCounters();
+        RunAsync(async (sink, ct) =>
+        {
+            using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var progress = ReportProgressAsync(sink, counters, total, ports.Count, progressStop.Token);
+            try
+            {
+                await foreach (var outcome in PortScanner.ScanAsync(_targets, options, counters, ct))
+                {
+                    if (outcome.Failure is { } failure) sink.WriteFailure(failure);
+                    else sink.WriteObject(outcome.Value);
+                }
+            }
+            finally
+            {
+                await progressStop.CancelAsync();
+                await progress;
+                sink.WriteProgress(ProgressThrottle.Completed(ProgressId, "Find-OpenPort"));
+            }
+        }, string.Join(",", _targets));
+    }
+
+    private static async Task ReportProgressAsync(PipelineSink sink, ScanCounters counters, BigInteger total, int portsPerHost, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var done = counters.ProbesDone;
+                var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                var percent = total.IsZero ? 0 : (int)Math.Min(100, (double)done * 100 / (double)total);
+                var hostsDone = done / Math.Max(1, portsPerHost);
+                var record = new ProgressRecord(ProgressId, "Find-OpenPort", string.Create(CultureInfo.InvariantCulture,
+                    $"{done:N0} of {total:N0} probes, {hostsDone:N0} hosts done, {counters.OpenFound:N0} open, {rate:N0}/s"))
+                {
+                    PercentComplete = percent,
+                    SecondsRemaining = rate > 0 ? (int)Math.Min(int.MaxValue, ((double)total - done) / rate) : -1,
+                };
+                sink.WriteProgress(record);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using PSNetTools.Engine.Net;
+using PSNetTools.Engine.Scanning;
+using PSNetTools.Testing;
+
+namespace PSNetTools.Engine.Tests.Scanning;
+
+public class PortScannerTests
+{
+    private static async Task<List<Outcome<PortScanResult>>> Scan(string[] targets, PortScanOptions options, CancellationToken ct = default)
+    {
+        var all = new List<Outcome<PortScanResult>>();
+        await foreach (var o in PortScanner.ScanAsync(targets, options, cancellationToken: ct)) all.Add(o);
+        return all;
+    }
+
+    [Fact]
+    public async Task Finds_exactly_the_listening_ports_among_closed_ones()
+    {
+        var listeners = Enumerable.Range(0, 5).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var (socat, socatPort) = Loopback.SocatTcpEcho();
+        using var _ = socat;
+        try
+        {
+            var open = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).Append(socatPort).ToHashSet();
+            var closed = Enumerable.Range(0, 20).Select(_ => Loopback.FreeTcpPort()).Where(p => !open.Contains(p)).ToList();
+            var ports = open.Concat(closed).ToList();
+            var rows = await Scan(["127.0.0.1"], new PortScanOptions { Ports = ports, IncludeClosed = true });
+            Assert.All(rows, r => Assert.Null(r.Failure));
+            Assert.Equal(ports.Count, rows.Count);
+            Assert.Equal(open.Order(), rows.Where(r => r.Value!.State == PortState.Open).Select(r => r.Value!.Port).Order());
+            Assert.All(rows.Where(r => closed.Contains(r.Value!.Port)), r => Assert.Equal(PortState.Closed, r.Value!.State));
+
+            var openOnly = await Scan(["127.0.0.1"], new PortScanOptions { Ports = ports });
+            Assert.Equal(open.Order(), openOnly.Select(r => r.Value!.Port).Order());
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
+
+    [Fact]
+    public async Task A_full_range_scan_of_loopback_reports_no_false_positives()
+    {
+        // Self-connects (source port == target port) would show as phantom open ports on a full scan of one's own host.
+        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var rows = await Scan(["::1"], new PortScanOptions { Ports = [.. Enumerable.Range(1, 65535)] });
+        var found = rows.Select(r => r.Value!.Port).ToList();
+        Assert.Contains(port, found);
+        foreach (var p in found.Where(p => p != port))
+        {
+            // Anything else reported must really accept connections right now (another process on ::1).
+            using var check = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+            check.Connect(IPAddress.IPv6Loopback, p);
+        }
+    }
+
+    [Fact]
+    public async Task Rows_carry_names_services_and_latency()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var rows = await Scan(["localhost", "127.0.0.1-127.0.0.3"], new PortScanOptions { Ports = [port], IncludeClosed = true });
+        var byName = rows.Select(r => r.Value!).ToDictionary(r => r.ComputerName);
+        Assert.Equal(PortState.Open, byName["localhost"].State);
+        Assert.Equal("127.0.0.1", byName["localhost"].Address);
+        Assert.Equal(PortState.Open, byName["127.0.0.1"].State);
+        Assert.Equal(PortState.Closed, byName["127.0.0.2"].State);
+        Assert.True(byName["127.0.0.1"].LatencyMs > 0);
+    }
+
+    [Fact]
+    public async Task Bad_targets_fail_alone()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var rows = await Scan(["not-a-cidr/99", "no-such-host.invalid", "127.0.0.1"], new PortScanOptions { Ports = [port] });
+        Assert.Equal(["HostNotResolved", "InvalidTarget"], rows.Where(r => r.Failure is not null).Select(r => r.Failure!.ErrorId).Order());
+        Assert.Equal(port, Assert.Single(rows, r => r.Value is not null).Value!.Port);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_within_a_second_and_leaves_no_sockets()
+    {
+        var before = Loopback.OpenSockets();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Scan(["127.0.0.0/16"], new PortScanOptions { Ports = [.. Enumerable.Range(1, 1024)], IncludeClosed = true }, cts.Token));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed}");
+        await Task.Delay(200);
+        Assert.True(Loopback.OpenSockets() - before < 20, $"sockets before {before}, after {Loopback.OpenSockets()}");
+    }
+
+    [Fact]
+    public void Service_names_and_the_default_set_come_from_the_shipped_table()
+    {
+        Assert.Equal("ssh", ServiceNames.Lookup(22));
+        Assert.Equal("http", ServiceNames.Lookup(80));
+        Assert.Equal("https", ServiceNames.Lookup(443));
+        Assert.Equal("", ServiceNames.Lookup(70000));
+        Assert.Equal(100, ServiceNames.CommonPorts.Count);
+        Assert.Contains(22, ServiceNames.CommonPorts);
+        Assert.Contains(3389, ServiceNames.CommonPorts);
+        Assert.Equal(ServiceNames.CommonPorts.Order(), ServiceNames.CommonPorts);
+    }
+
+    [Fact]
+    public void Large_blocks_are_counted_without_being_expanded()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(16_777_216 + 1, (long)TargetExpansion.CountAddresses(["127.0.0.0/8", "localhost"]));
+        Assert.Equal(System.Numerics.BigInteger.Pow(2, 64), TargetExpansion.CountAddresses(["fd00::/64"]));
+        Assert.True(watch.ElapsedMilliseconds < 100);
+    }
+}
