@@ -18,6 +18,7 @@
     CmdletsToExport      = @(
         'Find-OpenPort'
         'Get-NetServer'
+        'Get-TlsCertificate'
         'Send-TcpMessage'
         'Send-UdpMessage'
         'Start-TcpEchoServer'

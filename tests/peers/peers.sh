@@ -4,7 +4,7 @@
 # ports so a person can point cmdlets at them:
 #   tcp-echo  socat TCP echo        127.0.0.1:4700
 #   udp-echo  socat UDP echo        127.0.0.1:4701
-#   tls       nginx with the test certificates (see tls section below), when tests/peers/certs.sh exists
+#   tls       nginx with the test certificates of certs.sh: 4451 self-signed, 4452 expired, 4453 wrong host, 4454 CA chain
 # Usage: tests/peers/peers.sh start|stop|status [peer...]   (default: every peer)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -35,8 +35,8 @@ start_peer() {
       need nginx; need openssl
       [[ -x "$here/certs.sh" || -f "$here/certs.sh" ]] || { echo "peers.sh: tls needs tests/peers/certs.sh" >&2; return 1; }
       bash "$here/certs.sh" "$state/certs" >/dev/null
-      bash "$here/nginx/render.sh" "$state/certs" "$state/nginx" 
-      launch tls nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -g 'daemon off;'
+      bash "$here/nginx/render.sh" "$state/certs" "$state/nginx"
+      launch tls nginx -p "$state/nginx" -c "$state/nginx/nginx.conf"
       wait_tcp 4451 ;;
     *) echo "peers.sh: unknown peer '$1' (tcp-echo, udp-echo, tls)" >&2; return 1 ;;
   esac

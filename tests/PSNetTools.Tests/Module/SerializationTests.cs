@@ -17,6 +17,7 @@ public class SerializationTests
         ["Get-NetServer"] = "$s = Start-TcpEchoServer; Get-NetServer -Id $s.Id; $s | Stop-NetServer",
         ["Stop-NetServer"] = "Start-TcpEchoServer | Stop-NetServer -PassThru",
         ["Find-OpenPort"] = "$s = Start-TcpEchoServer; Find-OpenPort 127.0.0.1 -Port $s.Port; $s | Stop-NetServer",
+        ["Get-TlsCertificate"] = "$s = Start-TcpEchoServer -CertificatePath $CertDir/leaf.pfx -CertificatePassword ([System.Net.NetworkCredential]::new('', 'test').SecurePassword); Get-TlsCertificate 127.0.0.1 -Port $s.Port; $s | Stop-NetServer",
         ["Start-UdpEchoServer"] = "$s = Start-UdpEchoServer; $s; $s | Stop-NetServer",
         ["Test-TcpEcho"] = "$s = Start-TcpEchoServer; Test-TcpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",
         ["Test-UdpEcho"] = "$s = Start-UdpEchoServer; Test-UdpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",
@@ -37,7 +38,7 @@ public class SerializationTests
                 $o
                 [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($o, 2))
             }
-            """);
+            """, variables: new Dictionary<string, object?> { ["CertDir"] = PSNetTools.Testing.TestCertificates.Directory });
         r.AssertNoErrors();
         Assert.NotEmpty(r.Output);
         Assert.True(r.Output.Count % 2 == 0);

@@ -1,0 +1,62 @@
+namespace PSNetTools.Testing;
+
+/// <summary>The certificates of tests/peers/certs.sh, generated once per test process into a temp directory.</summary>
+public static class TestCertificates
+{
+    private static readonly Lazy<string> Generated = new(() =>
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"psnt-certs-{Environment.ProcessId}");
+        PeerProcess.Require("openssl");
+        PeerProcess.Run("bash", $"{Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "certs.sh")} {dir}");
+        return dir;
+    });
+
+    public static string Directory => Generated.Value;
+
+    public static string File(string name) => Path.Combine(Directory, name);
+}
+
+/// <summary>nginx serving the four test certificates (tests/peers/nginx/tls.conf.template) on free ports.</summary>
+public sealed class TlsNginx : IDisposable
+{
+    private readonly PeerProcess _nginx;
+    private readonly TempDir _prefix = new();
+
+    public TlsNginx()
+    {
+        SelfSignedPort = Loopback.FreeTcpPort();
+        ExpiredPort = Loopback.FreeTcpPort();
+        WrongHostPort = Loopback.FreeTcpPort();
+        ChainPort = Loopback.FreeTcpPort();
+        System.IO.Directory.CreateDirectory(Path.Combine(_prefix.Path, "tmp"));
+        var template = System.IO.File.ReadAllText(Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "nginx", "tls.conf.template"));
+        var config = template.Replace("@PREFIX@", _prefix.Path, StringComparison.Ordinal)
+            .Replace("@CERTS@", TestCertificates.Directory, StringComparison.Ordinal)
+            .Replace("@SELFPORT@", SelfSignedPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@EXPIREDPORT@", ExpiredPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@WRONGPORT@", WrongHostPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@CHAINPORT@", ChainPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var conf = Path.Combine(_prefix.Path, "nginx.conf");
+        System.IO.File.WriteAllText(conf, config);
+        _nginx = PeerProcess.Start("nginx", $"-p {_prefix.Path} -c {conf}", ChainPort);
+        foreach (var port in new[] { SelfSignedPort, ExpiredPort, WrongHostPort })
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            probe.Connect("127.0.0.1", port);
+        }
+    }
+
+    public int SelfSignedPort { get; }
+
+    public int ExpiredPort { get; }
+
+    public int WrongHostPort { get; }
+
+    public int ChainPort { get; }
+
+    public void Dispose()
+    {
+        _nginx.Dispose();
+        _prefix.Dispose();
+    }
+}
