@@ -24,6 +24,7 @@
         'Start-TcpEchoServer'
         'Start-UdpEchoServer'
         'Stop-NetServer'
+        'Test-Ping'
         'Test-TcpEcho'
         'Test-UdpEcho'
     )

@@ -1,0 +1,108 @@
+using System.Management.Automation;
+using System.Net;
+using PSNetTools.Engine.Icmp;
+using PSNetTools.Engine.Net;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.Ping;
+
+[Cmdlet(VerbsDiagnostic.Test, "Ping", DefaultParameterSetName = SummarySet)]
+[OutputType(typeof(PingSummary), ParameterSetName = [SummarySet])]
+[OutputType(typeof(PingReply), ParameterSetName = [ContinuousSet])]
+[OutputType(typeof(bool), ParameterSetName = [QuietSet])]
+public sealed class TestPingCommand : AsyncCmdlet
+{
+    private const string SummarySet = "Summary";
+    private const string ContinuousSet = "Continuous";
+    private const string QuietSet = "Quiet";
+    private readonly List<string> _targets = [];
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("HostName", "CN")]
+    [ValidateNotNullOrEmpty]
+    public string[] ComputerName { get; set; } = [];
+
+    [Parameter(ParameterSetName = SummarySet)]
+    [Parameter(ParameterSetName = QuietSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = 4;
+
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double IntervalSec { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0.01, 60)]
+    public double TimeoutSec { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0, 65500)]
+    public int BufferSize { get; set; } = 32;
+
+    [Parameter]
+    [ValidateRange(1, 255)]
+    public int Ttl { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ContinuousSet)]
+    public SwitchParameter Continuous { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
+    public SwitchParameter Quiet { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int ThrottleLimit { get; set; } = 1024;
+
+    // Hosts from the pipeline are gathered so that all of them are pinged side by side.
+    protected override void ProcessRecord() => _targets.AddRange(ComputerName);
+
+    protected override void EndProcessing()
+    {
+        var options = new PingOptions
+        {
+            Count = Count,
+            Interval = TimeSpan.FromSeconds(IntervalSec),
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            BufferSize = BufferSize,
+            Ttl = MyInvocation.BoundParameters.ContainsKey(nameof(Ttl)) ? Ttl : null,
+            Continuous = Continuous,
+            ThrottleLimit = ThrottleLimit,
+        };
+        RunAsync(async (sink, ct) =>
+        {
+            using var pinger = new Pinger(options with { Warn = sink.WriteWarning });
+            var answers = new List<(string Key, IPAddress? Address, bool Answered)>();
+            await foreach (var outcome in pinger.RunAsync(_targets, Continuous ? sink.WriteObject : null, ct))
+            {
+                if (Quiet)
+                {
+                    answers.Add(outcome.Failure is { } f
+                        ? (f.Target, null, false)
+                        : (outcome.Value!.ComputerName, IPAddress.Parse(outcome.Value.Address), outcome.Value.Received > 0));
+                    continue;
+                }
+                if (outcome.Failure is { } failure) sink.WriteFailure(failure);
+                else if (!Continuous) sink.WriteObject(outcome.Value);
+            }
+            sink.WriteVerbose($"Requests were sent with a {pinger.Method}.");
+            // Hosts finish in any order; -Quiet answers in the order the hosts were given.
+            foreach (var answer in answers.OrderBy(a => Order(a.Key)).ThenBy(a => a.Address?.GetAddressBytes() ?? [], ByteOrder.Instance))
+            {
+                sink.WriteObject(answer.Answered);
+            }
+        }, string.Join(",", _targets));
+    }
+
+    private int Order(string key)
+    {
+        var i = _targets.IndexOf(key);
+        return i >= 0 ? i : _targets.Count;
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static ByteOrder Instance { get; } = new();
+
+        public int Compare(byte[]? x, byte[]? y) => ((ReadOnlySpan<byte>)x).SequenceCompareTo(y);
+    }
+}
