@@ -37,6 +37,11 @@ p0=$(cpu $PY_PID)
 theirs=$($LOADGEN "$PY_PORT" "$CLIENTS" "$MESSAGES" "$PREFIX")
 p1=$(cpu $PY_PID)
 echo "python asyncio      : $theirs; server CPU $(python3 -c "print(round($p1-$p0,2))") s"
+echo "pipelined: each client writes its $MESSAGES messages without waiting for echoes"
+pc0=$(cpu $PS_PID); ours_p=$($LOADGEN "$PS_PORT" "$CLIENTS" "$MESSAGES" "$PREFIX" pipelined); pc1=$(cpu $PS_PID)
+echo "Start-TcpEchoServer : $ours_p; server CPU $(python3 -c "print(round($pc1-$pc0,2))") s"
+pp0=$(cpu $PY_PID); theirs_p=$($LOADGEN "$PY_PORT" "$CLIENTS" "$MESSAGES" "$PREFIX" pipelined); pp1=$(cpu $PY_PID)
+echo "python asyncio      : $theirs_p; server CPU $(python3 -c "print(round($pp1-$pp0,2))") s"
 rate() { sed -E 's/.*= ([0-9]+) messages\/s.*/\1/' <<<"$1"; }
 python3 - "$(rate "$ours")" "$(rate "$theirs")" "$c0" "$c1" "$p0" "$p1" "$((CLIENTS * MESSAGES))" <<'PY'
 import sys
@@ -45,3 +50,4 @@ print(f"throughput ratio: {o / p:.1f}x (target >= 10x: {'met' if o / p >= 10 els
 oc, pc = n / max(c1 - c0, 0.01), n / max(p1 - p0, 0.01)
 print(f"messages per server CPU-second: ours {oc:.0f}, python {pc:.0f}, ratio {oc / pc:.1f}x")
 PY
+python3 -c "o=$(rate "$ours_p"); p=$(rate "$theirs_p"); print(f'pipelined throughput ratio: {o / p:.1f}x')"
