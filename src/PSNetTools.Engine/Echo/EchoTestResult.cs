@@ -1,3 +1,5 @@
+using PSNetTools.Engine.Net;
+
 namespace PSNetTools.Engine.Echo;
 
 /// <summary>What Test-TcpEcho and Test-UdpEcho return: one row per target and port.</summary>
@@ -33,4 +35,24 @@ public sealed record EchoTestResult
 
     /// <summary>The last reply as text, to show what a server that does not echo actually said.</summary>
     public string? LastReply { get; init; }
+
+    internal static EchoTestResult From(ResolvedTarget target, int port, string protocol, int sent, IReadOnlyCollection<double> times, int matched, string? lastReply)
+    {
+        var stats = RoundTripStats.From(times);
+        return new EchoTestResult
+        {
+            ComputerName = target.ComputerName,
+            Address = target.Address.ToString(),
+            Port = port,
+            Protocol = protocol,
+            Sent = sent,
+            Received = times.Count,
+            Lost = sent - times.Count,
+            Matched = matched,
+            MinMs = stats.MinMs,
+            AvgMs = stats.AvgMs,
+            MaxMs = stats.MaxMs,
+            LastReply = lastReply,
+        };
+    }
 }

@@ -50,23 +50,8 @@ public static class TcpEchoProbe
                 if (EchoMatching.Matches(buffer.AsSpan(0, length), message)) matched++;
                 last = Encoding.UTF8.GetString(buffer, 0, length);
             }
-            var sent = options.Count;
-            var stats = RoundTripStats.From(times);
-            return Outcome.Success(new EchoTestResult
-            {
-                ComputerName = target.ComputerName,
-                Address = target.Address.ToString(),
-                Port = options.Port,
-                Protocol = "Tcp",
-                Sent = sent,
-                Received = times.Count,
-                Lost = sent - times.Count,
-                Matched = matched,
-                MinMs = stats.MinMs,
-                AvgMs = stats.AvgMs,
-                MaxMs = stats.MaxMs,
-                LastReply = last,
-            });
+            // Probes never sent after a reset or a silent server count as lost.
+            return Outcome.Success(EchoTestResult.From(target, options.Port, "Tcp", options.Count, times, matched, last));
         }
     }
 

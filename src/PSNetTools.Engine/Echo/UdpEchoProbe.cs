@@ -53,21 +53,6 @@ public static class UdpEchoProbe
             return Outcome.Failed<EchoTestResult>(new TargetFailure(where, "ConnectionRefused", FailureKind.ConnectionRefused,
                 $"{where}: the host answered 'port unreachable'; nothing listens on that UDP port."));
         }
-        var stats = RoundTripStats.From(times);
-        return Outcome.Success(new EchoTestResult
-        {
-            ComputerName = target.ComputerName,
-            Address = target.Address.ToString(),
-            Port = options.Port,
-            Protocol = "Udp",
-            Sent = options.Count,
-            Received = times.Count,
-            Lost = options.Count - times.Count,
-            Matched = matched,
-            MinMs = stats.MinMs,
-            AvgMs = stats.AvgMs,
-            MaxMs = stats.MaxMs,
-            LastReply = last,
-        });
+        return Outcome.Success(EchoTestResult.From(target, options.Port, "Udp", options.Count, times, matched, last));
     }
 }

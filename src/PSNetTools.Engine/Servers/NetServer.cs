@@ -150,6 +150,25 @@ public abstract class NetServer : IAsyncDisposable
     /// <summary>Closes the listener and all client connections; must release the port before it returns.</summary>
     protected abstract Task CloseAsync();
 
+    /// <summary>A socket bound to <paramref name="address"/>:<paramref name="port"/> (:: also takes IPv4), disposed again if binding fails.</summary>
+    protected static Socket Bind(IPAddress address, int port, SocketType type, ProtocolType protocol, Action<Socket>? beforeBind = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var socket = new Socket(address.AddressFamily, type, protocol);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            beforeBind?.Invoke(socket);
+            socket.Bind(new IPEndPoint(address, port));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     protected void SetEndpoint(IPEndPoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);

@@ -43,11 +43,9 @@ public sealed class TcpEchoServer : NetServer
 
     protected override Task BindAsync(CancellationToken cancellationToken)
     {
-        var listener = new Socket(_options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var listener = Bind(_options.Address, _options.Port, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            if (_options.Address.Equals(IPAddress.IPv6Any)) listener.DualMode = true;
-            listener.Bind(new IPEndPoint(_options.Address, _options.Port));
             listener.Listen(_options.Backlog);
         }
         catch

@@ -37,17 +37,7 @@ public sealed class UdpEchoServer : NetServer
 
     protected override Task BindAsync(CancellationToken cancellationToken)
     {
-        var socket = new Socket(_options.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            if (_options.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            socket.Bind(new IPEndPoint(_options.Address, _options.Port));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = Bind(_options.Address, _options.Port, SocketType.Dgram, ProtocolType.Udp);
         _socket = socket;
         SetEndpoint((IPEndPoint)socket.LocalEndPoint!);
         return Task.CompletedTask;
