@@ -37,7 +37,8 @@ public static class TcpEchoProbe
                 int length;
                 try
                 {
-                    await socket.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                    // A peer that stops reading fills its window: even the send needs a deadline.
+                    await Deadline.RunAsync(ct => socket.SendAsync(message, ct).AsTask(), options.Timeout, where, cancellationToken).ConfigureAwait(false);
                     length = await ReadReplyAsync(socket, buffer, message, options.Timeout, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is SocketException or TimeoutException)
