@@ -15,6 +15,7 @@ public sealed class Pinger : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<AddressFamily, IEchoTransport> _transports = [];
     private bool _warned;
+    private Exception? _failure;
 
     public Pinger(PingOptions options)
     {
@@ -51,8 +52,11 @@ public sealed class Pinger : IDisposable
                 }
             }
             var seq = sequence;
+            // A request that could not be sent at all (not a lost one) ends the run with its reason.
+            if (Volatile.Read(ref _failure) is { } failure) throw failure;
             var request = SendOneAsync(transport, target, seq, cancellationToken).ContinueWith(t =>
             {
+                if (t.IsFaulted) Interlocked.CompareExchange(ref _failure, t.Exception!.InnerException ?? t.Exception, null);
                 if (t.IsCompletedSuccessfully)
                 {
                     if (!_options.Continuous)
@@ -65,6 +69,7 @@ public sealed class Pinger : IDisposable
             if (!_options.Continuous) inFlight.Add(request);
         }
         await Task.WhenAll(inFlight).ConfigureAwait(false);
+        if (Volatile.Read(ref _failure) is { } sendFailure) throw sendFailure;
         cancellationToken.ThrowIfCancellationRequested();
         List<PingReply> ordered;
         lock (replies) ordered = [.. replies.OrderBy(r => r.Sequence)];

@@ -10,6 +10,8 @@ namespace PSNetTools.Engine.Icmp;
 /// </summary>
 internal sealed class SystemPingTransport(int payloadSize, int? ttl) : IEchoTransport
 {
+    // .NET's own default payload: the only one its ping-program fallback accepts.
+    private const int DefaultPayloadSize = 32;
     private readonly byte[] _payload = Enumerable.Range(0, payloadSize).Select(i => (byte)('a' + (i % 23))).ToArray();
 
     public async Task<(PingStatus Status, double RoundTripMs, int Ttl, IPAddress? From)> PingAsync(IPAddress address, TimeSpan timeout, CancellationToken cancellationToken)
@@ -20,7 +22,15 @@ internal sealed class SystemPingTransport(int payloadSize, int? ttl) : IEchoTran
         SysPing.PingReply reply;
         try
         {
-            reply = await ping.SendPingAsync(address, timeout, _payload, options, cancellationToken).ConfigureAwait(false);
+            reply = payloadSize == DefaultPayloadSize && ttl is null
+                ? await ping.SendPingAsync(address, (int)timeout.TotalMilliseconds).WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await ping.SendPingAsync(address, timeout, _payload, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PlatformNotSupportedException ex)
+        {
+            throw new InvalidOperationException(
+                $"Without ICMP sockets only the default -BufferSize {DefaultPayloadSize} can be sent (through the system's ping program); run as root, " +
+                "grant CAP_NET_RAW, or widen net.ipv4.ping_group_range to use other sizes.", ex);
         }
         catch (SysPing.PingException ex) when (ex.InnerException is SocketException)
         {

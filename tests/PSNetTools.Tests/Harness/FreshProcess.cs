@@ -8,11 +8,25 @@ namespace PSNetTools.Tests.Harness;
 /// </summary>
 public static class FreshProcess
 {
-    public static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec = 60)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec = 60) => Run(script, timeoutSec, asNobody: false);
+
+    /// <summary>The same as the unprivileged user nobody (setpriv), to see what a non-root user gets.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunAsNobody(string script, double timeoutSec = 60)
+    {
+        if (Environment.UserName != "root") Assert.Fail("this test drops from root to nobody; run the tests as root (CI does)");
+        PSNetTools.Testing.PeerProcess.Require("setpriv");
+        return Run(script, timeoutSec, asNobody: true);
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec, bool asNobody)
     {
         var host = Path.Combine(Ps.RepoRoot, "tools", "PSHost", "bin", "Release", "net10.0", "pshost.dll");
         if (!File.Exists(host)) Assert.Fail($"{host} is missing: run 'dotnet build -c Release' first.");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (asNobody)
+        {
+            foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "dotnet" }) psi.ArgumentList.Add(a);
+        }
         psi.ArgumentList.Add(host);
         psi.ArgumentList.Add("-Command");
         psi.ArgumentList.Add($"$ModuleManifestPath = '{Ps.ModuleManifest}'\n{script}");

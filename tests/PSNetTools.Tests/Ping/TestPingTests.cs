@@ -67,4 +67,20 @@ public class TestPingTests
         Assert.IsAssignableFrom<System.Management.Automation.ParameterBindingException>(error.Exception);
         Assert.Empty(r.Output);
     }
+
+    [Fact]
+    public void Without_icmp_rights_it_warns_once_and_still_pings()
+    {
+        var (exit, stdout, stderr) = FreshProcess.RunAsNobody("""
+            Import-Module $ModuleManifestPath
+            Test-Ping 127.0.0.1, ::1 -Count 2 -IntervalSec 0.2 -Verbose | ForEach-Object { 'received ' + $_.Received }
+            Test-Ping 127.0.0.1 -Count 1 -BufferSize 100
+            """, timeoutSec: 90);
+        var all = stdout + stderr;
+        Assert.True(exit is 0 or 1, all); // 1: pshost reports the -BufferSize error in its exit code
+        Assert.Equal(2, stdout.Split('\n').Count(l => l.Trim() == "received 2"));
+        Assert.Equal(2, all.Split("may not open ICMP sockets").Length - 1); // once per Test-Ping call
+        Assert.Contains("system ping", all, StringComparison.Ordinal);
+        Assert.Contains("only the default -BufferSize 32", all, StringComparison.Ordinal);
+    }
 }
