@@ -8,19 +8,37 @@ namespace PSNetTools.Tests.Harness;
 /// </summary>
 public static class FreshProcess
 {
-    public static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec = 60) => Run(script, timeoutSec, asNobody: false);
+    private static readonly string BuiltHost = Path.Combine(Ps.RepoRoot, "tools", "PSHost", "bin", "Release", "net10.0");
+
+    public static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec = 60) =>
+        Run(script, timeoutSec, asNobody: false, BuiltHost, Ps.ModuleManifest);
 
     /// <summary>The same as the unprivileged user nobody (setpriv), to see what a non-root user gets.</summary>
     public static (int ExitCode, string Stdout, string Stderr) RunAsNobody(string script, double timeoutSec = 60)
     {
         if (Environment.UserName != "root") Assert.Fail("this test drops from root to nobody; run the tests as root (CI does)");
         PSNetTools.Testing.PeerProcess.Require("setpriv");
-        return Run(script, timeoutSec, asNobody: true);
+        // The checkout may sit where nobody cannot read (e.g. under /root): run copies from a world-readable folder.
+        var root = Path.Combine(Path.GetTempPath(), $"psnt-nobody-{Environment.ProcessId}");
+        Copy(BuiltHost, Path.Combine(root, "host"));
+        Copy(Path.GetDirectoryName(Ps.ModuleManifest)!, Path.Combine(root, "PSNetTools"));
+        PSNetTools.Testing.PeerProcess.Run("chmod", $"-R a+rX {root}");
+        return Run(script, timeoutSec, asNobody: true, Path.Combine(root, "host"), Path.Combine(root, "PSNetTools", "PSNetTools.psd1"));
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec, bool asNobody)
+    private static void Copy(string from, string to)
     {
-        var host = Path.Combine(Ps.RepoRoot, "tools", "PSHost", "bin", "Release", "net10.0", "pshost.dll");
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec, bool asNobody, string hostDirectory, string manifest)
+    {
+        var host = Path.Combine(hostDirectory, "pshost.dll");
         if (!File.Exists(host)) Assert.Fail($"{host} is missing: run 'dotnet build -c Release' first.");
         var psi = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (asNobody)
@@ -29,7 +47,7 @@ public static class FreshProcess
         }
         psi.ArgumentList.Add(host);
         psi.ArgumentList.Add("-Command");
-        psi.ArgumentList.Add($"$ModuleManifestPath = '{Ps.ModuleManifest}'\n{script}");
+        psi.ArgumentList.Add($"$ModuleManifestPath = '{manifest}'\n{script}");
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
