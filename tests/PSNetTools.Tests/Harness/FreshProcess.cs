@@ -23,7 +23,14 @@ public static class FreshProcess
         Copy(BuiltHost, Path.Combine(root, "host"));
         Copy(Path.GetDirectoryName(Ps.ModuleManifest)!, Path.Combine(root, "PSNetTools"));
         PSNetTools.Testing.PeerProcess.Run("chmod", $"-R a+rX {root}");
-        return Run(script, timeoutSec, asNobody: true, Path.Combine(root, "host"), Path.Combine(root, "PSNetTools", "PSNetTools.psd1"));
+        try
+        {
+            return Run(script, timeoutSec, asNobody: true, Path.Combine(root, "host"), Path.Combine(root, "PSNetTools", "PSNetTools.psd1"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     private static void Copy(string from, string to)
