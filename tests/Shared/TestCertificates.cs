@@ -60,3 +60,46 @@ public sealed class TlsNginx : IDisposable
         _prefix.Dispose();
     }
 }
+
+/// <summary>nginx serving python3-doc and the test endpoints (tests/peers/nginx/http.conf.template) on free ports.</summary>
+public sealed class WebNginx : IDisposable
+{
+    public const string DocRoot = "/usr/share/doc/python3.11/html";
+    private readonly PeerProcess _nginx;
+    private readonly TempDir _prefix = new();
+
+    public WebNginx()
+    {
+        if (!System.IO.Directory.Exists(DocRoot)) Assert.Fail($"{DocRoot} is missing: run 'sudo bash tests/peers/install.sh' (it installs python3-doc).");
+        Port = Loopback.FreeTcpPort();
+        TlsPort = Loopback.FreeTcpPort();
+        System.IO.Directory.CreateDirectory(Path.Combine(_prefix.Path, "tmp"));
+        using (var big = System.IO.File.Create(Path.Combine(_prefix.Path, "big.bin"))) big.SetLength(100L * 1024 * 1024); // sparse
+        System.IO.File.WriteAllBytes(Path.Combine(_prefix.Path, "binary.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(65536));
+        var peers = Path.Combine(PeerProcess.RepoRoot, "tests", "peers");
+        var config = System.IO.File.ReadAllText(Path.Combine(peers, "nginx", "http.conf.template"))
+            .Replace("@PREFIX@", _prefix.Path, StringComparison.Ordinal)
+            .Replace("@CERTS@", TestCertificates.Directory, StringComparison.Ordinal)
+            .Replace("@DOCROOT@", DocRoot, StringComparison.Ordinal)
+            .Replace("@SITE@", Path.Combine(peers, "web"), StringComparison.Ordinal)
+            .Replace("@TLSPORT@", TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@PORT@", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var conf = Path.Combine(_prefix.Path, "nginx.conf");
+        System.IO.File.WriteAllText(conf, config);
+        _nginx = PeerProcess.Start("nginx", $"-p {_prefix.Path} -c {conf}", Port);
+    }
+
+    public int Port { get; }
+
+    public int TlsPort { get; }
+
+    public string BaseUri => $"http://127.0.0.1:{Port}";
+
+    public string TlsBaseUri => $"https://localhost:{TlsPort}";
+
+    public void Dispose()
+    {
+        _nginx.Dispose();
+        _prefix.Dispose();
+    }
+}

@@ -4,6 +4,7 @@
 # ports so a person can point cmdlets at them:
 #   tcp-echo  socat TCP echo        127.0.0.1:4700
 #   udp-echo  socat UDP echo        127.0.0.1:4701
+#   web       nginx: python3-doc and test endpoints on http://127.0.0.1:4080, https://localhost:4443
 #   tls       nginx with the test certificates of certs.sh: 4451 self-signed, 4452 expired, 4453 wrong host, 4454 CA chain
 # Usage: tests/peers/peers.sh start|stop|status [peer...]   (default: every peer)
 set -euo pipefail
@@ -38,7 +39,13 @@ start_peer() {
       bash "$here/nginx/render.sh" "$state/certs" "$state/nginx"
       launch tls nginx -p "$state/nginx" -c "$state/nginx/nginx.conf"
       wait_tcp 4451 ;;
-    *) echo "peers.sh: unknown peer '$1' (tcp-echo, udp-echo, tls)" >&2; return 1 ;;
+    web)
+      need nginx
+      bash "$here/certs.sh" "$state/certs" >/dev/null
+      bash "$here/nginx/render-http.sh" "$state/certs" "$state/web"
+      launch web nginx -p "$state/web" -c "$state/web/nginx.conf"
+      wait_tcp 4080 ;;
+    *) echo "peers.sh: unknown peer '$1' (tcp-echo, udp-echo, tls, web)" >&2; return 1 ;;
   esac
   echo "$1 started"
 }
@@ -49,7 +56,7 @@ stop_peer() {
 }
 
 action=${1:-status}; shift || true
-peers=("$@"); ((${#peers[@]})) || peers=(tcp-echo udp-echo tls)
+peers=("$@"); ((${#peers[@]})) || peers=(tcp-echo udp-echo tls web)
 for p in "${peers[@]}"; do
   case $action in
     start) start_peer "$p" ;;
