@@ -14,6 +14,7 @@
         'formats/PSNetTools.Scanning.format.ps1xml'
         'formats/PSNetTools.Ping.format.ps1xml'
         'formats/PSNetTools.Tls.format.ps1xml'
+        'formats/PSNetTools.Http.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Find-OpenPort'
@@ -21,9 +22,11 @@
         'Get-TlsCertificate'
         'Send-TcpMessage'
         'Send-UdpMessage'
+        'Start-HttpFileServer'
         'Start-TcpEchoServer'
         'Start-UdpEchoServer'
         'Stop-NetServer'
+        'Test-HttpEndpoint'
         'Test-Ping'
         'Test-TcpEcho'
         'Test-UdpEcho'

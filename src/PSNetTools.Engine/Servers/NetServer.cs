@@ -17,6 +17,8 @@ public abstract class NetServer : IAsyncDisposable
     private long _bytesIn;
     private long _bytesOut;
     private long _errors;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
+    private const int LogLines = 1000;
 
     protected NetServer(string protocol, string? name)
     {
@@ -174,6 +176,19 @@ public abstract class NetServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         Address = endpoint.Address.ToString();
         Port = endpoint.Port;
+    }
+
+    /// <summary>The server's recent events (for HTTP servers, the access log), newest last, at most 1,000 lines.</summary>
+    public IReadOnlyList<string> GetLog() => [.. _log];
+
+    /// <summary>Raised for each line written to the log, e.g. so Start-*Server -Wait can show it as verbose output.</summary>
+    public event Action<string>? Logged;
+
+    protected void Log(string line)
+    {
+        _log.Enqueue(line);
+        while (_log.Count > LogLines) _log.TryDequeue(out _);
+        Logged?.Invoke(line);
     }
 
     protected void CountAccepted() => Interlocked.Increment(ref _accepted);

@@ -1,0 +1,31 @@
+using PSNetTools.Engine.Resilience;
+
+namespace PSNetTools.Engine.Http;
+
+public sealed record HttpCheckOptions
+{
+    public string Method { get; init; } = "GET";
+
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    public string? Body { get; init; }
+
+    /// <summary>Statuses that count as success; empty: any 2xx or 3xx.</summary>
+    public IReadOnlyList<int> ExpectStatus { get; init; } = [];
+
+    /// <summary>A regular expression the body must match.</summary>
+    public string? ExpectContent { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int MaximumRedirection { get; init; } = 5;
+
+    public bool SkipCertificateCheck { get; init; }
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.None;
+
+    /// <summary>Bodies beyond this are not read further (ContentLength still reports the header).</summary>
+    public long MaximumContentBytes { get; init; } = 16 * 1024 * 1024;
+
+    public string UserAgent { get; init; } = "PSNetTools/" + typeof(HttpCheckOptions).Assembly.GetName().Version?.ToString(3);
+}

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.RegularExpressions;
+using PSNetTools.Engine.Net;
+using PSNetTools.Engine.Resilience;
+
+namespace PSNetTools.Engine.Http;
+
+/// <summary>
+/// Test-HttpEndpoint's request: a fresh connection each time (so DNS, connect and TLS are measured, as curl and
+/// httpstat do), redirects followed by hand so they can be counted, the body read to its end (or the size cap).
+/// Phase times come from the handler's own hooks: ConnectCallback (DNS and connect) and PlaintextStreamFilter, which
+/// runs right after the TLS handshake.
+/// </summary>
+public static class HttpChecker
+{
+    public static async Task<HttpCheckResult> CheckAsync(Uri uri, HttpCheckOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(options);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await OnceAsync(uri, options, cancellationToken).ConfigureAwait(false) with { Attempts = attempt };
+            if (attempt > options.Retry.MaxRetries || !IsTransient(result)) return result;
+            await Task.Delay(options.Retry.DelayFor(attempt - 1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A 5xx/429 answer or a failed connection may go better next time; a 404 or a TLS failure will not.
+    private static bool IsTransient(HttpCheckResult r) =>
+        r.StatusCode == 0 ? r.Error.StartsWith("Connection", StringComparison.Ordinal) || r.Error.StartsWith("Timeout", StringComparison.Ordinal)
+        : !r.Success && TransientFailures.IsTransient((HttpStatusCode)r.StatusCode);
+
+    private static async Task<HttpCheckResult> OnceAsync(Uri uri, HttpCheckOptions options, CancellationToken cancellationToken)
+    {
+        var timing = new PhaseTiming();
+        using var handler = CreateHandler(options, timing);
+        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Timeout);
+        var watch = Stopwatch.StartNew();
+        var current = uri;
+        var method = new HttpMethod(options.Method.ToUpperInvariant());
+        var redirects = 0;
+        HttpCheckResult Failed(string error, int status = 0) => new()
+        {
+            Uri = uri.OriginalString,
+            Method = method.Method,
+            StatusCode = status,
+            FinalUri = current.AbsoluteUri,
+            RedirectCount = redirects,
+            DnsMs = RoundTripStats.Round(timing.DnsMs),
+            ConnectMs = RoundTripStats.Round(timing.ConnectMs),
+            TlsMs = RoundTripStats.Round(timing.TlsMs),
+            TotalMs = RoundTripStats.Round(watch.Elapsed.TotalMilliseconds),
+            TlsProtocol = timing.TlsProtocol,
+            CertificateNotAfter = timing.CertificateNotAfter,
+            Error = error,
+        };
+        try
+        {
+            while (true)
+            {
+                // HTTP/2 when the server offers it over TLS (ALPN), else HTTP/1.1, as browsers and curl do.
+                using var request = new HttpRequestMessage(method, current) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+                request.Headers.UserAgent.ParseAdd(options.UserAgent);
+                foreach (var (name, value) in options.Headers)
+                {
+                    if (!request.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        request.Content ??= new ByteArrayContent([]);
+                        request.Content.Headers.TryAddWithoutValidation(name, value);
+                    }
+                }
+                if (options.Body is { } body && method != HttpMethod.Get && method != HttpMethod.Head)
+                {
+                    var content = new StringContent(body, Encoding.UTF8);
+                    if (request.Content is { } headersOnly)
+                    {
+                        foreach (var h in headersOnly.Headers) content.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                    }
+                    request.Content = content;
+                }
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+                {
+                    if (redirects >= options.MaximumRedirection)
+                    {
+                        return Failed($"TooManyRedirects: more than {options.MaximumRedirection} redirects (last to {new Uri(current, location).AbsoluteUri}); raise -MaximumRedirection or check for a loop.", status);
+                    }
+                    redirects++;
+                    current = new Uri(current, location);
+                    // 303, and 301/302 after a POST, turn into GET as browsers do.
+                    if (status == 303 || (status is 301 or 302 && method == HttpMethod.Post)) method = HttpMethod.Get;
+                    continue;
+                }
+                var firstByte = watch.Elapsed.TotalMilliseconds;
+                var (read, text) = await ReadBodyAsync(response, options, deadline.Token).ConfigureAwait(false);
+                var total = watch.Elapsed.TotalMilliseconds;
+                var expectation = Expectation(status, text, options);
+                return new HttpCheckResult
+                {
+                    Uri = uri.OriginalString,
+                    Method = method.Method,
+                    StatusCode = status,
+                    Success = expectation.Length == 0,
+                    FinalUri = current.AbsoluteUri,
+                    RedirectCount = redirects,
+                    HttpVersion = response.Version.ToString(),
+                    ContentLength = response.Content.Headers.ContentLength ?? read,
+                    Server = response.Headers.Server.ToString(),
+                    DnsMs = RoundTripStats.Round(timing.DnsMs),
+                    ConnectMs = RoundTripStats.Round(timing.ConnectMs),
+                    TlsMs = RoundTripStats.Round(timing.TlsMs),
+                    FirstByteMs = RoundTripStats.Round(firstByte),
+                    TotalMs = RoundTripStats.Round(total),
+                    TlsProtocol = timing.TlsProtocol,
+                    CertificateNotAfter = timing.CertificateNotAfter,
+                    Error = expectation,
+                };
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed($"Timeout: no complete response within {options.Timeout.TotalSeconds:0.###} s; raise -TimeoutSec if the server is slow.");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed(Describe(ex, options));
+        }
+    }
+
+    private static string Describe(HttpRequestException ex, HttpCheckOptions options)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case AuthenticationException auth:
+                    return options.SkipCertificateCheck
+                        ? $"TlsFailed: {auth.Message}"
+                        : $"TlsFailed: {auth.Message} Add -SkipCertificateCheck for a server with a private or self-signed certificate.";
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } s:
+                    return $"NameResolutionFailed: {s.Message}";
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return "ConnectionRefused: nothing listens on that port.";
+                case SocketException s:
+                    return $"Connection{s.SocketErrorCode}: {s.Message}";
+                case TimeoutException:
+                    return $"Timeout: no connection within {options.Timeout.TotalSeconds:0.###} s.";
+            }
+        }
+        return $"ConnectionFailed: {ex.Message}";
+    }
+
+    private static string Expectation(int status, string? text, HttpCheckOptions options)
+    {
+        var statusOk = options.ExpectStatus.Count == 0 ? status is >= 200 and < 400 : options.ExpectStatus.Contains(status);
+        if (!statusOk)
+        {
+            return options.ExpectStatus.Count == 0
+                ? $"UnexpectedStatus: {status}"
+                : $"UnexpectedStatus: {status}, expected {string.Join(" or ", options.ExpectStatus)}";
+        }
+        if (options.ExpectContent is { } pattern && !Regex.IsMatch(text ?? "", pattern, RegexOptions.None, TimeSpan.FromSeconds(2)))
+        {
+            return $"ContentMismatch: the body does not match '{pattern}'";
+        }
+        return "";
+    }
+
+    // The body is always read (TotalMs includes it) but only kept as text when -ExpectContent needs it.
+    private static async Task<(long Read, string? Text)> ReadBodyAsync(HttpResponseMessage response, HttpCheckOptions options, CancellationToken cancellationToken)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var keep = options.ExpectContent is null ? null : new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        while (total < options.MaximumContentBytes)
+        {
+            var n = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, options.MaximumContentBytes - total)), cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            total += n;
+            keep?.Write(buffer, 0, n);
+        }
+        if (keep is null) return (total, null);
+        var charset = response.Content.Headers.ContentType?.CharSet;
+        Encoding encoding;
+        try
+        {
+            encoding = charset is null ? Encoding.UTF8 : TextEncodings.Get(charset.Trim('"'));
+        }
+        catch (ArgumentException)
+        {
+            encoding = Encoding.UTF8;
+        }
+        return (total, encoding.GetString(keep.GetBuffer(), 0, (int)keep.Length));
+    }
+
+    private static SocketsHttpHandler CreateHandler(HttpCheckOptions options, PhaseTiming timing)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            UseCookies = false,
+            UseProxy = false,
+            ConnectTimeout = options.Timeout,
+            ConnectCallback = async (context, token) =>
+            {
+                var host = context.DnsEndPoint.Host;
+                var started = Stopwatch.GetTimestamp();
+                IPAddress[] addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+                    ? [literal]
+                    : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
+                var resolved = Stopwatch.GetTimestamp();
+                timing.DnsMs += Stopwatch.GetElapsedTime(started, resolved).TotalMilliseconds;
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+                timing.ConnectedAt = Stopwatch.GetTimestamp();
+                timing.ConnectMs += Stopwatch.GetElapsedTime(resolved, timing.ConnectedAt).TotalMilliseconds;
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+            PlaintextStreamFilter = (context, _) =>
+            {
+                if (context.PlaintextStream is SslStream ssl)
+                {
+                    timing.TlsMs += Stopwatch.GetElapsedTime(timing.ConnectedAt).TotalMilliseconds;
+                    timing.TlsProtocol = ssl.SslProtocol.ToString();
+                    if (ssl.RemoteCertificate is { } certificate)
+                    {
+                        using var copy = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
+                        timing.CertificateNotAfter = copy.NotAfter;
+                    }
+                }
+                return ValueTask.FromResult(context.PlaintextStream);
+            },
+        };
+#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
+        if (options.SkipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
+#pragma warning restore CA5359
+        return handler;
+    }
+
+    private sealed class PhaseTiming
+    {
+        public double DnsMs { get; set; }
+
+        public double ConnectMs { get; set; }
+
+        public double TlsMs { get; set; }
+
+        public long ConnectedAt { get; set; }
+
+        public string TlsProtocol { get; set; } = "";
+
+        public DateTime? CertificateNotAfter { get; set; }
+    }
+}

@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PSNetTools.Engine.Servers;
+
+namespace PSNetTools.Engine.Http;
+
+/// <summary>
+/// Start-HttpFileServer: python -m http.server done right, on HttpListener (PowerShell ships no Kestrel).
+/// GET and HEAD, Content-Type, Range (206, streamed, so multi-GB files never sit in memory), ETag and Last-Modified
+/// with 304, index.html, HTML-escaped directory listings, and no way out of the root (see <see cref="SafePath"/>).
+/// </summary>
+public sealed class HttpFileServer : NetServer
+{
+    private const int CopyBuffer = 64 * 1024;
+    private readonly HttpFileServerOptions _options;
+    private readonly ConcurrentDictionary<Task, byte> _requests = new();
+    private HttpListener? _listener;
+    private string _realRoot = "";
+
+    public HttpFileServer(HttpFileServerOptions options)
+        : base("Http", options?.Name)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        Address = options.Address.ToString();
+        Port = options.Port;
+    }
+
+    public string Root => _options.Root;
+
+    public bool DirectoryListing => !_options.NoDirectoryListing;
+
+    /// <summary>The base URL clients use.</summary>
+    public override string Endpoint => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]" : Address)}:{Port}/";
+
+    public static async Task<HttpFileServer> StartAsync(HttpFileServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var server = new HttpFileServer(options);
+        await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    protected override Task BindAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_options.Root)) throw new DirectoryNotFoundException($"'{_options.Root}' is not a folder; -Path must name the folder to serve.");
+        _realRoot = SafePath.RealRoot(_options.Root);
+        var port = _options.Port;
+        if (port == 0)
+        {
+            // HttpListener cannot pick a port itself: ask the OS for a free one first.
+            using var probe = new TcpListener(_options.Address, 0);
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        Port = port;
+        var host = _options.Address.Equals(IPAddress.Any) || _options.Address.Equals(IPAddress.IPv6Any) ? "*"
+            : _options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{_options.Address}]" : _options.Address.ToString();
+        var listener = new HttpListener { IgnoreWriteExceptions = true };
+        listener.Prefixes.Add($"http://{host}:{port}/");
+        try
+        {
+            listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            listener.Close();
+            // Map "address in use" to the socket error NetServer turns into a message naming the port.
+            throw new SocketException(ex.ErrorCode is 98 or 48 or 10048 or 183 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
+                ? (int)SocketError.AddressAlreadyInUse
+                : (int)SocketError.AccessDenied);
+        }
+        _listener = listener;
+        return Task.CompletedTask;
+    }
+
+    protected override async Task RunAsync(CancellationToken stopping)
+    {
+        var listener = _listener!;
+        while (!stopping.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                if (stopping.IsCancellationRequested) return;
+                CountClientError();
+                continue;
+            }
+            CountAccepted();
+            var task = ServeAsync(context, stopping);
+            _requests.TryAdd(task, 0);
+            _ = task.ContinueWith(t => _requests.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    protected override async Task CloseAsync()
+    {
+        try
+        {
+            _listener?.Stop();
+            _listener?.Close();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        try
+        {
+            await Task.WhenAll(_requests.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    private async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    {
+        await Task.Yield();
+        CountActive(1);
+        var started = Stopwatch.GetTimestamp();
+        var request = context.Request;
+        var response = context.Response;
+        long sent = 0;
+        try
+        {
+            response.Headers["Server"] = "PSNetTools";
+            if (request.HttpMethod is not ("GET" or "HEAD"))
+            {
+                response.Headers["Allow"] = "GET, HEAD";
+                await SendTextAsync(response, 405, "Method not allowed: this server answers GET and HEAD.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
+                return;
+            }
+            var rawPath = request.RawUrl ?? "/";
+            var path = SafePath.Resolve(_realRoot, rawPath);
+            if (path is null)
+            {
+                await SendTextAsync(response, 403, "Forbidden.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
+                return;
+            }
+            if (Directory.Exists(path))
+            {
+                var pathOnly = rawPath.Split('?', '#')[0];
+                if (!pathOnly.EndsWith('/'))
+                {
+                    response.StatusCode = 301;
+                    response.RedirectLocation = pathOnly + "/";
+                    return;
+                }
+                var index = Path.Combine(path, "index.html");
+                if (File.Exists(index) && SafePath.Resolve(_realRoot, pathOnly + "index.html") is { } safeIndex)
+                {
+                    sent = await SendFileAsync(context, safeIndex, stopping).ConfigureAwait(false);
+                    return;
+                }
+                if (_options.NoDirectoryListing)
+                {
+                    await SendTextAsync(response, 403, "Directory listing is off.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
+                    return;
+                }
+                sent = await SendListingAsync(response, path, Uri.UnescapeDataString(pathOnly), request.HttpMethod == "HEAD").ConfigureAwait(false);
+                return;
+            }
+            if (!File.Exists(path))
+            {
+                await SendTextAsync(response, 404, "Not found.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
+                return;
+            }
+            sent = await SendFileAsync(context, path, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or OperationCanceledException or UnauthorizedAccessException)
+        {
+            // The client went away mid-transfer, or a file vanished: this request is over, the server goes on.
+            CountClientError();
+            if (ex is UnauthorizedAccessException) TryStatus(response, 403);
+        }
+        finally
+        {
+            try
+            {
+                response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
+            {
+            }
+            CountReceived(Math.Max(0, request.ContentLength64));
+            CountSent(sent);
+            CountActive(-1);
+            Log(string.Create(CultureInfo.InvariantCulture,
+                $"{request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] \"{request.HttpMethod} {request.RawUrl} HTTP/{request.ProtocolVersion}\" {response.StatusCode} {sent} {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}ms"));
+        }
+    }
+
+    private static void TryStatus(HttpListenerResponse response, int status)
+    {
+        try
+        {
+            response.StatusCode = status;
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    private static async Task<long> SendFileAsync(HttpListenerContext context, string path, CancellationToken stopping)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var file = new FileInfo(path);
+        var length = file.Length;
+        var modified = file.LastWriteTimeUtc;
+        var etag = string.Create(CultureInfo.InvariantCulture, $"\"{length:x}-{modified.Ticks:x}\"");
+        response.Headers["ETag"] = etag;
+        response.Headers["Last-Modified"] = modified.ToString("R", CultureInfo.InvariantCulture);
+        response.Headers["Accept-Ranges"] = "bytes";
+        response.ContentType = MimeTypes.For(path);
+        if (NotModified(request, etag, modified))
+        {
+            response.StatusCode = 304;
+            return 0;
+        }
+        long offset = 0;
+        var count = length;
+        var range = request.Headers["Range"];
+        if (range is not null && (request.Headers["If-Range"] is not { } ifRange || ifRange == etag))
+        {
+            if (!ByteRange.TryParse(range, length, out offset, out count))
+            {
+                response.StatusCode = 416;
+                response.Headers["Content-Range"] = string.Create(CultureInfo.InvariantCulture, $"bytes */{length}");
+                return 0;
+            }
+            if (count != length || offset != 0)
+            {
+                response.StatusCode = 206;
+                response.Headers["Content-Range"] = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + count - 1}/{length}");
+            }
+        }
+        response.ContentLength64 = count;
+        if (request.HttpMethod == "HEAD") return 0;
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, CopyBuffer, useAsync: true);
+        stream.Position = offset;
+        var buffer = new byte[(int)Math.Min(CopyBuffer, Math.Max(1, count))];
+        long sent = 0;
+        var output = response.OutputStream;
+        while (sent < count)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count - sent)), stopping).ConfigureAwait(false);
+            if (read == 0) break; // the file shrank while being sent
+            await output.WriteAsync(buffer.AsMemory(0, read), stopping).ConfigureAwait(false);
+            sent += read;
+        }
+        return sent;
+    }
+
+    private static bool NotModified(HttpListenerRequest request, string etag, DateTime modified)
+    {
+        if (request.Headers["If-None-Match"] is { } match)
+        {
+            return match.Trim() == "*" || match.Split(',').Any(m => m.Trim() == etag || m.Trim() == "W/" + etag);
+        }
+        return request.Headers["If-Modified-Since"] is { } since
+            && DateTime.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var sinceUtc)
+            && modified.AddTicks(-(modified.Ticks % TimeSpan.TicksPerSecond)) <= sinceUtc;
+    }
+
+    private async Task<long> SendListingAsync(HttpListenerResponse response, string directory, string displayPath, bool headOnly)
+    {
+        var html = Http.DirectoryListing.Render(directory, displayPath, _realRoot);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(html);
+        response.ContentType = "text/html; charset=utf-8";
+        response.ContentLength64 = bytes.Length;
+        if (headOnly) return 0;
+        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        return bytes.Length;
+    }
+
+    private static async Task SendTextAsync(HttpListenerResponse response, int status, string text, bool headOnly)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.ContentLength64 = bytes.Length;
+        if (!headOnly) await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+    }
+}

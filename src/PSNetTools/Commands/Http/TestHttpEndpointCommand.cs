@@ -1,0 +1,146 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using PSNetTools.Engine.Http;
+using PSNetTools.Engine.Resilience;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.Http;
+
+[Cmdlet(VerbsDiagnostic.Test, "HttpEndpoint")]
+[OutputType(typeof(HttpCheckResult), typeof(HttpCheckSummary), typeof(bool))]
+public sealed class TestHttpEndpointCommand : AsyncCmdlet
+{
+    private readonly List<Uri> _uris = [];
+    private bool _invalidInput;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Url")]
+    [ValidateNotNullOrEmpty]
+    public string[] Uri { get; set; } = [];
+
+    [Parameter]
+    [ValidateSet("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")]
+    public string Method { get; set; } = "GET";
+
+    [Parameter]
+    public Hashtable? Headers { get; set; }
+
+    [Parameter]
+    public string? Body { get; set; }
+
+    [Parameter]
+    [ValidateRange(100, 599)]
+    public int[] ExpectStatus { get; set; } = [];
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ExpectContent { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 1_000_000)]
+    public int Count { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = 32;
+
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double TimeoutSec { get; set; } = 10;
+
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaximumRedirection { get; set; } = 5;
+
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int RetryCount { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 3600)]
+    public double RetryDelaySec { get; set; } = 1;
+
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (ExpectContent is null) return;
+        try
+        {
+            _ = new Regex(ExpectContent, RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-ExpectContent is not a valid regular expression: {ex.Message}", ex),
+                "InvalidExpectContent", ErrorCategory.InvalidArgument, ExpectContent));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var text in Uri)
+        {
+            if (!System.Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri))
+            {
+                _invalidInput = true;
+                if (!Quiet) WriteError(new ErrorRecord(new ArgumentException($"'{text}' is not an absolute URI such as https://example.org/health."), "InvalidUri", ErrorCategory.InvalidArgument, text));
+                continue;
+            }
+            if (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps)
+            {
+                _invalidInput = true;
+                if (!Quiet) WriteError(new ErrorRecord(new ArgumentException($"'{text}' uses the scheme '{uri.Scheme}'; Test-HttpEndpoint speaks http and https."), "UnsupportedScheme", ErrorCategory.InvalidArgument, text));
+                continue;
+            }
+            _uris.Add(uri);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var options = new HttpCheckOptions
+        {
+            Method = Method,
+            Headers = Headers?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "") ?? [],
+            Body = Body,
+            ExpectStatus = ExpectStatus,
+            ExpectContent = ExpectContent,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            MaximumRedirection = MaximumRedirection,
+            SkipCertificateCheck = SkipCertificateCheck,
+            Retry = new RetryPolicy { MaxRetries = RetryCount, BaseDelay = TimeSpan.FromSeconds(RetryDelaySec), MaxDelay = TimeSpan.FromSeconds(Math.Max(RetryDelaySec * 16, 0.001)) },
+        };
+        var allGood = !_invalidInput;
+        RunAsync(async (sink, ct) =>
+        {
+            var byUri = new ConcurrentDictionary<int, List<HttpCheckResult>>();
+            var work = _uris.SelectMany((u, i) => Enumerable.Range(0, Count).Select(_ => (Index: i, Uri: u)));
+            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = ct }, async (item, token) =>
+            {
+                var result = await HttpChecker.CheckAsync(item.Uri, options, token);
+                if (!result.Success) allGood = false;
+                if (Count == 1)
+                {
+                    if (!Quiet) sink.WriteObject(result);
+                    return;
+                }
+                var list = byUri.GetOrAdd(item.Index, _ => []);
+                bool done;
+                lock (list)
+                {
+                    list.Add(result);
+                    done = list.Count == Count;
+                }
+                if (done && !Quiet) sink.WriteObject(HttpCheckSummary.From(item.Uri.OriginalString, list));
+            });
+            if (Quiet) sink.WriteObject(allGood && _uris.Count > 0);
+        });
+    }
+}

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using System.Net;
+using PSNetTools.Engine.Http;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.Servers;
+
+[Cmdlet(VerbsLifecycle.Start, "HttpFileServer")]
+[OutputType(typeof(HttpFileServer))]
+public sealed class StartHttpFileServerCommand : AsyncCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = ".";
+
+    [Parameter(Position = 1)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; } = 8000;
+
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoDirectoryListing { get; set; }
+
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void EndProcessing()
+    {
+        ServerCommands.EnsureNameIsFree(this, Name);
+        var root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (!Directory.Exists(root))
+        {
+            ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"'{root}' is not a folder; -Path must name the folder to serve."),
+                "PathNotFound", ErrorCategory.ObjectNotFound, Path));
+        }
+        var options = new HttpFileServerOptions { Root = root, Address = Address, Port = Port, Name = Name, NoDirectoryListing = NoDirectoryListing };
+        RunAsync(async (sink, ct) =>
+        {
+            var server = await HttpFileServer.StartAsync(options, ct);
+            sink.WriteObject(server);
+            if (!Wait) return;
+            // In the foreground the access log streams as verbose output.
+            server.Logged += sink.WriteVerbose;
+            try
+            {
+                await ServerCommands.WaitAsync(server, sink, ct);
+            }
+            finally
+            {
+                server.Logged -= sink.WriteVerbose;
+            }
+        }, Port);
+    }
+}
