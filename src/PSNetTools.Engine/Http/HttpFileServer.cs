@@ -60,6 +60,8 @@ public sealed class HttpFileServer : NetServer
             : _options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{_options.Address}]" : _options.Address.ToString();
         var listener = new HttpListener { IgnoreWriteExceptions = true };
         listener.Prefixes.Add($"http://{host}:{port}/");
+        // HttpListener answers 404 to a Host header no prefix names: on loopback, let http://localhost:port/ work too.
+        if (IPAddress.IsLoopback(_options.Address)) listener.Prefixes.Add($"http://localhost:{port}/");
         try
         {
             listener.Start();
