@@ -6,6 +6,7 @@ using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Scanning;
 
+[Collection(SocketCounting.Name)]
 public class PortScannerTests
 {
     private static async Task<List<Outcome<PortScanResult>>> Scan(string[] targets, PortScanOptions options, CancellationToken ct = default)

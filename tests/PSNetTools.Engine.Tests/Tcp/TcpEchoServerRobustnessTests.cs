@@ -13,6 +13,7 @@ using PSNetTools.Testing;
 namespace PSNetTools.Engine.Tests.Tcp;
 
 /// <summary>The echo server against clients that misbehave, and under load; each test ends with a working echo.</summary>
+[Collection(SocketCounting.Name)]
 public class TcpEchoServerRobustnessTests
 {
     private static readonly ResolvedTarget Local = new("127.0.0.1", IPAddress.Loopback);
