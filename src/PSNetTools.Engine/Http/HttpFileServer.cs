@@ -17,6 +17,7 @@ public sealed class HttpFileServer : NetServer
     private const int CopyBuffer = 64 * 1024;
     private readonly HttpFileServerOptions _options;
     private readonly ConcurrentDictionary<Task, byte> _requests = new();
+    private readonly SmallFileCache _cache = new();
     private HttpListener? _listener;
     private string _realRoot = "";
 
@@ -156,7 +157,7 @@ public sealed class HttpFileServer : NetServer
                 var index = Path.Combine(path, "index.html");
                 if (File.Exists(index) && SafePath.Resolve(_realRoot, pathOnly + "index.html") is { } safeIndex)
                 {
-                    sent = await SendFileAsync(context, safeIndex, stopping).ConfigureAwait(false);
+                    sent = await SendFileAsync(context, safeIndex, _cache, stopping).ConfigureAwait(false);
                     return;
                 }
                 if (_options.NoDirectoryListing)
@@ -172,7 +173,7 @@ public sealed class HttpFileServer : NetServer
                 await SendTextAsync(response, 404, "Not found.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
                 return;
             }
-            sent = await SendFileAsync(context, path, stopping).ConfigureAwait(false);
+            sent = await SendFileAsync(context, path, _cache, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or OperationCanceledException or UnauthorizedAccessException)
         {
@@ -208,7 +209,7 @@ public sealed class HttpFileServer : NetServer
         }
     }
 
-    private static async Task<long> SendFileAsync(HttpListenerContext context, string path, CancellationToken stopping)
+    private static async Task<long> SendFileAsync(HttpListenerContext context, string path, SmallFileCache cache, CancellationToken stopping)
     {
         var request = context.Request;
         var response = context.Response;
@@ -244,14 +245,21 @@ public sealed class HttpFileServer : NetServer
         }
         response.ContentLength64 = count;
         if (request.HttpMethod == "HEAD") return 0;
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, CopyBuffer, useAsync: true);
+        // Small files come from memory (checked against size and time on every request); large ones are streamed.
+        if (cache.Get(path, length, modified) is { } content)
+        {
+            await response.OutputStream.WriteAsync(content.AsMemory((int)offset, (int)count), stopping).ConfigureAwait(false);
+            return count;
+        }
+        // Synchronous reads: on Unix "async" file reads are only thread-pool hops, and these come from the page cache.
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
         stream.Position = offset;
         var buffer = new byte[(int)Math.Min(CopyBuffer, Math.Max(1, count))];
         long sent = 0;
         var output = response.OutputStream;
         while (sent < count)
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count - sent)), stopping).ConfigureAwait(false);
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, count - sent));
             if (read == 0) break; // the file shrank while being sent
             await output.WriteAsync(buffer.AsMemory(0, read), stopping).ConfigureAwait(false);
             sent += read;
