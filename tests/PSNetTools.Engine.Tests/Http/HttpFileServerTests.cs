@@ -23,6 +23,8 @@ public sealed class HttpFileServerTests : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(root, "empty <dir>"));
         File.WriteAllText(Path.Combine(root, "docs", "index.html"), "<h1>docs</h1>");
         File.WriteAllText(Path.Combine(root, "<script>alert(1)&.txt"), "x");
+        // A sparse 5 GB file: ranges beyond 2^32 must work without the file ever being read into memory.
+        using (var huge = File.Create(Path.Combine(root, "huge.iso"))) huge.SetLength(5_000_000_000);
         _big = new byte[3_000_000];
         Random.Shared.NextBytes(_big);
         File.WriteAllBytes(Path.Combine(root, "big.bin"), _big);
@@ -72,6 +74,19 @@ public sealed class HttpFileServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, (await _client.SendAsync(beyond)).StatusCode);
 
         Assert.Equal(_big, await _client.GetByteArrayAsync(Url("big.bin")));
+    }
+
+    [Fact]
+    public async Task Multi_gigabyte_files_are_served_by_range_without_buffering()
+    {
+        using var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, Url("huge.iso")));
+        Assert.Equal(5_000_000_000, head.Content.Headers.ContentLength);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url("huge.iso"));
+        request.Headers.Range = new RangeHeaderValue(4_999_999_990, null);
+        using var tail = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, tail.StatusCode);
+        Assert.Equal("bytes 4999999990-4999999999/5000000000", tail.Content.Headers.ContentRange!.ToString());
+        Assert.Equal(new byte[10], await tail.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

@@ -49,6 +49,20 @@ public sealed class HttpCmdletTests : IClassFixture<HttpCmdletTests.Peers>
     }
 
     [Fact]
+    public void Method_headers_and_body_reach_the_server()
+    {
+        // python's http.server answers 501 to POST: proof the method got there; custom headers must not break the request.
+        var port = Loopback.FreeTcpPort();
+        using var py = PeerProcess.Start("python3", $"-m http.server {port} --bind 127.0.0.1", port);
+        var r = Ps.Run($$"""
+            (Test-HttpEndpoint 'http://127.0.0.1:{{port}}/' -Method POST -Body '{"a":1}' -Headers @{ 'Content-Type' = 'application/json'; 'X-Trace' = 'abc' } -ExpectStatus 501).Success
+            (Test-HttpEndpoint 'http://127.0.0.1:{{port}}/' -Method HEAD -Headers @{ 'X-Trace' = 'abc' }).StatusCode
+            """);
+        r.AssertNoErrors();
+        Assert.Equal([true, 200], r.Output.Select(o => o.BaseObject));
+    }
+
+    [Fact]
     public void A_bad_regex_is_a_clear_terminating_error()
     {
         var r = Ps.Run($"Test-HttpEndpoint {_nginx.BaseUri}/ -ExpectContent '(unclosed'", timeoutSec: 20);
