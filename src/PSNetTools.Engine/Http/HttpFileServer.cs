@@ -48,34 +48,7 @@ public sealed class HttpFileServer : NetServer
     {
         if (!Directory.Exists(_options.Root)) throw new DirectoryNotFoundException($"'{_options.Root}' is not a folder; -Path must name the folder to serve.");
         _realRoot = SafePath.RealRoot(_options.Root);
-        var port = _options.Port;
-        if (port == 0)
-        {
-            // HttpListener cannot pick a port itself: ask the OS for a free one first.
-            using var probe = new TcpListener(_options.Address, 0);
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        Port = port;
-        var host = _options.Address.Equals(IPAddress.Any) || _options.Address.Equals(IPAddress.IPv6Any) ? "*"
-            : _options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{_options.Address}]" : _options.Address.ToString();
-        var listener = new HttpListener { IgnoreWriteExceptions = true };
-        listener.Prefixes.Add($"http://{host}:{port}/");
-        // HttpListener answers 404 to a Host header no prefix names: on loopback, let http://localhost:port/ work too.
-        if (IPAddress.IsLoopback(_options.Address)) listener.Prefixes.Add($"http://localhost:{port}/");
-        try
-        {
-            listener.Start();
-        }
-        catch (HttpListenerException ex)
-        {
-            listener.Close();
-            // Map "address in use" to the socket error NetServer turns into a message naming the port.
-            throw new SocketException(ex.ErrorCode is 98 or 48 or 10048 or 183 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
-                ? (int)SocketError.AddressAlreadyInUse
-                : (int)SocketError.AccessDenied);
-        }
-        _listener = listener;
+        (_listener, Port) = HttpListenerBinding.Start(_options.Address, _options.Port);
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PSNetTools.Engine.Http;
+
+/// <summary>Starts an HttpListener on an address and port the way every HTTP server of the module needs it.</summary>
+internal static class HttpListenerBinding
+{
+    /// <summary>Port 0 picks a free port (HttpListener cannot); on loopback http://localhost:port/ is answered too.</summary>
+    public static (HttpListener Listener, int Port) Start(IPAddress address, int port)
+    {
+        if (port == 0)
+        {
+            using var probe = new TcpListener(address, 0);
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "*"
+            : address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        var listener = new HttpListener { IgnoreWriteExceptions = true };
+        listener.Prefixes.Add($"http://{host}:{port}/");
+        // HttpListener answers 404 to a Host header no prefix names: on loopback, let http://localhost:port/ work too.
+        if (IPAddress.IsLoopback(address)) listener.Prefixes.Add($"http://localhost:{port}/");
+        try
+        {
+            listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            listener.Close();
+            // Map "address in use" to the socket error NetServer turns into a message naming the port.
+            throw new SocketException(ex.ErrorCode is 98 or 48 or 10048 or 183 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
+                ? (int)SocketError.AddressAlreadyInUse
+                : (int)SocketError.AccessDenied);
+        }
+        return (listener, port);
+    }
+}
