@@ -14,9 +14,11 @@
         'formats/PSNetTools.Scanning.format.ps1xml'
         'formats/PSNetTools.Ping.format.ps1xml'
         'formats/PSNetTools.Tls.format.ps1xml'
+        'formats/PSNetTools.Mail.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-NetServer'
+        'Send-Mail'
         'Start-TcpEchoServer'
         'Stop-NetServer'
     )
