@@ -124,6 +124,11 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
         {
             throw Rejected(ex, mail);
         }
+        catch (ServiceNotAuthenticatedException ex)
+        {
+            throw new MailException(new TargetFailure(_options.Endpoint, "MailAuthenticationRequired", FailureKind.AuthenticationFailed,
+                $"{_options.Endpoint} requires authentication ({ex.Message.Trim()}): give -Credential.", ex), true);
+        }
     }
 
     private MailException Rejected(SmtpCommandException ex, PreparedMail mail)

@@ -9,14 +9,14 @@ namespace PSNetTools.Commands.Mail;
 internal static class MailParameters
 {
     public static MailServerOptions Options(
-        string server, int port, MailSecurity security, PSCredential? credential, bool allowUnencrypted, bool skipCertificateCheck,
+        string server, int port, string security, PSCredential? credential, bool allowUnencrypted, bool skipCertificateCheck,
         double timeoutSec, int retryCount, double retryDelaySec, bool verbose, Func<Action<string>> verboseWriter, Action<string>? warn)
     {
         return new MailServerOptions
         {
             Server = server,
             Port = port,
-            Security = security,
+            Security = Enum.Parse<MailSecurity>(security, ignoreCase: true),
             Credential = credential?.GetNetworkCredential(),
             AllowUnencryptedAuthentication = allowUnencrypted,
             SkipCertificateCheck = skipCertificateCheck,
@@ -28,7 +28,7 @@ internal static class MailParameters
     }
 
     /// <summary>The well-known port for a security mode when the user gave none.</summary>
-    public static int DefaultPort(MailSecurity security, int plainPort, int tlsPort) => security == MailSecurity.SslOnConnect ? tlsPort : plainPort;
+    public static int DefaultPort(string security, int plainPort, int tlsPort) => string.Equals(security, "SslOnConnect", StringComparison.OrdinalIgnoreCase) ? tlsPort : plainPort;
 
     /// <summary>True when -Verbose is in effect for <paramref name="cmdlet"/> (building the protocol log costs something).</summary>
     public static bool IsVerbose(PSCmdlet cmdlet)

@@ -58,8 +58,11 @@ public sealed class SendMailCommand : AsyncCmdlet
     [Alias("FullName", "Attachments")]
     public string[] Attachment { get; set; } = [];
 
+    // Engine enums cannot be parameter types: a value-type field needs the engine at type load, before the module's
+    // load context is wired (Import-Module enumerates the exported types first). ValidateSet keeps completion.
     [Parameter]
-    public MailPriority Priority { get; set; } = MailPriority.Normal;
+    [ValidateSet("Normal", "Low", "High")]
+    public string Priority { get; set; } = "Normal";
 
     [Parameter]
     public Hashtable? Header { get; set; }
@@ -69,7 +72,8 @@ public sealed class SendMailCommand : AsyncCmdlet
     public PSCredential? Credential { get; set; }
 
     [Parameter]
-    public MailSecurity Security { get; set; } = MailSecurity.Auto;
+    [ValidateSet("Auto", "None", "StartTls", "SslOnConnect")]
+    public string Security { get; set; } = "Auto";
 
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
@@ -176,8 +180,8 @@ public sealed class SendMailCommand : AsyncCmdlet
         Subject = Subject,
         Body = Body,
         BodyAsHtml = BodyAsHtml,
-        Attachments = Attachment.Select(a => SessionState.Path.GetUnresolvedProviderPathFromPSPath(a)).ToList(),
-        Priority = Priority,
+        Attachments = Attachment.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => SessionState.Path.GetUnresolvedProviderPathFromPSPath(a)).ToList(),
+        Priority = Enum.Parse<MailPriority>(Priority, ignoreCase: true),
         Headers = Header is null ? [] : Header.Cast<DictionaryEntry>()
             .Select(e => new KeyValuePair<string, string>(e.Key?.ToString() ?? "", LanguagePrimitives.ConvertTo<string>(e.Value) ?? "")).ToList(),
     };
