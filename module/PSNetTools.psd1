@@ -17,7 +17,10 @@
         'formats/PSNetTools.Mail.format.ps1xml'
     )
     CmdletsToExport      = @(
+        'Get-ImapFolder'
+        'Get-ImapMessage'
         'Get-NetServer'
+        'Get-Pop3Message'
         'Send-Mail'
         'Start-TcpEchoServer'
         'Stop-NetServer'

@@ -25,7 +25,8 @@ public sealed record SentMail
     /// <summary>The server's final answer to the message, e.g. "OK queued as 1234".</summary>
     public required string ServerResponse { get; init; }
 
-    public required DateTimeOffset SentAt { get; init; }
+    /// <summary>Local time the server accepted the message.</summary>
+    public required DateTime SentAt { get; init; }
 
     public required double DurationMs { get; init; }
 

@@ -63,7 +63,7 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
             Security = MailConnector.Negotiated(_client!, _options),
             SizeBytes = mail.SizeBytes,
             ServerResponse = response,
-            SentAt = DateTimeOffset.Now,
+            SentAt = DateTime.Now,
             DurationMs = watch.Elapsed.TotalMilliseconds,
             RecipientCount = mail.Recipients.Count,
             AttachmentCount = mail.AttachmentCount,
