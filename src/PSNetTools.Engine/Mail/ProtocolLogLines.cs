@@ -80,7 +80,8 @@ internal sealed partial class ProtocolLogLines : Stream
             var m = LoginCommand().Match(command);
             if (m.Success)
             {
-                _inAuthExchange = m.Groups["verb"].Value.ToUpperInvariant() is "AUTH" or "AUTHENTICATE";
+                // "AUTH LOGIN" matches with LOGIN as the verb, so look at the first two words for the exchange.
+                _inAuthExchange = command.Split(' ', 3).Take(2).Any(t => t.Equals("AUTH", StringComparison.OrdinalIgnoreCase) || t.Equals("AUTHENTICATE", StringComparison.OrdinalIgnoreCase));
                 return "C: " + m.Groups["keep"].Value + " ********";
             }
             // Client lines inside an AUTH exchange are base64 credentials.
