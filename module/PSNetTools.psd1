@@ -15,11 +15,16 @@
         'formats/PSNetTools.Ping.format.ps1xml'
         'formats/PSNetTools.Tls.format.ps1xml'
         'formats/PSNetTools.Http.format.ps1xml'
+        'formats/PSNetTools.Mail.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Find-OpenPort'
+        'Get-ImapFolder'
+        'Get-ImapMessage'
         'Get-NetServer'
+        'Get-Pop3Message'
         'Get-TlsCertificate'
+        'Send-Mail'
         'Send-TcpMessage'
         'Send-UdpMessage'
         'Start-HttpFileServer'

@@ -13,4 +13,7 @@ public enum FailureKind
     ProtocolError,
     PermissionDenied,
     Unreachable,
+
+    /// <summary>The server rejected the credentials or requires some.</summary>
+    AuthenticationFailed,
 }

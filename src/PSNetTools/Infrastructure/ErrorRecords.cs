@@ -44,6 +44,7 @@ public static class ErrorRecords
         FailureKind.TlsFailure => ErrorCategory.SecurityError,
         FailureKind.ProtocolError => ErrorCategory.ProtocolError,
         FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        FailureKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -26,6 +26,10 @@ public class SerializationTests
         ["Test-UdpEcho"] = "$s = Start-UdpEchoServer; Test-UdpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",
         ["Send-TcpMessage"] = "$s = Start-TcpEchoServer; Send-TcpMessage 127.0.0.1 -Port $s.Port -Message 'hi'; $s | Stop-NetServer",
         ["Send-UdpMessage"] = "$s = Start-UdpEchoServer; Send-UdpMessage 127.0.0.1 -Port $s.Port -Message 'hi'; $s | Stop-NetServer",
+        ["Send-Mail"] = "$p = [PSNetTools.Testing.Mail.MailPeers]::Shared; Send-Mail 127.0.0.1 -Port $p.SmtpPlainPort -Security None -From a@example.com -To b@example.com -Subject s -Body b -PassThru",
+        ["Get-ImapMessage"] = "$p = [PSNetTools.Testing.Mail.MailPeers]::Shared; $p.Deliver(\"Subject: ser\r\n\r\nx\r\n\"); $c = [pscredential]::new('tester', [Net.NetworkCredential]::new('', 'secret').SecurePassword); Get-ImapMessage 127.0.0.1 -Port $p.ImapsPort -Security SslOnConnect -SkipCertificateCheck -Credential $c -Last 1 -IncludeBody",
+        ["Get-ImapFolder"] = "$p = [PSNetTools.Testing.Mail.MailPeers]::Shared; $c = [pscredential]::new('tester', [Net.NetworkCredential]::new('', 'secret').SecurePassword); Get-ImapFolder 127.0.0.1 -Port $p.ImapsPort -Security SslOnConnect -SkipCertificateCheck -Credential $c",
+        ["Get-Pop3Message"] = "$p = [PSNetTools.Testing.Mail.MailPeers]::Shared; $p.Deliver(\"Subject: ser\r\n\r\nx\r\n\"); $c = [pscredential]::new('tester', [Net.NetworkCredential]::new('', 'secret').SecurePassword); Get-Pop3Message 127.0.0.1 -Port $p.Pop3sPort -Security SslOnConnect -SkipCertificateCheck -Credential $c -Last 1",
     };
 
     public static TheoryData<string> Cmdlets => ModuleAssembly.CmdletNames();

@@ -1,0 +1,161 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using PSNetTools.Engine.Net;
+using PSNetTools.Engine.Resilience;
+
+namespace PSNetTools.Engine.Mail;
+
+/// <summary>Connects and logs in any MailKit client the same way: timeouts, TLS policy, redacted log, retries, clear errors.</summary>
+internal static class MailConnector
+{
+    private static readonly int[] ImplicitTlsPorts = [465, 993, 995];
+
+    public static async Task ConnectAsync(MailService client, MailServerOptions options, CancellationToken cancellationToken)
+    {
+        client.Timeout = (int)Math.Clamp(options.Timeout.TotalMilliseconds, 1, int.MaxValue);
+#pragma warning disable CA5359 // Only with -SkipCertificateCheck: the user's explicit choice for test servers.
+        if (options.SkipCertificateCheck) client.ServerCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        // Only mechanisms that send the password in a form we can redact and every server has; XOAUTH2 needs a token, not a password.
+        client.AuthenticationMechanisms.Remove("XOAUTH2");
+
+        var retry = options.Retry with { IsTransient = IsTransient };
+        await retry.ExecuteAsync<bool>(async (attempt, ct) =>
+        {
+            if (client.IsConnected) await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+            await ConnectOnceAsync(client, options, ct).ConfigureAwait(false);
+            return true;
+        }, (attempt, ex, delay) => options.Warn?.Invoke($"{options.Endpoint}: attempt {attempt} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.0} s."), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What was negotiated, for the output objects.</summary>
+    public static MailSecurity Negotiated(MailService client, MailServerOptions options)
+    {
+        if (!client.IsSecure) return MailSecurity.None;
+        var implicitTls = options.Security == MailSecurity.SslOnConnect || (options.Security == MailSecurity.Auto && ImplicitTlsPorts.Contains(options.Port));
+        return implicitTls ? MailSecurity.SslOnConnect : MailSecurity.StartTls;
+    }
+
+    public static async Task DisconnectQuietlyAsync(MailService client)
+    {
+        if (!client.IsConnected) return;
+        try
+        {
+            using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.DisconnectAsync(true, quit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ProtocolException or CommandException or InvalidOperationException)
+        {
+            // The server is gone or misbehaving; the socket is closed either way.
+        }
+    }
+
+    /// <summary>Turns what MailKit and the socket layer throw into a <see cref="MailException"/> that says what to do.</summary>
+    public static MailException Translate(Exception ex, MailServerOptions options, bool timedOut)
+    {
+        var target = options.Endpoint;
+        var seconds = options.Timeout.TotalSeconds;
+        if (ex is MailException mail) return mail;
+        if (timedOut || ex is TimeoutException || ex is OperationCanceledException)
+        {
+            return new MailException(new TargetFailure(target, "MailTimeout", FailureKind.Timeout,
+                $"{target} did not answer within {seconds:0.###} s. Check the server and port, or raise -TimeoutSec.", ex), true);
+        }
+        return ex switch
+        {
+            SslHandshakeException { ServerCertificate: not null } ssl =>
+                new MailException(new TargetFailure(target, "MailCertificateNotTrusted", FailureKind.TlsFailure,
+                    $"The certificate of {target} is not trusted ({FirstLine(ssl.Message)}). If it is a test server with a self-signed certificate, add -SkipCertificateCheck.", ex), true),
+            SslHandshakeException ssl =>
+                new MailException(new TargetFailure(target, "MailTlsFailed", FailureKind.TlsFailure,
+                    $"The TLS handshake with {target} failed ({ssl.InnerException?.Message ?? FirstLine(ssl.Message)}). The port may not speak TLS the way -Security {options.Security} expects: use StartTls for ports 587/143/110, SslOnConnect for 465/993/995.", ex), true),
+            MailKit.Security.AuthenticationException =>
+                new MailException(new TargetFailure(target, "MailAuthenticationFailed", FailureKind.AuthenticationFailed,
+                    $"{target} rejected the login of '{options.Credential?.UserName}': check the user name and password.", ex), true),
+            NotSupportedException when options.Security == MailSecurity.StartTls =>
+                new MailException(new TargetFailure(target, "MailStartTlsNotSupported", FailureKind.TlsFailure,
+                    $"{target} does not offer STARTTLS. Use -Security SslOnConnect if it is an implicit-TLS port, or -Security None for a plain server.", ex), true),
+            SocketException s =>
+                new MailException(SocketFailures.From(target, s, seconds), true),
+            IOException { InnerException: SocketException s } =>
+                new MailException(SocketFailures.From(target, s, seconds), true),
+            ProtocolException or IOException =>
+                new MailException(new TargetFailure(target, "MailProtocolError", FailureKind.ProtocolError,
+                    $"{target} did not speak the expected protocol ({FirstLine(ex.Message)}). Check -Port and -Security: a TLS port needs -Security SslOnConnect, a plain one StartTls or None.", ex), true),
+            SmtpCommandException { StatusCode: SmtpStatusCode.AuthenticationRequired } =>
+                new MailException(new TargetFailure(target, "MailAuthenticationRequired", FailureKind.AuthenticationFailed,
+                    $"{target} requires authentication: give -Credential.", ex), true),
+            CommandException =>
+                new MailException(new TargetFailure(target, "MailCommandFailed", FailureKind.ProtocolError, $"{target}: {FirstLine(ex.Message)}", ex)),
+            _ => new MailException(new TargetFailure(target, "MailError", FailureKind.Other, $"{target}: {ex.Message}", ex), true),
+        };
+    }
+
+    private static async Task ConnectOnceAsync(MailService client, MailServerOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            await client.ConnectAsync(options.Server, options.Port, SocketOptions(options), timeout.Token).ConfigureAwait(false);
+            if (options.Credential is { } credential)
+            {
+                if (!client.IsSecure && !options.AllowUnencryptedAuthentication)
+                {
+                    await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+                    throw new MailException(new TargetFailure(options.Endpoint, "MailUnencryptedAuthenticationRefused", FailureKind.PermissionDenied,
+                        $"Refusing to send the password of '{credential.UserName}' to {options.Endpoint} over an unencrypted connection. " +
+                        "Use -Security StartTls or SslOnConnect, or add -AllowUnencryptedAuthentication if you accept that anyone on the path can read it."), true);
+                }
+                await client.AuthenticateAsync(credential, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+            throw Translate(ex, options, timedOut: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+            throw Translate(ex, options, timedOut: false);
+        }
+    }
+
+    private static SecureSocketOptions SocketOptions(MailServerOptions options) => options.Security switch
+    {
+        MailSecurity.None => SecureSocketOptions.None,
+        MailSecurity.StartTls => SecureSocketOptions.StartTls,
+        MailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => ImplicitTlsPorts.Contains(options.Port) ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable,
+    };
+
+    // Refused connections and timeouts are worth another try; a wrong password or a TLS mismatch is not.
+    private static bool IsTransient(Exception ex) => ex is MailException m
+        ? m.Failure.Kind is FailureKind.ConnectionRefused or FailureKind.ConnectionReset or FailureKind.Timeout or FailureKind.Unreachable
+        : TransientFailures.IsTransient(ex);
+
+    private static string FirstLine(string text)
+    {
+        var i = text.IndexOf('\n', StringComparison.Ordinal);
+        return (i < 0 ? text : text[..i]).Trim();
+    }
+
+    /// <summary>Attaches the redacted protocol log when the caller asked for one.</summary>
+    public static T WithLog<T>(Func<IProtocolLogger, T> create, Func<T> createPlain, MailServerOptions options)
+    {
+        if (options.Log is not { } log) return createPlain();
+        var logger = new ProtocolLogger(new ProtocolLogLines(log), leaveOpen: false) { LogTimestamps = false };
+        return create(logger);
+    }
+
+    public static SmtpClient NewSmtp(MailServerOptions o) => WithLog(l => new SmtpClient(l), () => new SmtpClient(), o);
+
+    public static ImapClient NewImap(MailServerOptions o) => WithLog(l => new ImapClient(l), () => new ImapClient(), o);
+
+    public static Pop3Client NewPop3(MailServerOptions o) => WithLog(l => new Pop3Client(l), () => new Pop3Client(), o);
+}

@@ -1,0 +1,35 @@
+using PSNetTools.Engine.Net;
+
+namespace PSNetTools.Engine.Mail;
+
+/// <summary>A mail operation failed in a way the user can act on; <see cref="Failure"/> carries the stable ErrorId and kind.</summary>
+public sealed class MailException : Exception
+{
+    public MailException()
+        : this(new TargetFailure("", "MailError", FailureKind.Other, "mail operation failed"))
+    {
+    }
+
+    public MailException(string message)
+        : this(new TargetFailure("", "MailError", FailureKind.Other, message))
+    {
+    }
+
+    public MailException(string message, Exception innerException)
+        : this(new TargetFailure("", "MailError", FailureKind.Other, message, innerException))
+    {
+    }
+
+    public MailException(TargetFailure failure, bool connectionLevel = false)
+        : base(failure?.Message, failure?.Exception)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        Failure = failure;
+        IsConnectionLevel = connectionLevel;
+    }
+
+    public TargetFailure Failure { get; }
+
+    /// <summary>True when the server could not be used at all (unreachable, TLS, login): nothing more can be sent through it.</summary>
+    public bool IsConnectionLevel { get; }
+}
