@@ -28,6 +28,7 @@
         'Send-TcpMessage'
         'Send-UdpMessage'
         'Start-HttpFileServer'
+        'Start-HttpServer'
         'Start-TcpEchoServer'
         'Start-UdpEchoServer'
         'Stop-NetServer'

@@ -32,7 +32,8 @@ public sealed class RouteTable
                 throw new ArgumentException($"Route '{key}': '{s}' is not a valid segment; placeholders look like {{id}}.");
             }
         }
-        if (_routes.Any(r => r.Method == method && r.Segments.SequenceEqual(segments, StringComparer.OrdinalIgnoreCase)))
+        static string Shape(string segment) => segment.StartsWith('{') ? "{}" : segment;
+        if (_routes.Any(r => r.Method == method && r.Segments.Select(Shape).SequenceEqual(segments.Select(Shape), StringComparer.OrdinalIgnoreCase)))
         {
             throw new ArgumentException($"Route '{key}' is given twice.");
         }

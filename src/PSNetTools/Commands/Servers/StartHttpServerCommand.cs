@@ -1,0 +1,134 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Net;
+using System.Text;
+using PSNetTools.Engine.Http;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.Servers;
+
+[Cmdlet(VerbsLifecycle.Start, "HttpServer")]
+[OutputType(typeof(RouteServer))]
+public sealed class StartHttpServerCommand : AsyncCmdlet
+{
+    // Dot-sourcing the handler makes $Request visible to handlers without a param block; those with param($Request) get it as an argument.
+    private const string Wrapper = "param($__psntRoute, $Request) . ([scriptblock]::Create($__psntRoute)) $Request";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public Hashtable Route { get; set; } = [];
+
+    [Parameter(Position = 1)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; } = 5000;
+
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.1, 3600)]
+    public double TimeoutSec { get; set; } = 30;
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void EndProcessing()
+    {
+        ServerCommands.EnsureNameIsFree(this, Name);
+        var routes = new RouteTable();
+        var handlers = new List<string>();
+        foreach (DictionaryEntry entry in Route)
+        {
+            var key = entry.Key?.ToString() ?? "";
+            if (entry.Value is not ScriptBlock script)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The value of route '{key}' must be a scriptblock, e.g. @{{ 'GET /' = {{ 'Hello, World!' }} }}."),
+                    "RouteNotScriptBlock", ErrorCategory.InvalidArgument, key));
+                return;
+            }
+            try
+            {
+                routes.Add(key);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidRoute", ErrorCategory.InvalidArgument, key));
+            }
+            handlers.Add(script.ToString());
+        }
+
+        // Handlers run in a pool of runspaces of their own (several requests at once), with this module loaded.
+        var state = InitialSessionState.CreateDefault2();
+        if (MyInvocation.MyCommand.Module?.Path is { } modulePath) state.ImportPSModule([Path.ChangeExtension(modulePath, ".psd1")]);
+        var pool = RunspaceFactory.CreateRunspacePool(state);
+        pool.SetMinRunspaces(1);
+        pool.SetMaxRunspaces(ThrottleLimit);
+        pool.Open();
+        var options = new RouteServerOptions
+        {
+            Routes = routes,
+            Address = Address,
+            Port = Port,
+            Name = Name,
+            RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            Dispatch = (index, request, ct) => InvokeAsync(pool, handlers[index], request, ct),
+        };
+        RunAsync(async (sink, ct) =>
+        {
+            RouteServer server;
+            try
+            {
+                server = await RouteServer.StartAsync(options, ct);
+            }
+            catch
+            {
+                pool.Dispose();
+                throw;
+            }
+            _ = server.Completion.ContinueWith(_ => pool.Dispose(), TaskScheduler.Default);
+            sink.WriteObject(server);
+            if (!Wait) return;
+            server.Logged += sink.WriteVerbose;
+            try
+            {
+                await ServerCommands.WaitAsync(server, sink, ct);
+            }
+            finally
+            {
+                server.Logged -= sink.WriteVerbose;
+            }
+        }, Port);
+    }
+
+    private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string handler, RouteRequest request, CancellationToken cancellationToken)
+    {
+        request.Body = JsonOutput.ToPowerShell(request.Body);
+        using var ps = PowerShell.Create();
+        ps.RunspacePool = pool;
+        ps.AddScript(Wrapper, useLocalScope: true).AddArgument(handler).AddArgument(request);
+        // A handler past its time is stopped, so a hung scriptblock does not hold a runspace for ever.
+        await using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
+        var output = await Task.Factory.FromAsync(ps.BeginInvoke(), ps.EndInvoke).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var items = output.Where(o => o is not null).ToList();
+        if (items.Count == 0) return new RouteResult(null, "");
+        if (items.Count == 1)
+        {
+            var only = items[0].BaseObject;
+            if (only is string text) return new RouteResult(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
+            if (only is byte[] bytes) return new RouteResult(bytes, "application/octet-stream");
+            return new RouteResult(JsonOutput.Serialize(items[0]), "application/json; charset=utf-8");
+        }
+        return new RouteResult(JsonOutput.Serialize(items), "application/json; charset=utf-8");
+    }
+}
