@@ -12,8 +12,7 @@ namespace PSNetTools.Commands.Servers;
 [OutputType(typeof(RouteServer))]
 public sealed class StartHttpServerCommand : AsyncCmdlet
 {
-    // Dot-sourcing the handler makes $Request visible to handlers without a param block; those with param($Request) get it as an argument.
-    private const string Wrapper = "param($__psntRoute, $Request) . ([scriptblock]::Create($__psntRoute)) $Request";
+    private const string FunctionPrefix = "__PSNetToolsRoute";
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -64,11 +63,15 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "InvalidRoute", ErrorCategory.InvalidArgument, key));
             }
-            handlers.Add(script.ToString());
+            // Each handler becomes a function of the pool's runspaces: parsed and compiled once per runspace, not per request.
+            // Handlers without a param block still see $Request.
+            var body = script.Ast is System.Management.Automation.Language.ScriptBlockAst { ParamBlock: not null } ? script.ToString() : "param($Request)\n" + script;
+            handlers.Add(body);
         }
 
         // Handlers run in a pool of runspaces of their own (several requests at once), with this module loaded.
         var state = InitialSessionState.CreateDefault2();
+        for (var i = 0; i < handlers.Count; i++) state.Commands.Add(new SessionStateFunctionEntry(FunctionPrefix + i, handlers[i]));
         if (MyInvocation.MyCommand.Module?.Path is { } modulePath) state.ImportPSModule([Path.ChangeExtension(modulePath, ".psd1")]);
         var pool = RunspaceFactory.CreateRunspacePool(state);
         pool.SetMinRunspaces(1);
@@ -81,7 +84,7 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
             Port = Port,
             Name = Name,
             RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
-            Dispatch = (index, request, ct) => InvokeAsync(pool, handlers[index], request, ct),
+            Dispatch = (index, request, ct) => InvokeAsync(pool, FunctionPrefix + index, request, ct),
         };
         RunAsync(async (sink, ct) =>
         {
@@ -110,12 +113,12 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
         }, Port);
     }
 
-    private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string handler, RouteRequest request, CancellationToken cancellationToken)
+    private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, CancellationToken cancellationToken)
     {
         request.Body = JsonOutput.ToPowerShell(request.Body);
         using var ps = PowerShell.Create();
         ps.RunspacePool = pool;
-        ps.AddScript(Wrapper, useLocalScope: true).AddArgument(handler).AddArgument(request);
+        ps.AddCommand(function).AddArgument(request);
         // A handler past its time is stopped, so a hung scriptblock does not hold a runspace for ever.
         await using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
         var output = await Task.Factory.FromAsync(ps.BeginInvoke(), ps.EndInvoke).ConfigureAwait(false);
