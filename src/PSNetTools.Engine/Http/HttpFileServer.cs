@@ -12,30 +12,23 @@ namespace PSNetTools.Engine.Http;
 /// GET and HEAD, Content-Type, Range (206, streamed, so multi-GB files never sit in memory), ETag and Last-Modified
 /// with 304, index.html, HTML-escaped directory listings, and no way out of the root (see <see cref="SafePath"/>).
 /// </summary>
-public sealed class HttpFileServer : NetServer
+public sealed class HttpFileServer : HttpListenerServer
 {
     private const int CopyBuffer = 64 * 1024;
     private readonly HttpFileServerOptions _options;
-    private readonly ConcurrentDictionary<Task, byte> _requests = new();
     private readonly SmallFileCache _cache = new();
-    private HttpListener? _listener;
     private string _realRoot = "";
 
     public HttpFileServer(HttpFileServerOptions options)
-        : base("Http", options?.Name)
+        : base("Http", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        Address = options.Address.ToString();
-        Port = options.Port;
     }
 
     public string Root => _options.Root;
 
     public bool DirectoryListing => !_options.NoDirectoryListing;
-
-    /// <summary>The base URL clients use.</summary>
-    public override string Endpoint => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]" : Address)}:{Port}/";
 
     public static async Task<HttpFileServer> StartAsync(HttpFileServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -48,53 +41,10 @@ public sealed class HttpFileServer : NetServer
     {
         if (!Directory.Exists(_options.Root)) throw new DirectoryNotFoundException($"'{_options.Root}' is not a folder; -Path must name the folder to serve.");
         _realRoot = SafePath.RealRoot(_options.Root);
-        (_listener, Port) = HttpListenerBinding.Start(_options.Address, _options.Port);
-        return Task.CompletedTask;
+        return base.BindAsync(cancellationToken);
     }
 
-    protected override async Task RunAsync(CancellationToken stopping)
-    {
-        var listener = _listener!;
-        while (!stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                if (stopping.IsCancellationRequested) return;
-                CountClientError();
-                continue;
-            }
-            CountAccepted();
-            var task = ServeAsync(context, stopping);
-            _requests.TryAdd(task, 0);
-            _ = task.ContinueWith(t => _requests.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    protected override async Task CloseAsync()
-    {
-        try
-        {
-            _listener?.Stop();
-            _listener?.Close();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        try
-        {
-            await Task.WhenAll(_requests.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-    }
-
-    private async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
     {
         await Task.Yield();
         CountActive(1);

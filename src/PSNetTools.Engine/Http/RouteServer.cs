@@ -13,26 +13,20 @@ namespace PSNetTools.Engine.Http;
 /// Unknown paths get 404, known paths with another method 405 with Allow, malformed JSON bodies 400, handlers that
 /// throw 500 with a JSON error and no stack trace, handlers that run past the timeout 503.
 /// </summary>
-public sealed class RouteServer : NetServer
+public sealed class RouteServer : HttpListenerServer
 {
     private static readonly byte[] Empty = [];
     private readonly RouteServerOptions _options;
-    private readonly ConcurrentDictionary<Task, byte> _requests = new();
-    private HttpListener? _listener;
 
     public RouteServer(RouteServerOptions options)
-        : base("HttpRoutes", options?.Name)
+        : base("HttpRoutes", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        Address = options.Address.ToString();
-        Port = options.Port;
     }
 
     /// <summary>The routes served, as given ("GET /", "POST /api/user"...).</summary>
     public string Routes => string.Join("; ", _options.Routes.Keys);
-
-    public override string Endpoint => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]" : Address)}:{Port}/";
 
     public static async Task<RouteServer> StartAsync(RouteServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -41,54 +35,7 @@ public sealed class RouteServer : NetServer
         return server;
     }
 
-    protected override Task BindAsync(CancellationToken cancellationToken)
-    {
-        (_listener, Port) = HttpListenerBinding.Start(_options.Address, _options.Port);
-        return Task.CompletedTask;
-    }
-
-    protected override async Task RunAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener!.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                if (stopping.IsCancellationRequested) return;
-                CountClientError();
-                continue;
-            }
-            CountAccepted();
-            var task = ServeAsync(context, stopping);
-            _requests.TryAdd(task, 0);
-            _ = task.ContinueWith(t => _requests.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    protected override async Task CloseAsync()
-    {
-        try
-        {
-            _listener?.Stop();
-            _listener?.Close();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        try
-        {
-            await Task.WhenAll(_requests.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-    }
-
-    private async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
     {
         await Task.Yield();
         CountActive(1);
