@@ -16,6 +16,7 @@
         'formats/PSNetTools.Tls.format.ps1xml'
         'formats/PSNetTools.Http.format.ps1xml'
         'formats/PSNetTools.Mail.format.ps1xml'
+        'formats/PSNetTools.Scraping.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Find-OpenPort'
@@ -24,6 +25,7 @@
         'Get-NetServer'
         'Get-Pop3Message'
         'Get-TlsCertificate'
+        'Invoke-Scrape'
         'Send-Mail'
         'Send-TcpMessage'
         'Send-UdpMessage'

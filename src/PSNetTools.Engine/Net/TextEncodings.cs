@@ -12,6 +12,9 @@ public static class TextEncodings
         return true;
     });
 
+    /// <summary>Makes GBK, Shift_JIS and the other code pages available to every decoder in the process.</summary>
+    public static void EnsureCodePages() => _ = CodePages.Value;
+
     public static IReadOnlyList<string> CommonNames { get; } =
         ["utf8", "utf8BOM", "ascii", "unicode", "bigendianunicode", "utf32", "latin1", "gbk", "gb18030", "big5", "shift_jis"];
 

@@ -22,6 +22,7 @@ public class SerializationTests
         ["Start-HttpFileServer"] = "$s = Start-HttpFileServer -Path $CertDir -Port 0; $s; $s | Stop-NetServer",
         ["Test-HttpEndpoint"] = "$s = Start-HttpFileServer -Path $CertDir -Port 0; Test-HttpEndpoint ($s.Endpoint + 'ca.crt'); Test-HttpEndpoint ($s.Endpoint + 'ca.crt') -Count 3; $s | Stop-NetServer",
         ["Start-HttpServer"] = "$s = Start-HttpServer -Port 0 -Route @{ 'GET /' = { 'hi' } }; $s; $s | Stop-NetServer",
+        ["Invoke-Scrape"] = "'<html><head><title>t</title></head><body><a href=\"/x\">x</a><p class=\"c\">p</p></body></html>' | Invoke-Scrape -BaseUri 'http://127.0.0.1/'; '<p class=\"c\">p</p>' | Invoke-Scrape -Selector p",
         ["Start-UdpEchoServer"] = "$s = Start-UdpEchoServer; $s; $s | Stop-NetServer",
         ["Test-TcpEcho"] = "$s = Start-TcpEchoServer; Test-TcpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",
         ["Test-UdpEcho"] = "$s = Start-UdpEchoServer; Test-UdpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",

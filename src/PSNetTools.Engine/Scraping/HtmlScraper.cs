@@ -1,0 +1,122 @@
+using System.Text.RegularExpressions;
+using AngleSharp;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Io;
+using PSNetTools.Engine.Net;
+
+namespace PSNetTools.Engine.Scraping;
+
+/// <summary>
+/// Parses pages with AngleSharp (an HTML5-conformant parser, so malformed HTML is repaired as browsers do) and turns
+/// them into the module's own records; no AngleSharp type leaves this class. The encoding comes from the BOM, the
+/// Content-Type header or a meta tag, in the order browsers use, so GBK or Shift_JIS pages read correctly.
+/// </summary>
+public static partial class HtmlScraper
+{
+    public static async Task<HtmlPage> DescribeAsync(HtmlSource source, CancellationToken cancellationToken = default)
+    {
+        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        var resolvable = IsResolvable(source.Uri);
+        var links = new List<PageLink>();
+        foreach (var a in document.QuerySelectorAll("a[href], area[href]"))
+        {
+            var raw = a.GetAttribute("href")!.Trim();
+            if (raw.Length == 0 || raw.StartsWith('#') || raw.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase)) continue;
+            links.Add(new PageLink(resolvable ? Absolute(document, raw) : raw, Normalize(a.TextContent)));
+        }
+        return new HtmlPage
+        {
+            Uri = source.Uri,
+            StatusCode = source.StatusCode,
+            Title = Normalize(document.Title ?? ""),
+            Description = document.QuerySelector("meta[name=description i]")?.GetAttribute("content")?.Trim() ?? "",
+            Encoding = document.CharacterSet,
+            FormCount = document.Forms.Length,
+            Links = links,
+            Headings = [.. document.QuerySelectorAll("h1, h2, h3, h4, h5, h6").Select(h => $"{h.LocalName}: {Normalize(h.TextContent)}")],
+            Images = [.. document.QuerySelectorAll("img[src]").Select(i => resolvable ? Absolute(document, i.GetAttribute("src")!) : i.GetAttribute("src")!)],
+        };
+    }
+
+    /// <summary>One record per element matched by each selector, in document order per selector.</summary>
+    public static async Task<IReadOnlyList<ScrapedElement>> SelectAsync(HtmlSource source, IReadOnlyList<string> selectors, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selectors);
+        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        var resolvable = IsResolvable(source.Uri);
+        var result = new List<ScrapedElement>();
+        foreach (var selector in selectors)
+        {
+            IHtmlCollection<IElement> matches;
+            try
+            {
+                matches = document.QuerySelectorAll(selector);
+            }
+            catch (DomException ex)
+            {
+                throw new ArgumentException($"'{selector}' is not a valid CSS selector: {ex.Message}", nameof(selectors), ex);
+            }
+            foreach (var e in matches)
+            {
+                var href = e.GetAttribute("href");
+                var src = e.GetAttribute("src");
+                result.Add(new ScrapedElement
+                {
+                    Uri = source.Uri,
+                    Selector = selector,
+                    Tag = e.LocalName,
+                    Text = Normalize(e.TextContent),
+                    Href = href is null ? "" : resolvable ? Absolute(document, href) : href,
+                    Src = src is null ? "" : resolvable ? Absolute(document, src) : src,
+                    InnerHtml = e.InnerHtml,
+                    Attributes = e.Attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.OrdinalIgnoreCase),
+                });
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Every table matched by <paramref name="selector"/> as a grid with spans expanded (see <see cref="TableGrid"/>).</summary>
+    public static async Task<IReadOnlyList<TableGrid>> TablesAsync(HtmlSource source, string selector, CancellationToken cancellationToken = default)
+    {
+        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        IEnumerable<IElement> tables;
+        try
+        {
+            tables = document.QuerySelectorAll(selector).SelectMany(e => e is IHtmlTableElement t ? [t] : e.QuerySelectorAll("table").Take(1));
+        }
+        catch (DomException ex)
+        {
+            throw new ArgumentException($"'{selector}' is not a valid CSS selector: {ex.Message}", nameof(selector), ex);
+        }
+        return [.. tables.OfType<IHtmlTableElement>().Select(t => TableGrid.From(t, Normalize))];
+    }
+
+    private static async Task<IDocument> ParseAsync(HtmlSource source, CancellationToken cancellationToken)
+    {
+        TextEncodings.EnsureCodePages();
+        // No loaders, no scripting: a scraped page must never make the parser fetch anything.
+        var context = BrowsingContext.New(Configuration.Default);
+        var document = await context.OpenAsync(response =>
+        {
+            response.Content(new MemoryStream(source.Content, writable: false), shouldDispose: true);
+            if (IsResolvable(source.Uri)) response.Address(source.Uri);
+            if (!string.IsNullOrEmpty(source.ContentType)) response.Header(HeaderNames.ContentType, source.ContentType);
+        }, cancellationToken).ConfigureAwait(false);
+        return document;
+    }
+
+    private static bool IsResolvable(string uri) => System.Uri.TryCreate(uri, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" or "file";
+
+    private static string Absolute(IDocument document, string raw)
+    {
+        var baseUri = document.BaseUrl?.Href ?? document.DocumentUri;
+        return System.Uri.TryCreate(new System.Uri(baseUri), raw.Trim(), out var absolute) ? absolute.AbsoluteUri : raw;
+    }
+
+    public static string Normalize(string text) => Whitespace().Replace(text ?? "", " ").Trim();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

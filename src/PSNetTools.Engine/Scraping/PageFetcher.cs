@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using PSNetTools.Engine.Net;
+using PSNetTools.Engine.Resilience;
+
+namespace PSNetTools.Engine.Scraping;
+
+/// <summary>
+/// Fetches pages for Invoke-Scrape and Invoke-Crawl through one pooled HttpClient per certificate policy (connections
+/// are reused across calls and refreshed every two minutes so DNS changes are seen), with retries and a size cap.
+/// </summary>
+public static class PageFetcher
+{
+    private static readonly ConcurrentDictionary<bool, HttpClient> Clients = new();
+
+    public static async Task<Outcome<HtmlSource>> FetchAsync(Uri uri, FetchOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(options);
+        var target = uri.OriginalString;
+        if (uri.Scheme is not ("http" or "https"))
+        {
+            return Outcome.Failed<HtmlSource>(new TargetFailure(target, "UnsupportedScheme", FailureKind.InvalidTarget, $"'{target}' uses '{uri.Scheme}'; pages are fetched over http and https."));
+        }
+        var client = Clients.GetOrAdd(options.SkipCertificateCheck, Create);
+        try
+        {
+            return await options.Retry.ExecuteAsync(async (attempt, ct) =>
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                deadline.CancelAfter(options.Timeout);
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                    request.Headers.UserAgent.ParseAdd(options.UserAgent);
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
+                    foreach (var (name, value) in options.Headers) request.Headers.TryAddWithoutValidation(name, value);
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                    // A 5xx or 429 is worth another try while retries remain; the last answer is reported as it is.
+                    if (attempt <= options.Retry.MaxRetries && TransientFailures.IsTransient(response.StatusCode))
+                    {
+                        throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+                    }
+                    var content = await ReadCappedAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
+                    return Outcome.Success(new HtmlSource(response.RequestMessage?.RequestUri?.AbsoluteUri ?? uri.AbsoluteUri, content,
+                        response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode));
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"{target}: no complete answer within {options.Timeout.TotalSeconds:0.###} s; raise -TimeoutSec if the server is slow.");
+                }
+            }, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is { } status)
+        {
+            return Outcome.Failed<HtmlSource>(new TargetFailure(target, "HttpError", FailureKind.ProtocolError, $"{target}: the server answered {(int)status} {status}{(options.Retry.MaxRetries > 0 ? $" after {options.Retry.MaxRetries} retries" : "")}.", ex));
+        }
+        catch (HttpRequestException ex)
+        {
+            return Outcome.Failed<HtmlSource>(SocketFailures.From(target, ex.InnerException ?? ex, options.Timeout.TotalSeconds) with { Exception = ex });
+        }
+        catch (TimeoutException ex)
+        {
+            return Outcome.Failed<HtmlSource>(new TargetFailure(target, "Timeout", FailureKind.Timeout, ex.Message, ex));
+        }
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes: a 100 MB answer does not become 100 MB in memory.</summary>
+    public static async Task<byte[]> ReadCappedAsync(HttpContent content, long limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        while (buffer.Length < limit)
+        {
+            var n = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
+    private static HttpClient Create(bool skipCertificateCheck)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            MaxAutomaticRedirections = 10,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+        };
+#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
+        if (skipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
+#pragma warning restore CA5359
+        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+}
