@@ -25,6 +25,7 @@
         'Get-NetServer'
         'Get-Pop3Message'
         'Get-TlsCertificate'
+        'Invoke-Crawl'
         'Invoke-Scrape'
         'Send-Mail'
         'Send-TcpMessage'

@@ -14,6 +14,9 @@ public sealed record FetchOptions
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
+    /// <summary>False: a redirect comes back as it is (status and Location), for crawlers that decide where to go.</summary>
+    public bool FollowRedirects { get; init; } = true;
+
     /// <summary>Reading stops here; the page is parsed from what arrived.</summary>
     public long MaximumContentBytes { get; init; } = 50L * 1024 * 1024;
 }

@@ -17,6 +17,19 @@ public static partial class HtmlScraper
     public static async Task<HtmlPage> DescribeAsync(HtmlSource source, CancellationToken cancellationToken = default)
     {
         using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        return Describe(source, document);
+    }
+
+    /// <summary>The page summary and the elements matched by <paramref name="selectors"/>, from one parse.</summary>
+    public static async Task<(HtmlPage Page, IReadOnlyList<ScrapedElement> Elements)> AnalyzeAsync(HtmlSource source, IReadOnlyList<string> selectors, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selectors);
+        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        return (Describe(source, document), selectors.Count == 0 ? [] : Select(source, document, selectors));
+    }
+
+    private static HtmlPage Describe(HtmlSource source, IDocument document)
+    {
         var resolvable = IsResolvable(source.Uri);
         var links = new List<PageLink>();
         foreach (var a in document.QuerySelectorAll("a[href], area[href]"))
@@ -44,6 +57,11 @@ public static partial class HtmlScraper
     {
         ArgumentNullException.ThrowIfNull(selectors);
         using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        return Select(source, document, selectors);
+    }
+
+    private static List<ScrapedElement> Select(HtmlSource source, IDocument document, IReadOnlyList<string> selectors)
+    {
         var resolvable = IsResolvable(source.Uri);
         var result = new List<ScrapedElement>();
         foreach (var selector in selectors)

@@ -12,7 +12,7 @@ namespace PSNetTools.Engine.Scraping;
 /// </summary>
 public static class PageFetcher
 {
-    private static readonly ConcurrentDictionary<bool, HttpClient> Clients = new();
+    private static readonly ConcurrentDictionary<(bool SkipCertificateCheck, bool FollowRedirects), HttpClient> Clients = new();
 
     public static async Task<Outcome<HtmlSource>> FetchAsync(Uri uri, FetchOptions options, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ public static class PageFetcher
         {
             return Outcome.Failed<HtmlSource>(new TargetFailure(target, "UnsupportedScheme", FailureKind.InvalidTarget, $"'{target}' uses '{uri.Scheme}'; pages are fetched over http and https."));
         }
-        var client = Clients.GetOrAdd(options.SkipCertificateCheck, Create);
+        var client = Clients.GetOrAdd((options.SkipCertificateCheck, options.FollowRedirects), Create);
         try
         {
             return await options.Retry.ExecuteAsync(async (attempt, ct) =>
@@ -45,7 +45,10 @@ public static class PageFetcher
                     }
                     var content = await ReadCappedAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
                     return Outcome.Success(new HtmlSource(response.RequestMessage?.RequestUri?.AbsoluteUri ?? uri.AbsoluteUri, content,
-                        response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode));
+                        response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
+                    {
+                        Location = response.Headers.Location is { } location ? new Uri(uri, location).AbsoluteUri : null,
+                    });
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
@@ -83,10 +86,13 @@ public static class PageFetcher
         return buffer.ToArray();
     }
 
-    private static HttpClient Create(bool skipCertificateCheck)
+    private static HttpClient Create((bool SkipCertificateCheck, bool FollowRedirects) settings)
     {
+        var (skipCertificateCheck, followRedirects) = settings;
         var handler = new SocketsHttpHandler
         {
+            AllowAutoRedirect = followRedirects,
+            MaxConnectionsPerServer = 64,
             AutomaticDecompression = DecompressionMethods.All,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxAutomaticRedirections = 10,
