@@ -102,7 +102,7 @@ public static class Crawler
             {
                 watch.Restart();
                 var outcome = await PageFetcher.FetchAsync(uri, options.Fetch, cancellationToken).ConfigureAwait(false);
-                fetched = new Outcomes.Outcome(outcome.Value, outcome.Failure?.Message);
+                fetched = new Outcomes.Outcome(outcome.Value, outcome.Failure is { } failure ? $"{failure.ErrorId}: {failure.Message}" : null);
             }
             finally
             {

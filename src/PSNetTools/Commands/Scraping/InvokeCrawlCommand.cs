@@ -161,7 +161,8 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            // The first record at once, so even a short crawl shows what it is doing.
+            do
             {
                 var done = counters.PagesDone;
                 var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
@@ -171,6 +172,7 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
                     PercentComplete = (int)Math.Min(100, done * 100 / Math.Max(1, MaxPages)),
                 });
             }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
         }
         catch (OperationCanceledException)
         {
