@@ -130,12 +130,22 @@ public static class Crawler
                 return row;
             }
             if (!source.IsHtml || source.StatusCode >= 400) return row;
-            var (page, items) = await HtmlScraper.AnalyzeAsync(source, options.Selectors, cancellationToken).ConfigureAwait(false);
+            if (options.Selectors.Count > 0)
+            {
+                var (page, items) = await HtmlScraper.AnalyzeAsync(source, options.Selectors, cancellationToken).ConfigureAwait(false);
+                if (depth < options.Depth)
+                {
+                    foreach (var link in page.Links) Enqueue(uri, link.Href, depth, next, uri.AbsoluteUri);
+                }
+                return row with { Title = page.Title, LinkCount = page.LinkCount, Items = items };
+            }
+            // Without selectors only the title and the links are needed: the one-pass scanner, not a DOM.
+            var (title, links) = LinkScanner.Scan(source);
             if (depth < options.Depth)
             {
-                foreach (var link in page.Links) Enqueue(uri, link.Href, depth, next, uri.AbsoluteUri);
+                foreach (var link in links) Enqueue(uri, link, depth, next, uri.AbsoluteUri);
             }
-            return row with { Title = page.Title, LinkCount = page.LinkCount, Items = items };
+            return row with { Title = title, LinkCount = links.Count };
         }
 
         private void Enqueue(Uri from, string href, int depth, ConcurrentQueue<(Uri, string)> next, string referrer)

@@ -49,3 +49,44 @@ public class CrawlRulesTests
         Assert.True(RobotsTxt.Parse("garbage\n\0\nUser-agent *", "x").IsAllowed(new Uri("http://h/a")));
     }
 }
+
+public class LinkScannerTests
+{
+    [Fact]
+    public async Task The_fast_scanner_agrees_with_the_full_parser_on_real_pages()
+    {
+        var files = Directory.EnumerateFiles(PSNetTools.Testing.WebNginx.DocRoot, "*.html", SearchOption.AllDirectories).Order().Where((_, i) => i % 7 == 0).ToList();
+        foreach (var file in files)
+        {
+            var uri = "http://127.0.0.1/" + Path.GetRelativePath(PSNetTools.Testing.WebNginx.DocRoot, file).Replace('\\', '/');
+            var source = new PSNetTools.Engine.Scraping.HtmlSource(uri, File.ReadAllBytes(file), "text/html");
+            var (title, links) = PSNetTools.Engine.Scraping.LinkScanner.Scan(source);
+            var page = await PSNetTools.Engine.Scraping.HtmlScraper.DescribeAsync(source);
+            Assert.Equal(page.Title, title);
+            Assert.Equal(page.Links.Select(l => l.Href), links);
+        }
+    }
+
+    [Fact]
+    public void Comments_scripts_quotes_entities_and_base_are_handled()
+    {
+        var html = """
+            <html><head><base href="http://example.org/b/"><title>A &amp; B</title>
+            <script>var s = "<a href='no.html'>";</script><style>a { background: url(<a href=x>) }</style></head>
+            <body><!-- <a href="commented.html"> --><A HREF=up.html>u</A><a class=x href = 'q.html?a=1&amp;b=2'>q</a>
+            <a href="#frag">f</a><a href="javascript:x()">j</a><a name=anchor>n</a><area href="/map.html"></body></html>
+            """;
+        var (title, links) = PSNetTools.Engine.Scraping.LinkScanner.Scan(new PSNetTools.Engine.Scraping.HtmlSource("http://127.0.0.1/p.html", System.Text.Encoding.UTF8.GetBytes(html), "text/html"));
+        Assert.Equal("A & B", title);
+        Assert.Equal(["http://example.org/b/up.html", "http://example.org/b/q.html?a=1&b=2", "http://example.org/map.html"], links);
+    }
+
+    [Fact]
+    public void Legacy_charsets_from_meta_or_header()
+    {
+        PSNetTools.Engine.Net.TextEncodings.EnsureCodePages();
+        var bytes = System.Text.Encoding.GetEncoding("gbk").GetBytes("<meta charset=\"gbk\"><title>网络编程</title>");
+        Assert.Equal("网络编程", PSNetTools.Engine.Scraping.LinkScanner.Scan(new PSNetTools.Engine.Scraping.HtmlSource("", bytes, null)).Title);
+        Assert.Equal("网络编程", PSNetTools.Engine.Scraping.LinkScanner.Scan(new PSNetTools.Engine.Scraping.HtmlSource("", bytes, "text/html; charset=GBK")).Title);
+    }
+}
