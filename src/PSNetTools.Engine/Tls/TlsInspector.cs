@@ -42,7 +42,14 @@ public static class TlsInspector
         {
             if (options.BeforeHandshake is { } upgrade)
             {
-                await Deadline.RunAsync(ct => upgrade(network, ct), options.Timeout, "STARTTLS", cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Deadline.RunAsync(ct => upgrade(network, ct), options.Timeout, "STARTTLS", cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    throw new StartTlsException($"no answer in the STARTTLS exchange within {options.Timeout.TotalSeconds:0.###} s; is it the right port and protocol?", ex);
+                }
             }
             var authentication = new SslClientAuthenticationOptions
             {
@@ -52,6 +59,10 @@ public static class TlsInspector
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             };
             await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.Timeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
+        }
+        catch (StartTlsException ex)
+        {
+            return Outcome.Failed<TlsCertificateInfo>(new TargetFailure(where, "StartTlsFailed", FailureKind.ProtocolError, $"{where}: {ex.Message}", ex));
         }
         catch (TimeoutException ex)
         {

@@ -32,6 +32,10 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
     public string? ServerName { get; set; }
 
     [Parameter]
+    [ValidateSet("Smtp", "Imap", "Pop3")]
+    public string? StartTls { get; set; }
+
+    [Parameter]
     [ValidateNotNull]
     public X509Certificate2[] TrustedCertificate { get; set; } = [];
 
@@ -79,6 +83,7 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
                     Timeout = TimeSpan.FromSeconds(TimeoutSec),
                     TrustedCertificates = TrustedCertificate,
                     ThrottleLimit = Math.Max(1, ThrottleLimit / Math.Max(1, groups.Count)),
+                    BeforeHandshake = StartTls is null ? null : StartTlsNegotiation.For(StartTls),
                 };
                 await foreach (var outcome in TlsInspector.InspectAsync(group.Select(t => t.Host), options, ct))
                 {
