@@ -12,4 +12,11 @@ if ((${#missing[@]})); then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 for c in socat openssl nginx nmap fping; do command -v "$c" >/dev/null || { echo "install.sh: $c still missing" >&2; exit 1; }; done
-echo "peers installed: ${packages[*]}"
+# npm peers (locked versions): the second SMTP implementation for the mail tests.
+here="$(cd "$(dirname "$0")" && pwd)"
+if command -v npm >/dev/null; then
+  [[ -d "$here/mail/node/node_modules/smtp-server" ]] || npm ci --prefix "$here/mail/node" --no-audit --no-fund --loglevel=error
+else
+  echo "install.sh: npm is missing (Node.js 18+ is needed for tests/peers/mail/node)" >&2; exit 1
+fi
+echo "peers installed: ${packages[*]} + npm smtp-server"
