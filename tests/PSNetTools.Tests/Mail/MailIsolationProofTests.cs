@@ -1,0 +1,54 @@
+using PSNetTools.Testing;
+using PSNetTools.Testing.Mail;
+using PSNetTools.Tests.Harness;
+
+namespace PSNetTools.Tests.Mail;
+
+/// <summary>
+/// The isolation proof of the mail issue: another MimeKit build (4.18.0, downloaded by the test project) is loaded
+/// into PowerShell's default load context first, as another module would; Send-Mail still works with its own copy.
+/// </summary>
+public sealed class MailIsolationProofTests : IClassFixture<MailIsolationProofTests.Peer>
+{
+    private readonly NodeSmtpPeer _smtp;
+
+    public MailIsolationProofTests(Peer peer) => _smtp = peer.Smtp;
+
+    public sealed class Peer : IDisposable
+    {
+        public NodeSmtpPeer Smtp { get; } = new();
+
+        public void Dispose() => Smtp.Dispose();
+    }
+
+    private static string OtherMimeKit()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var path = Path.Combine(packages, "mimekit", "4.18.0", "lib", "net8.0", "MimeKit.dll");
+        if (!File.Exists(path)) Assert.Fail($"{path} is missing: 'dotnet restore tests/PSNetTools.Tests' downloads it (PackageDownload MimeKit 4.18.0).");
+        return path;
+    }
+
+    [Fact]
+    public void Send_mail_works_with_a_different_MimeKit_already_in_the_default_context()
+    {
+        var other = OtherMimeKit();
+        var (code, stdout, stderr) = FreshProcess.Run($$"""
+            $null = [System.Reflection.Assembly]::LoadFrom('{{other}}')
+            Import-Module $ModuleManifestPath
+            $m = Send-Mail -SmtpServer 127.0.0.1 -Port {{_smtp.PlainPort}} -Security None -From a@example.com -To b@example.com -Subject 'isolated' -Body b -PassThru
+            'sent ' + $m.Subject
+            [System.Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object {
+                $ctx = $_.Name
+                $_.Assemblies | Where-Object { $_.GetName().Name -eq 'MimeKit' } | ForEach-Object { "mimekit|$ctx|$($_.Location)" }
+            }
+            """);
+        Assert.True(code == 0, stdout + stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("sent isolated", lines);
+        var mimekits = lines.Where(l => l.StartsWith("mimekit|", StringComparison.Ordinal)).ToList();
+        Assert.Contains(mimekits, l => l.StartsWith("mimekit|Default|", StringComparison.Ordinal) && l.EndsWith(other, StringComparison.Ordinal));
+        Assert.Contains(mimekits, l => l.StartsWith("mimekit|PSNetTools|", StringComparison.Ordinal) && l.Contains("dependencies", StringComparison.Ordinal));
+        Assert.Contains(_smtp.Messages(), m => m.Contains("Subject: isolated", StringComparison.Ordinal));
+    }
+}
