@@ -154,15 +154,18 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
             $"{_options.Endpoint} {what}: {(int)ex.StatusCode} {ex.Message.Trim()}", ex));
     }
 
+    // Failures reach here wrapped in a MailException; what decides is the cause. 421 is "closing the channel".
     private static bool IsDropped(Exception ex) =>
+        ex is MailException { Failure.Exception: { } cause } ? IsDropped(cause) :
         ex is ServiceNotConnectedException || ex is IOException || ex is SocketException ||
         ex is SmtpProtocolException || ex is SmtpCommandException { StatusCode: SmtpStatusCode.ServiceNotAvailable };
 
-    // 4xx answers are "try again later" by definition; connection trouble is transient as the connector decides.
+    // 4xx answers are "try again later" by definition; a session reset mid-send is worth another session.
     private static bool IsTransientSend(Exception ex) => ex switch
     {
         MailException { Failure.Exception: SmtpCommandException c } => (int)c.StatusCode is >= 400 and < 500,
-        MailException m => m.Failure.Kind is FailureKind.ConnectionRefused or FailureKind.ConnectionReset or FailureKind.Timeout or FailureKind.Unreachable,
+        // Connecting has its own retries (MailConnector); retrying it here too would multiply the attempts.
+        MailException m => m.Failure.Kind is FailureKind.ConnectionReset,
         _ => TransientFailures.IsTransient(ex),
     };
 }

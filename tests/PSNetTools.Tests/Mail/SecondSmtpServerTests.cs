@@ -56,4 +56,35 @@ public sealed class SecondSmtpServerTests : IClassFixture<SecondSmtpServerTests.
             """);
         Assert.Equal(System.Management.Automation.ErrorCategory.AuthenticationError, Assert.Single(r.Errors).CategoryInfo.Category);
     }
+
+    [Fact]
+    public void A_session_the_server_dropped_is_reopened_and_nothing_is_lost()
+    {
+        var r = Ps.Run($$"""
+            'first', 'second' | ForEach-Object { if ($_ -eq 'second') { [Threading.Thread]::Sleep(1500) }; [pscustomobject]@{ Subject = "drop $_"; Body = 'b' } } |
+              Send-Mail -SmtpServer 127.0.0.1 -Port {{_smtp.IdleDropPort}} -Security None -From me@example.com -To you@example.com -PassThru -Verbose
+            """);
+        r.AssertNoErrors();
+        Assert.Equal(["drop first", "drop second"], r.Output.Select(o => (string)PsResult.Prop(o, "Subject")!));
+        Assert.Contains(r.Verbose, v => v.Message.Contains("reconnecting", StringComparison.Ordinal));
+        Assert.Contains(_smtp.Messages(), m => m.Contains("Subject: drop second", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Retries_are_announced_and_the_last_failure_reported()
+    {
+        var port = Loopback.FreeTcpPort();
+        var r = Ps.Run($"Send-Mail -SmtpServer 127.0.0.1 -Port {port} -Security None -From a@example.com -To b@example.com -Subject s -Body b -RetryCount 2 -RetryDelaySec 0.05 -TimeoutSec 5", timeoutSec: 60);
+        Assert.Equal(2, r.Warnings.Count(w => w.Message.Contains("retry", StringComparison.Ordinal)));
+        Assert.Single(r.Errors);
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_a_send_that_waits_on_a_silent_server()
+    {
+        var port = Loopback.FreeTcpPort();
+        using var silent = PeerProcess.Start("socat", $"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork SYSTEM:\"sleep 60\"", port);
+        var r = Ps.RunAndStop($"Send-Mail -SmtpServer 127.0.0.1 -Port {port} -Security None -From a@example.com -To b@example.com -Subject s -Body b -TimeoutSec 60", TimeSpan.FromSeconds(1));
+        Assert.True(r.Elapsed < TimeSpan.FromSeconds(4), $"took {r.Elapsed}");
+    }
 }

@@ -21,15 +21,15 @@ public sealed class NodeSmtpPeer : IDisposable
         }
         OutDirectory = Path.Combine(_dir.Path, "out");
         Directory.CreateDirectory(OutDirectory);
-        var ports = new int[3];
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        var ports = new int[4];
+        var listeners = Enumerable.Range(0, 4).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());
-        for (var i = 0; i < 3; i++) ports[i] = ((IPEndPoint)listeners[i].LocalEndpoint).Port;
+        for (var i = 0; i < 4; i++) ports[i] = ((IPEndPoint)listeners[i].LocalEndpoint).Port;
         listeners.ForEach(l => l.Stop());
-        (PlainPort, StartTlsPort, TlsPort) = (ports[0], ports[1], ports[2]);
+        (PlainPort, StartTlsPort, TlsPort, IdleDropPort) = (ports[0], ports[1], ports[2], ports[3]);
         var certs = TestCertificates.Directory;
-        _node = PeerProcess.Start("node", $"{script} {certs}/leaf-chain.crt {certs}/leaf.key {OutDirectory} {PlainPort} {StartTlsPort} {TlsPort}", TlsPort);
-        foreach (var port in new[] { PlainPort, StartTlsPort })
+        _node = PeerProcess.Start("node", $"{script} {certs}/leaf-chain.crt {certs}/leaf.key {OutDirectory} {PlainPort} {StartTlsPort} {TlsPort} {IdleDropPort}", TlsPort);
+        foreach (var port in new[] { PlainPort, StartTlsPort, IdleDropPort })
         {
             using var probe = new TcpClient();
             probe.Connect(IPAddress.Loopback, port);
@@ -41,6 +41,9 @@ public sealed class NodeSmtpPeer : IDisposable
     public int StartTlsPort { get; }
 
     public int TlsPort { get; }
+
+    /// <summary>Plain SMTP that drops a session idle for half a second.</summary>
+    public int IdleDropPort { get; }
 
     public string OutDirectory { get; }
 

@@ -121,7 +121,7 @@ public sealed class SendMailCommand : AsyncCmdlet
 
             _options ??= MailParameters.Options(SmtpServer, Port == 0 ? MailParameters.DefaultPort(Security, 587, 465) : Port, Security, Credential,
                 AllowUnencryptedAuthentication, SkipCertificateCheck, TimeoutSec, RetryCount, RetryDelaySec,
-                MailParameters.IsVerbose(this), () => WriteVerboseFromAnyThread, null);
+                MailParameters.IsVerbose(this), () => WriteVerboseFromAnyThread, WriteWarningFromAnyThread);
             _mailer ??= new SmtpMailer(_options);
             RunAsync(async (sink, ct) =>
             {
@@ -169,6 +169,9 @@ public sealed class SendMailCommand : AsyncCmdlet
     private volatile PipelineSink? _verboseSink;
 
     private void WriteVerboseFromAnyThread(string line) => _verboseSink?.WriteVerbose(line);
+
+    // Retries are announced as warnings: the user should know a send needed them.
+    private void WriteWarningFromAnyThread(string line) => _verboseSink?.WriteWarning(line);
 
     private OutgoingMail Describe() => new()
     {

@@ -1,10 +1,11 @@
 // npm smtp-server as the second SMTP implementation for the Send-Mail tests (plain; STARTTLS + AUTH required;
 // implicit TLS + AUTH), so nothing depends on aiosmtpd's quirks. Every message received is written as a .eml file.
-// Usage: node smtp_server.js CERT KEY OUTDIR PLAINPORT STARTTLSPORT TLSPORT
+// Usage: node smtp_server.js CERT KEY OUTDIR PLAINPORT STARTTLSPORT TLSPORT [IDLEPORT]
+// IDLEPORT: plain, and it drops a session idle for half a second (to test reconnecting).
 const { SMTPServer } = require('smtp-server');
 const fs = require('fs');
 const path = require('path');
-const [cert, key, outDir, plain, starttls, tls] = process.argv.slice(2);
+const [cert, key, outDir, plain, starttls, tls, idle] = process.argv.slice(2);
 let n = 0;
 const make = (port, options) => {
   const server = new SMTPServer({
@@ -30,4 +31,5 @@ const make = (port, options) => {
 make(plain, { authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'] });
 make(starttls, { authOptional: false });
 make(tls, { secure: true, authOptional: false });
+if (idle) make(idle, { authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], socketTimeout: 500 });
 console.log('ready');
