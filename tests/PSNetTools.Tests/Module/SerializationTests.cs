@@ -24,6 +24,8 @@ public class SerializationTests
         ["Start-HttpServer"] = "$s = Start-HttpServer -Port 0 -Route @{ 'GET /' = { 'hi' } }; $s; $s | Stop-NetServer",
         ["Invoke-Scrape"] = "'<html><head><title>t</title></head><body><a href=\"/x\">x</a><p class=\"c\">p</p></body></html>' | Invoke-Scrape -BaseUri 'http://127.0.0.1/'; '<p class=\"c\">p</p>' | Invoke-Scrape -Selector p",
         ["Invoke-Crawl"] = "$d = [IO.Directory]::CreateDirectory([IO.Path]::Combine([IO.Path]::GetTempPath(), [guid]::NewGuid())).FullName; [IO.File]::WriteAllText(\"$d/index.html\", '<title>i</title><a href=\"b.html\">b</a>'); [IO.File]::WriteAllText(\"$d/b.html\", '<title>b</title>'); $s = Start-HttpFileServer -Path $d -Port 0; Invoke-Crawl $s.Endpoint -Depth 1; $s | Stop-NetServer",
+        ["Start-XmlRpcServer"] = "$s = Start-XmlRpcServer -Port 0 -Method @{ add = { param($x, $y) $x + $y } }; $s; $s | Stop-NetServer",
+        ["Invoke-XmlRpc"] = "$s = Start-XmlRpcServer -Port 0 -Method @{ info = { [pscustomobject]@{ name = 'x'; count = 3; ok = $true } } }; Invoke-XmlRpc \"http://127.0.0.1:$($s.Port)/RPC2\" -Method info; $s | Stop-NetServer",
         ["Start-UdpEchoServer"] = "$s = Start-UdpEchoServer; $s; $s | Stop-NetServer",
         ["Test-TcpEcho"] = "$s = Start-TcpEchoServer; Test-TcpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",
         ["Test-UdpEcho"] = "$s = Start-UdpEchoServer; Test-UdpEcho 127.0.0.1 -Port $s.Port -Count 2; $s | Stop-NetServer",

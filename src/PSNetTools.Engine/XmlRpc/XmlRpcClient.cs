@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Headers;
+using PSNetTools.Engine.Resilience;
+
+namespace PSNetTools.Engine.XmlRpc;
+
+public sealed record XmlRpcCallOptions
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public NetworkCredential? Credential { get; init; }
+
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Retries transport failures and 5xx answers; faults are answers, never retried.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.None;
+}
+
+/// <summary>Invoke-XmlRpc: one POST per call over a pooled connection; faults become <see cref="XmlRpcFaultException"/>.</summary>
+public static class XmlRpcClient
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All })
+    {
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+    };
+
+    public static Task<object?> CallAsync(Uri uri, string method, IReadOnlyList<object?> parameters, XmlRpcCallOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var body = XmlRpcCodec.Call(method, parameters);
+        return options.Retry.ExecuteAsync(async (_, ct) =>
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(options.Timeout);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
+                request.Headers.UserAgent.ParseAdd("PSNetTools/" + typeof(XmlRpcClient).Assembly.GetName().Version?.ToString(3));
+                if (options.Credential is { } c)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.UserName}:{c.Password}")));
+                }
+                foreach (var (k, v) in options.Headers) request.Headers.TryAddWithoutValidation(k, v);
+                using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new HttpRequestException($"{uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}; is it the XML-RPC endpoint (often /RPC2)?", null, response.StatusCode);
+                }
+                var bytes = await Scraping.PageFetcher.ReadCappedAsync(response.Content, 64L * 1024 * 1024, deadline.Token).ConfigureAwait(false);
+                using var stream = new MemoryStream(bytes);
+                return XmlRpcCodec.ReadResponse(stream);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{uri}: no answer to {method} within {options.Timeout.TotalSeconds:0.###} s.");
+            }
+        }, null, cancellationToken);
+    }
+
+    /// <summary>system.multicall: several calls in one request; each result is the value or the fault of that call.</summary>
+    public static async Task<IReadOnlyList<object?>> MulticallAsync(Uri uri, IReadOnlyList<(string Method, IReadOnlyList<object?> Parameters)> calls, XmlRpcCallOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var batch = calls.Select(c => (object?)new Dictionary<string, object?> { ["methodName"] = c.Method, ["params"] = c.Parameters.ToArray() }).ToArray();
+        var result = await CallAsync(uri, "system.multicall", [batch], options, cancellationToken).ConfigureAwait(false);
+        if (result is not object?[] items || items.Length != calls.Count) throw new FormatException("system.multicall answered something other than one entry per call.");
+        return [.. items.Select(item => item switch
+        {
+            object?[] { Length: 1 } one => one[0],
+            System.Collections.IDictionary fault when fault.Contains("faultCode") => new XmlRpcFaultException(Convert.ToInt32(fault["faultCode"], System.Globalization.CultureInfo.InvariantCulture), fault["faultString"]?.ToString() ?? ""),
+            _ => item,
+        })];
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net;
+using PSNetTools.Engine.Http;
+
+namespace PSNetTools.Engine.XmlRpc;
+
+public sealed record XmlRpcServerOptions
+{
+    /// <summary>Method names and a one-line help each (system.methodHelp).</summary>
+    public required IReadOnlyDictionary<string, string> Methods { get; init; }
+
+    /// <summary>Runs a method; a throw becomes a fault with the exception's message.</summary>
+    public required Func<string, object?[], CancellationToken, Task<object?>> Dispatch { get; init; }
+
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    public int Port { get; init; } = 8000;
+
+    public string Path { get; init; } = "/RPC2";
+
+    public string? Name { get; init; }
+
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public long MaximumBodyBytes { get; init; } = 10 * 1024 * 1024;
+}
+
+/// <summary>
+/// Start-XmlRpcServer: POST methodCall to Path, answered by the dispatcher; system.listMethods, system.methodHelp and
+/// system.multicall are built in. Malformed XML, DTDs, oversized bodies, unknown methods and handler errors all come
+/// back as faults; the server itself never fails on a request.
+/// </summary>
+public sealed class XmlRpcServer : HttpListenerServer
+{
+    private readonly XmlRpcServerOptions _options;
+
+    public XmlRpcServer(XmlRpcServerOptions options)
+        : base("XmlRpc", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    public string Path => _options.Path;
+
+    public string Methods => string.Join(", ", _options.Methods.Keys.Order(StringComparer.Ordinal));
+
+    public static async Task<XmlRpcServer> StartAsync(XmlRpcServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var server = new XmlRpcServer(options);
+        await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    {
+        await Task.Yield();
+        CountActive(1);
+        var request = context.Request;
+        var response = context.Response;
+        var method = "";
+        try
+        {
+            if (!string.Equals(request.Url?.AbsolutePath.TrimEnd('/'), _options.Path.TrimEnd('/'), StringComparison.Ordinal))
+            {
+                response.StatusCode = 404;
+                return;
+            }
+            if (request.HttpMethod != "POST")
+            {
+                response.StatusCode = 405;
+                response.Headers["Allow"] = "POST";
+                return;
+            }
+            byte[] answer;
+            if (request.ContentLength64 > _options.MaximumBodyBytes)
+            {
+                answer = XmlRpcCodec.Fault(XmlRpcCodec.ParseError, $"The request is larger than {_options.MaximumBodyBytes:N0} bytes.");
+            }
+            else
+            {
+                using var body = new MemoryStream();
+                await request.InputStream.CopyToAsync(body, stopping).ConfigureAwait(false);
+                body.Position = 0;
+                (method, answer) = await AnswerAsync(body, stopping).ConfigureAwait(false);
+            }
+            response.ContentType = "text/xml; charset=utf-8";
+            response.ContentLength64 = answer.Length;
+            await response.OutputStream.WriteAsync(answer, stopping).ConfigureAwait(false);
+            CountSent(answer.Length);
+        }
+        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or OperationCanceledException)
+        {
+            CountClientError();
+        }
+        finally
+        {
+            try
+            {
+                response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
+            {
+            }
+            CountReceived(Math.Max(0, request.ContentLength64));
+            CountActive(-1);
+            Log(string.Create(CultureInfo.InvariantCulture, $"{request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] {method} {response.StatusCode}"));
+        }
+    }
+
+    private async Task<(string Method, byte[] Answer)> AnswerAsync(Stream body, CancellationToken stopping)
+    {
+        string method;
+        object?[] parameters;
+        try
+        {
+            (method, parameters) = XmlRpcCodec.ReadCall(body);
+        }
+        catch (FormatException ex)
+        {
+            return ("", XmlRpcCodec.Fault(XmlRpcCodec.ParseError, $"Parse error: {ex.Message}"));
+        }
+        try
+        {
+            return (method, XmlRpcCodec.Response(await InvokeAsync(method, parameters, stopping).ConfigureAwait(false)));
+        }
+        catch (XmlRpcFaultException fault)
+        {
+            return (method, XmlRpcCodec.Fault(fault.FaultCode, fault.FaultString));
+        }
+    }
+
+    private async Task<object?> InvokeAsync(string method, object?[] parameters, CancellationToken stopping)
+    {
+        switch (method)
+        {
+            case "system.listMethods":
+                return (object?[])[.. _options.Methods.Keys.Order(StringComparer.Ordinal), "system.listMethods", "system.methodHelp", "system.multicall"];
+            case "system.methodHelp":
+                var name = parameters.Length == 1 ? parameters[0] as string : null;
+                if (name is null || !_options.Methods.TryGetValue(name, out var help)) throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, "system.methodHelp takes the name of a method of this server.");
+                return help;
+            case "system.multicall":
+                if (parameters.Length != 1 || parameters[0] is not object?[] calls) throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, "system.multicall takes one array of {methodName, params} structs.");
+                var results = new List<object?>();
+                foreach (var call in calls)
+                {
+                    try
+                    {
+                        if (call is not System.Collections.IDictionary c || c["methodName"] is not string m || m == "system.multicall") throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, "each call needs a methodName (and may not be system.multicall).");
+                        results.Add(new object?[] { await InvokeAsync(m, c["params"] as object?[] ?? [], stopping).ConfigureAwait(false) });
+                    }
+                    catch (XmlRpcFaultException f)
+                    {
+                        results.Add(new Dictionary<string, object?> { ["faultCode"] = f.FaultCode, ["faultString"] = f.FaultString });
+                    }
+                }
+                return results.ToArray();
+        }
+        if (!_options.Methods.ContainsKey(method)) throw new XmlRpcFaultException(XmlRpcCodec.MethodNotFound, $"Method '{method}' is not supported; system.listMethods lists the ones that are.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(_options.CallTimeout);
+        try
+        {
+            return await _options.Dispatch(method, parameters, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            throw new XmlRpcFaultException(XmlRpcCodec.ServerError, $"{method} did not finish within {_options.CallTimeout.TotalSeconds:0.###} s.");
+        }
+        catch (Exception ex) when (ex is not XmlRpcFaultException and not OperationCanceledException)
+        {
+            // The method's own error message is the fault string, as Python's SimpleXMLRPCServer does.
+            throw new XmlRpcFaultException(1, ex.Message);
+        }
+    }
+}

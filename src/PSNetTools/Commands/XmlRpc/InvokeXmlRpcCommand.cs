@@ -1,0 +1,132 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using PSNetTools.Engine.Resilience;
+using PSNetTools.Engine.XmlRpc;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.XmlRpc;
+
+[Cmdlet(VerbsLifecycle.Invoke, "XmlRpc", DefaultParameterSetName = CallSet)]
+[OutputType(typeof(object))]
+public sealed class InvokeXmlRpcCommand : AsyncCmdlet
+{
+    private const string CallSet = "Call";
+    private const string MulticallSet = "Multicall";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Url")]
+    [ValidateNotNull]
+    public Uri Uri { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CallSet)]
+    [ValidateNotNullOrEmpty]
+    public string Method { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CallSet)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    public object?[] Argument { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = MulticallSet)]
+    [ValidateNotNullOrEmpty]
+    public Hashtable[] Multicall { get; set; } = [];
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    public Hashtable? Headers { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double TimeoutSec { get; set; } = 30;
+
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int RetryCount { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!Uri.IsAbsoluteUri || Uri.Scheme is not ("http" or "https"))
+        {
+            WriteError(new ErrorRecord(new ArgumentException($"'{Uri}' is not an http or https URI of an XML-RPC endpoint."), "InvalidUri", ErrorCategory.InvalidArgument, Uri));
+            return;
+        }
+        var options = new XmlRpcCallOptions
+        {
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            Credential = Credential?.GetNetworkCredential(),
+            Headers = Headers?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "") ?? [],
+            Retry = new RetryPolicy { MaxRetries = RetryCount, IsTransient = ex => ex is not XmlRpcFaultException && TransientFailures.IsTransient(ex) },
+        };
+        List<(string Method, IReadOnlyList<object?> Parameters)> calls;
+        try
+        {
+            calls = ParameterSetName == MulticallSet
+                ? [.. Multicall.Select(ToCall)]
+                : [(Method, (IReadOnlyList<object?>)[.. (Argument ?? [null]).Select(a => XmlRpcValues.ToEngine(a))])];
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, Argument));
+            return;
+        }
+        var uri = Uri;
+        RunAsync(async (sink, ct) =>
+        {
+            try
+            {
+                if (ParameterSetName == CallSet)
+                {
+                    sink.WriteObject(XmlRpcValues.ToPowerShell(await XmlRpcClient.CallAsync(uri, calls[0].Method, calls[0].Parameters, options, ct)));
+                    return;
+                }
+                var results = await XmlRpcClient.MulticallAsync(uri, calls, options, ct);
+                for (var i = 0; i < results.Count; i++)
+                {
+                    if (results[i] is XmlRpcFaultException fault) sink.WriteError(Fault(fault, calls[i].Method));
+                    else sink.WriteObject(XmlRpcValues.ToPowerShell(results[i]));
+                }
+            }
+            catch (XmlRpcFaultException fault)
+            {
+                sink.WriteError(Fault(fault, calls[0].Method));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or FormatException)
+            {
+                var (id, category) = ex switch
+                {
+                    TimeoutException => ("Timeout", ErrorCategory.OperationTimeout),
+                    FormatException => ("InvalidResponse", ErrorCategory.InvalidResult),
+                    _ => ("ConnectionFailed", ErrorCategory.ConnectionError),
+                };
+                sink.WriteError(new ErrorRecord(ex, id, category, uri));
+            }
+        }, uri);
+    }
+
+    private static (string, IReadOnlyList<object?>) ToCall(Hashtable call)
+    {
+        var method = (call["Method"] ?? call["MethodName"])?.ToString();
+        if (string.IsNullOrEmpty(method)) throw new ArgumentException("Each -Multicall entry needs a Method, e.g. @{ Method = 'add'; Argument = 1, 2 }.");
+        var args = call["Argument"] ?? call["Params"];
+        IReadOnlyList<object?> list = args switch
+        {
+            null => [],
+            object?[] a => [.. a.Select(x => XmlRpcValues.ToEngine(x))],
+            _ => XmlRpcValues.ToEngine(args) is object?[] many ? many : [XmlRpcValues.ToEngine(args)],
+        };
+        return (method, list);
+    }
+
+    private static ErrorRecord Fault(XmlRpcFaultException fault, string method)
+    {
+        var record = new ErrorRecord(fault, "XmlRpcFault", ErrorCategory.InvalidResult, method)
+        {
+            ErrorDetails = new ErrorDetails($"{method}: fault {fault.FaultCode}: {fault.FaultString}"),
+        };
+        return record;
+    }
+}

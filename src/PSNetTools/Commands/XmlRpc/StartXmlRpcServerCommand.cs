@@ -1,0 +1,138 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using System.Net;
+using PSNetTools.Commands.Servers;
+using PSNetTools.Engine.XmlRpc;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.XmlRpc;
+
+[Cmdlet(VerbsLifecycle.Start, "XmlRpcServer")]
+[OutputType(typeof(XmlRpcServer))]
+public sealed class StartXmlRpcServerCommand : AsyncCmdlet
+{
+    private const string FunctionPrefix = "__PSNetToolsXmlRpc";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public Hashtable Method { get; set; } = [];
+
+    [Parameter(Position = 1)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; } = 8000;
+
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    [Parameter]
+    [ValidatePattern("^/")]
+    public string Path { get; set; } = "/RPC2";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.1, 3600)]
+    public double TimeoutSec { get; set; } = 30;
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void EndProcessing()
+    {
+        ServerCommands.EnsureNameIsFree(this, Name);
+        var help = new Dictionary<string, string>(StringComparer.Ordinal);
+        var functions = new Dictionary<string, (string Function, int? Arity)>(StringComparer.Ordinal);
+        var state = InitialSessionState.CreateDefault2();
+        foreach (DictionaryEntry entry in Method)
+        {
+            var name = entry.Key?.ToString() ?? "";
+            if (entry.Value is not ScriptBlock script || name.Length == 0 || name.StartsWith("system.", StringComparison.Ordinal))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' must map to a scriptblock, and names starting with 'system.' are built in."),
+                    "InvalidMethod", ErrorCategory.InvalidArgument, name));
+                return;
+            }
+            var parameters = (script.Ast as ScriptBlockAst)?.ParamBlock?.Parameters;
+            var function = FunctionPrefix + functions.Count;
+            functions[name] = (function, parameters?.Count);
+            help[name] = $"{name}({string.Join(", ", parameters?.Select(p => p.Name.VariablePath.UserPath) ?? ["..."])})";
+            // Compiled once per runspace of the pool, like Start-HttpServer's routes.
+            state.Commands.Add(new SessionStateFunctionEntry(function, script.ToString()));
+        }
+        if (MyInvocation.MyCommand.Module?.Path is { } modulePath) state.ImportPSModule([System.IO.Path.ChangeExtension(modulePath, ".psd1")]);
+        var pool = RunspaceFactory.CreateRunspacePool(state);
+        pool.SetMinRunspaces(1);
+        pool.SetMaxRunspaces(ThrottleLimit);
+        pool.Open();
+        var options = new XmlRpcServerOptions
+        {
+            Methods = help,
+            Address = Address,
+            Port = Port,
+            Path = Path,
+            Name = Name,
+            CallTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            Dispatch = (method, args, ct) => InvokeAsync(pool, method, functions[method], args, ct),
+        };
+        RunAsync(async (sink, ct) =>
+        {
+            XmlRpcServer server;
+            try
+            {
+                server = await XmlRpcServer.StartAsync(options, ct);
+            }
+            catch
+            {
+                pool.Dispose();
+                throw;
+            }
+            _ = server.Completion.ContinueWith(_ => pool.Dispose(), TaskScheduler.Default);
+            sink.WriteObject(server);
+            if (!Wait) return;
+            server.Logged += sink.WriteVerbose;
+            try
+            {
+                await ServerCommands.WaitAsync(server, sink, ct);
+            }
+            finally
+            {
+                server.Logged -= sink.WriteVerbose;
+            }
+        }, Port);
+    }
+
+    private static async Task<object?> InvokeAsync(RunspacePool pool, string method, (string Function, int? Arity) target, object?[] args, CancellationToken cancellationToken)
+    {
+        if (target.Arity is { } arity && arity != args.Length)
+        {
+            throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, $"{method} takes {arity} argument(s), got {args.Length}.");
+        }
+        using var ps = PowerShell.Create();
+        ps.RunspacePool = pool;
+        ps.AddCommand(target.Function);
+        foreach (var a in args) ps.AddArgument(XmlRpcValues.ToPowerShell(a));
+        await using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
+        PSDataCollection<PSObject> output;
+        try
+        {
+            output = await Task.Factory.FromAsync(ps.BeginInvoke(), ps.EndInvoke).ConfigureAwait(false);
+        }
+        catch (RuntimeException ex)
+        {
+            // The scriptblock's own message (throw '除数不能为零') is the fault string.
+            throw new InvalidOperationException(ex.ErrorRecord?.Exception?.Message ?? ex.Message, ex);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var items = output.Where(o => o is not null).Select(o => XmlRpcValues.ToEngine(o)).ToList();
+        return items.Count switch { 0 => null, 1 => items[0], _ => items.ToArray() };
+    }
+}

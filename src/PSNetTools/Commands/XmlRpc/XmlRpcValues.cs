@@ -1,0 +1,48 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace PSNetTools.Commands.XmlRpc;
+
+/// <summary>PowerShell values to the engine's XML-RPC values and back: hashtables and PSCustomObjects are structs, structs come back as PSCustomObjects.</summary>
+internal static class XmlRpcValues
+{
+    public static object? ToEngine(object? value, int depth = 0)
+    {
+        if (depth > 64) throw new ArgumentException("The argument is nested more than 64 deep (a cycle?).");
+        if (value is PSObject ps)
+        {
+            if (ps.BaseObject is PSCustomObject)
+            {
+                var map = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal);
+                foreach (var p in ps.Properties) map[p.Name] = ToEngine(p.Value, depth + 1);
+                return map;
+            }
+            value = ps.BaseObject;
+        }
+        return value switch
+        {
+            null or string or bool or int or long or double or float or decimal or byte or short or DateTime or DateTimeOffset or byte[] => value,
+            IDictionary d => d.Cast<DictionaryEntry>().Aggregate(new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (m, e) =>
+            {
+                m[e.Key.ToString()!] = ToEngine(e.Value, depth + 1);
+                return m;
+            }),
+            IEnumerable items => items.Cast<object?>().Select(i => ToEngine(i, depth + 1)).ToArray(),
+            _ => value.ToString(),
+        };
+    }
+
+    public static object? ToPowerShell(object? value) => value switch
+    {
+        IDictionary map => ToCustomObject(map),
+        object?[] items => items.Select(ToPowerShell).ToArray(),
+        _ => value,
+    };
+
+    private static PSObject ToCustomObject(IDictionary map)
+    {
+        var o = new PSObject();
+        foreach (DictionaryEntry e in map) o.Properties.Add(new PSNoteProperty(e.Key.ToString()!, ToPowerShell(e.Value)));
+        return o;
+    }
+}
