@@ -5,7 +5,7 @@
     Author               = 'PSNetTools contributors'
     CompanyName          = 'PSNetTools'
     Copyright            = '(c) 2026 PSNetTools contributors. MIT License.'
-    Description          = 'Network programming as PowerShell objects: TCP/UDP clients and echo servers, a fast asynchronous port scanner, concurrent ping with statistics, TLS certificate inspection, HTTP endpoint checks with per-phase timings, a static file server and scriptblock-routed HTTP servers, and SMTP sending and IMAP/POP3 reading on MailKit. Cross-platform, PowerShell 7.4+.'
+    Description          = 'Network programming as PowerShell objects: TCP/UDP clients and echo servers, a fast asynchronous port scanner, concurrent ping with statistics, TLS certificate inspection, HTTP endpoint checks with per-phase timings, a static file server and scriptblock-routed HTTP servers, HTML scraping (AngleSharp) and crawling, SMTP sending and IMAP/POP3 reading on MailKit, and XML-RPC clients and servers. Cross-platform, PowerShell 7.4+.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @(
@@ -47,10 +47,10 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Network', 'TCP', 'UDP', 'PortScan', 'Ping', 'TLS', 'Certificate', 'Echo', 'Server', 'HTTP', 'WebServer', 'Mail', 'SMTP', 'IMAP', 'POP3', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('Network', 'TCP', 'UDP', 'PortScan', 'Ping', 'TLS', 'Certificate', 'Echo', 'Server', 'HTTP', 'WebServer', 'Mail', 'SMTP', 'IMAP', 'POP3', 'Scraping', 'Crawler', 'XmlRpc', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/psnettools/PSNetTools'
             LicenseUri   = 'https://github.com/psnettools/PSNetTools/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: first release. TCP/UDP echo servers and clients, Find-OpenPort, Test-Ping, Get-TlsCertificate, Get-NetServer/Stop-NetServer; Test-HttpEndpoint, Start-HttpFileServer, Start-HttpServer; Send-Mail, Get-ImapMessage, Get-ImapFolder, Get-Pop3Message.'
+            ReleaseNotes = '0.1.0: first release. TCP/UDP echo servers and clients, Find-OpenPort, Test-Ping, Get-TlsCertificate, Get-NetServer/Stop-NetServer; Test-HttpEndpoint, Start-HttpFileServer, Start-HttpServer; Send-Mail, Get-ImapMessage, Get-ImapFolder, Get-Pop3Message; Invoke-Scrape, Invoke-Crawl; Invoke-XmlRpc, Start-XmlRpcServer.'
         }
     }
 }
