@@ -63,6 +63,48 @@ internal static class ServerCommands
         }
     }
 
+    /// <summary>
+    /// Starts a server and writes it; with -Wait stays until Ctrl+C, streaming the server's log as verbose output.
+    /// <paramref name="ownedUntilStopped"/> (e.g. the runspace pool of scriptblock handlers) is disposed when the server stops.
+    /// </summary>
+    public static async Task StartAsync<TServer>(Func<Task<TServer>> start, PipelineSink sink, bool wait, CancellationToken cancellationToken, IDisposable? ownedUntilStopped = null)
+        where TServer : NetServer
+    {
+        TServer server;
+        try
+        {
+            server = await start();
+        }
+        catch
+        {
+            ownedUntilStopped?.Dispose();
+            throw;
+        }
+        if (ownedUntilStopped is not null) _ = server.Completion.ContinueWith(_ => ownedUntilStopped.Dispose(), TaskScheduler.Default);
+        sink.WriteObject(server);
+        if (!wait) return;
+        server.Logged += sink.WriteVerbose;
+        try
+        {
+            await WaitAsync(server, sink, cancellationToken);
+        }
+        finally
+        {
+            server.Logged -= sink.WriteVerbose;
+        }
+    }
+
+    /// <summary>The pool that runs scriptblock handlers: this module loaded, up to <paramref name="throttleLimit"/> at once.</summary>
+    public static System.Management.Automation.Runspaces.RunspacePool CreateHandlerPool(PSCmdlet cmdlet, System.Management.Automation.Runspaces.InitialSessionState state, int throttleLimit)
+    {
+        if (cmdlet.MyInvocation.MyCommand.Module?.Path is { } modulePath) state.ImportPSModule([Path.ChangeExtension(modulePath, ".psd1")]);
+        var pool = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspacePool(state);
+        pool.SetMinRunspaces(1);
+        pool.SetMaxRunspaces(throttleLimit);
+        pool.Open();
+        return pool;
+    }
+
     private static string? ToPlain(SecureString? secure)
     {
         if (secure is null) return null;

@@ -41,21 +41,6 @@ public sealed class StartHttpFileServerCommand : AsyncCmdlet
                 "PathNotFound", ErrorCategory.ObjectNotFound, Path));
         }
         var options = new HttpFileServerOptions { Root = root, Address = Address, Port = Port, Name = Name, NoDirectoryListing = NoDirectoryListing };
-        RunAsync(async (sink, ct) =>
-        {
-            var server = await HttpFileServer.StartAsync(options, ct);
-            sink.WriteObject(server);
-            if (!Wait) return;
-            // In the foreground the access log streams as verbose output.
-            server.Logged += sink.WriteVerbose;
-            try
-            {
-                await ServerCommands.WaitAsync(server, sink, ct);
-            }
-            finally
-            {
-                server.Logged -= sink.WriteVerbose;
-            }
-        }, Port);
+        RunAsync((sink, ct) => ServerCommands.StartAsync(() => HttpFileServer.StartAsync(options, ct), sink, Wait, ct), Port);
     }
 }

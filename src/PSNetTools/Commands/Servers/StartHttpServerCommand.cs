@@ -72,11 +72,7 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
         // Handlers run in a pool of runspaces of their own (several requests at once), with this module loaded.
         var state = InitialSessionState.CreateDefault2();
         for (var i = 0; i < handlers.Count; i++) state.Commands.Add(new SessionStateFunctionEntry(FunctionPrefix + i, handlers[i]));
-        if (MyInvocation.MyCommand.Module?.Path is { } modulePath) state.ImportPSModule([Path.ChangeExtension(modulePath, ".psd1")]);
-        var pool = RunspaceFactory.CreateRunspacePool(state);
-        pool.SetMinRunspaces(1);
-        pool.SetMaxRunspaces(ThrottleLimit);
-        pool.Open();
+        var pool = ServerCommands.CreateHandlerPool(this, state, ThrottleLimit);
         var options = new RouteServerOptions
         {
             Routes = routes,
@@ -86,31 +82,7 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
             RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
             Dispatch = (index, request, ct) => InvokeAsync(pool, FunctionPrefix + index, request, ct),
         };
-        RunAsync(async (sink, ct) =>
-        {
-            RouteServer server;
-            try
-            {
-                server = await RouteServer.StartAsync(options, ct);
-            }
-            catch
-            {
-                pool.Dispose();
-                throw;
-            }
-            _ = server.Completion.ContinueWith(_ => pool.Dispose(), TaskScheduler.Default);
-            sink.WriteObject(server);
-            if (!Wait) return;
-            server.Logged += sink.WriteVerbose;
-            try
-            {
-                await ServerCommands.WaitAsync(server, sink, ct);
-            }
-            finally
-            {
-                server.Logged -= sink.WriteVerbose;
-            }
-        }, Port);
+        RunAsync((sink, ct) => ServerCommands.StartAsync(() => RouteServer.StartAsync(options, ct), sink, Wait, ct, pool), Port);
     }
 
     private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, CancellationToken cancellationToken)

@@ -60,11 +60,6 @@ public sealed class StartTcpEchoServerCommand : AsyncCmdlet
             Certificate = Certificate ?? ServerCommands.LoadCertificate(this, CertificatePath, CertificatePassword),
             IdleTimeout = TimeSpan.FromSeconds(IdleTimeoutSec),
         };
-        RunAsync(async (sink, ct) =>
-        {
-            var server = await TcpEchoServer.StartAsync(options, ct);
-            sink.WriteObject(server);
-            if (Wait) await ServerCommands.WaitAsync(server, sink, ct);
-        }, Port);
+        RunAsync((sink, ct) => ServerCommands.StartAsync(() => TcpEchoServer.StartAsync(options, ct), sink, Wait, ct), Port);
     }
 }

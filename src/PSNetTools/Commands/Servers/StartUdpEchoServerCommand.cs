@@ -31,11 +31,6 @@ public sealed class StartUdpEchoServerCommand : AsyncCmdlet
     {
         ServerCommands.EnsureNameIsFree(this, Name);
         var options = new UdpEchoServerOptions { Address = Address, Port = Port, Name = Name, ResponsePrefix = ResponsePrefix };
-        RunAsync(async (sink, ct) =>
-        {
-            var server = await UdpEchoServer.StartAsync(options, ct);
-            sink.WriteObject(server);
-            if (Wait) await ServerCommands.WaitAsync(server, sink, ct);
-        }, Port);
+        RunAsync((sink, ct) => ServerCommands.StartAsync(() => UdpEchoServer.StartAsync(options, ct), sink, Wait, ct), Port);
     }
 }

@@ -68,11 +68,7 @@ public sealed class StartXmlRpcServerCommand : AsyncCmdlet
             // Compiled once per runspace of the pool, like Start-HttpServer's routes.
             state.Commands.Add(new SessionStateFunctionEntry(function, script.ToString()));
         }
-        if (MyInvocation.MyCommand.Module?.Path is { } modulePath) state.ImportPSModule([System.IO.Path.ChangeExtension(modulePath, ".psd1")]);
-        var pool = RunspaceFactory.CreateRunspacePool(state);
-        pool.SetMinRunspaces(1);
-        pool.SetMaxRunspaces(ThrottleLimit);
-        pool.Open();
+        var pool = ServerCommands.CreateHandlerPool(this, state, ThrottleLimit);
         var options = new XmlRpcServerOptions
         {
             Methods = help,
@@ -83,31 +79,7 @@ public sealed class StartXmlRpcServerCommand : AsyncCmdlet
             CallTimeout = TimeSpan.FromSeconds(TimeoutSec),
             Dispatch = (method, args, ct) => InvokeAsync(pool, method, functions[method], args, ct),
         };
-        RunAsync(async (sink, ct) =>
-        {
-            XmlRpcServer server;
-            try
-            {
-                server = await XmlRpcServer.StartAsync(options, ct);
-            }
-            catch
-            {
-                pool.Dispose();
-                throw;
-            }
-            _ = server.Completion.ContinueWith(_ => pool.Dispose(), TaskScheduler.Default);
-            sink.WriteObject(server);
-            if (!Wait) return;
-            server.Logged += sink.WriteVerbose;
-            try
-            {
-                await ServerCommands.WaitAsync(server, sink, ct);
-            }
-            finally
-            {
-                server.Logged -= sink.WriteVerbose;
-            }
-        }, Port);
+        RunAsync((sink, ct) => ServerCommands.StartAsync(() => XmlRpcServer.StartAsync(options, ct), sink, Wait, ct, pool), Port);
     }
 
     private static async Task<object?> InvokeAsync(RunspacePool pool, string method, (string Function, int? Arity) target, object?[] args, CancellationToken cancellationToken)
