@@ -110,13 +110,23 @@ public sealed class HttpCmdletTests : IClassFixture<HttpCmdletTests.Peers>
         var port = Loopback.FreeTcpPort();
         var fetch = Task.Run(async () =>
         {
-            await Task.Delay(1500);
+            // Until the server is up (a loaded machine may take a while to open the runspace), then once.
             using var client = new HttpClient();
-            return await client.GetStringAsync($"http://127.0.0.1:{port}/a.txt");
+            for (var i = 0; ; i++)
+            {
+                try
+                {
+                    return await client.GetStringAsync($"http://127.0.0.1:{port}/a.txt");
+                }
+                catch (HttpRequestException) when (i < 80)
+                {
+                    await Task.Delay(50);
+                }
+            }
         });
-        var r = Ps.RunAndStop($"Start-HttpFileServer -Path '{dir.Path}' -Port {port} -Wait -Verbose", TimeSpan.FromSeconds(3));
+        var r = Ps.RunAndStop($"Start-HttpFileServer -Path '{dir.Path}' -Port {port} -Wait -Verbose", TimeSpan.FromSeconds(5));
         Assert.Equal("a", await fetch);
         Assert.Contains(r.Verbose, v => v.Message.Contains("\"GET /a.txt HTTP/1.1\" 200 1", StringComparison.Ordinal));
-        Assert.True(r.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.True(r.Elapsed < TimeSpan.FromSeconds(7));
     }
 }
