@@ -19,6 +19,9 @@ public class UdpEchoServerTests
         await client.SendAsync(Encoding.UTF8.GetBytes("你好"));
         var reply = await client.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal("服务器已收到: 你好", Encoding.UTF8.GetString(reply.Buffer));
+        // The counters are updated just after the reply leaves; the client may read it first.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (server.BytesSent < reply.Buffer.Length && DateTime.UtcNow < deadline) await Task.Delay(10);
         Assert.Equal(1, server.ConnectionsAccepted);
         Assert.Equal(Encoding.UTF8.GetByteCount("你好"), server.BytesReceived);
         Assert.Equal(reply.Buffer.Length, server.BytesSent);
