@@ -29,7 +29,9 @@ internal static class HttpListenerBinding
         {
             listener.Close();
             // Map "address in use" to the socket error NetServer turns into a message naming the port.
-            throw new SocketException(ex.ErrorCode is 98 or 48 or 10048 or 183 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
+            // 400 "conflicts with an existing registration": another HttpListener of this process has the port.
+            throw new SocketException(ex.ErrorCode is 98 or 48 or 10048 or 183 or 400 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
+                || ex.Message.Contains("conflicts", StringComparison.OrdinalIgnoreCase)
                 ? (int)SocketError.AddressAlreadyInUse
                 : (int)SocketError.AccessDenied);
         }

@@ -99,6 +99,9 @@ public sealed class HttpCmdletTests : IClassFixture<HttpCmdletTests.Peers>
         var port = ((System.Net.IPEndPoint)blocker.LocalEndpoint).Port;
         var r = Ps.Run($"Start-HttpFileServer -Path /no/such/folder -Port 0; Start-HttpFileServer -Path /tmp -Port {port}", timeoutSec: 20);
         Assert.Equal(["PathNotFound", "PortInUse"], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        // A port taken by another HttpListener of this same process is "in use" too, not "access denied".
+        var twice = Ps.Run("$a = Start-HttpFileServer -Path /tmp -Port 0; Start-HttpFileServer -Path /tmp -Port $a.Port; $a | Stop-NetServer", timeoutSec: 20);
+        Assert.StartsWith("PortInUse", Assert.Single(twice.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Errors[1].Exception.Message, StringComparison.Ordinal);
     }
 
