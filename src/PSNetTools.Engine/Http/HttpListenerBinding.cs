@@ -9,6 +9,21 @@ internal static class HttpListenerBinding
     /// <summary>Port 0 picks a free port (HttpListener cannot); on loopback http://localhost:port/ is answered too.</summary>
     public static (HttpListener Listener, int Port) Start(IPAddress address, int port)
     {
+        // A port picked for us can be taken by someone else before HttpListener binds it: pick again, a few times.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return StartOnce(address, port);
+            }
+            catch (SocketException ex) when (port == 0 && attempt < 5 && ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+            }
+        }
+    }
+
+    private static (HttpListener Listener, int Port) StartOnce(IPAddress address, int port)
+    {
         if (port == 0)
         {
             using var probe = new TcpListener(address, 0);
@@ -27,7 +42,15 @@ internal static class HttpListenerBinding
         }
         catch (HttpListenerException ex)
         {
-            listener.Close();
+            try
+            {
+                listener.Close();
+            }
+            catch (HttpListenerException)
+            {
+                // Closing a listener that never bound can fail the same way; nothing is held either way.
+            }
+
             // Map "address in use" to the socket error NetServer turns into a message naming the port.
             // 400 "conflicts with an existing registration": another HttpListener of this process has the port.
             throw new SocketException(ex.ErrorCode is 98 or 48 or 10048 or 183 or 400 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
