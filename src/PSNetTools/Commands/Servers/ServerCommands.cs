@@ -83,7 +83,10 @@ internal static class ServerCommands
         if (ownedUntilStopped is not null) _ = server.Completion.ContinueWith(_ => ownedUntilStopped.Dispose(), TaskScheduler.Default);
         sink.WriteObject(server);
         if (!wait) return;
+        // Requests can arrive before -Wait attaches to the log: attach first, then replay what was logged already.
+        var earlier = server.GetLog();
         server.Logged += sink.WriteVerbose;
+        foreach (var line in earlier) sink.WriteVerbose(line);
         try
         {
             await WaitAsync(server, sink, cancellationToken);
