@@ -45,8 +45,6 @@ public sealed class HttpFileServer : HttpListenerServer
 
     protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
     {
-        await Task.Yield();
-        CountActive(1);
         var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var response = context.Response;
@@ -105,16 +103,8 @@ public sealed class HttpFileServer : HttpListenerServer
         }
         finally
         {
-            try
-            {
-                response.Close();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
-            {
-            }
             CountReceived(Math.Max(0, request.ContentLength64));
             CountSent(sent);
-            CountActive(-1);
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"{request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] \"{request.HttpMethod} {request.RawUrl} HTTP/{request.ProtocolVersion}\" {response.StatusCode} {sent} {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}ms"));
         }

@@ -26,8 +26,31 @@ public abstract class HttpListenerServer : NetServer
     /// <summary>The base URL clients use.</summary>
     public override string Endpoint => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]" : Address)}:{Port}/";
 
-    /// <summary>Answers one request; the response is closed afterwards whatever happens.</summary>
+    /// <summary>Answers one request; the base closes the response afterwards whatever happens and keeps ActiveConnections.</summary>
     protected abstract Task ServeAsync(HttpListenerContext context, CancellationToken stopping);
+
+    private async Task ServeTrackedAsync(HttpListenerContext context, CancellationToken stopping)
+    {
+        // Off the accept loop at once, so the next request is accepted while this one is served.
+        await Task.Yield();
+        CountActive(1);
+        try
+        {
+            await ServeAsync(context, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
+            {
+                // The client is gone; nothing left to close.
+            }
+            CountActive(-1);
+        }
+    }
 
     protected override Task BindAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +74,7 @@ public abstract class HttpListenerServer : NetServer
                 continue;
             }
             CountAccepted();
-            var task = ServeAsync(context, stopping);
+            var task = ServeTrackedAsync(context, stopping);
             _requests.TryAdd(task, 0);
             _ = task.ContinueWith(t => _requests.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }

@@ -36,8 +36,6 @@ public sealed class RouteServer : HttpListenerServer
 
     protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
     {
-        await Task.Yield();
-        CountActive(1);
         var started = Stopwatch.GetTimestamp();
         var response = context.Response;
         var status = 500;
@@ -58,15 +56,7 @@ public sealed class RouteServer : HttpListenerServer
         }
         finally
         {
-            try
-            {
-                response.Close();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
-            {
-            }
             CountSent(sent);
-            CountActive(-1);
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"{context.Request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] \"{context.Request.HttpMethod} {context.Request.RawUrl}\" {status} {sent} {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}ms"));
         }

@@ -43,7 +43,7 @@ public static class PageFetcher
                     {
                         throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
                     }
-                    var content = await ReadCappedAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
+                    var content = await HttpContentReader.ReadCappedAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
                     return Outcome.Success(new HtmlSource(response.RequestMessage?.RequestUri?.AbsoluteUri ?? uri.AbsoluteUri, content,
                         response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
                     {
@@ -68,22 +68,6 @@ public static class PageFetcher
         {
             return Outcome.Failed<HtmlSource>(new TargetFailure(target, "Timeout", FailureKind.Timeout, ex.Message, ex));
         }
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> bytes: a 100 MB answer does not become 100 MB in memory.</summary>
-    public static async Task<byte[]> ReadCappedAsync(HttpContent content, long limit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        while (buffer.Length < limit)
-        {
-            var n = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken).ConfigureAwait(false);
-            if (n == 0) break;
-            buffer.Write(chunk, 0, n);
-        }
-        return buffer.ToArray();
     }
 
     private static HttpClient Create((bool SkipCertificateCheck, bool FollowRedirects) settings)

@@ -47,7 +47,7 @@ public static class XmlRpcClient
                 {
                     throw new HttpRequestException($"{uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}; is it the XML-RPC endpoint (often /RPC2)?", null, response.StatusCode);
                 }
-                var bytes = await Scraping.PageFetcher.ReadCappedAsync(response.Content, 64L * 1024 * 1024, deadline.Token).ConfigureAwait(false);
+                var bytes = await Net.HttpContentReader.ReadCappedAsync(response.Content, 64L * 1024 * 1024, deadline.Token).ConfigureAwait(false);
                 using var stream = new MemoryStream(bytes);
                 return XmlRpcCodec.ReadResponse(stream);
             }

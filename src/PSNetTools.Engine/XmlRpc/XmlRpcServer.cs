@@ -54,8 +54,6 @@ public sealed class XmlRpcServer : HttpListenerServer
 
     protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
     {
-        await Task.Yield();
-        CountActive(1);
         var request = context.Request;
         var response = context.Response;
         var method = "";
@@ -95,15 +93,7 @@ public sealed class XmlRpcServer : HttpListenerServer
         }
         finally
         {
-            try
-            {
-                response.Close();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
-            {
-            }
             CountReceived(Math.Max(0, request.ContentLength64));
-            CountActive(-1);
             Log(string.Create(CultureInfo.InvariantCulture, $"{request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] {method} {response.StatusCode}"));
         }
     }

@@ -108,6 +108,31 @@ internal static class ServerCommands
         return pool;
     }
 
+    /// <summary>
+    /// Runs a handler function in the pool with <paramref name="arguments"/>; stops it when <paramref name="cancellationToken"/>
+    /// fires (a hung scriptblock must not hold a runspace for ever). A throw surfaces with the scriptblock's own message.
+    /// </summary>
+    public static async Task<List<PSObject>> InvokeHandlerAsync(System.Management.Automation.Runspaces.RunspacePool pool, string function,
+        IEnumerable<object?> arguments, CancellationToken cancellationToken)
+    {
+        using var ps = PowerShell.Create();
+        ps.RunspacePool = pool;
+        ps.AddCommand(function);
+        foreach (var a in arguments) ps.AddArgument(a);
+        await using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
+        PSDataCollection<PSObject> output;
+        try
+        {
+            output = await Task.Factory.FromAsync(ps.BeginInvoke(), ps.EndInvoke).ConfigureAwait(false);
+        }
+        catch (RuntimeException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(ex.ErrorRecord?.Exception?.Message ?? ex.Message, ex);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return [.. output.Where(o => o is not null)];
+    }
+
     private static string? ToPlain(SecureString? secure)
     {
         if (secure is null) return null;

@@ -88,14 +88,7 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
     private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, CancellationToken cancellationToken)
     {
         request.Body = JsonOutput.ToPowerShell(request.Body);
-        using var ps = PowerShell.Create();
-        ps.RunspacePool = pool;
-        ps.AddCommand(function).AddArgument(request);
-        // A handler past its time is stopped, so a hung scriptblock does not hold a runspace for ever.
-        await using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
-        var output = await Task.Factory.FromAsync(ps.BeginInvoke(), ps.EndInvoke).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        var items = output.Where(o => o is not null).ToList();
+        var items = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken).ConfigureAwait(false);
         if (items.Count == 0) return new RouteResult(null, "");
         if (items.Count == 1)
         {

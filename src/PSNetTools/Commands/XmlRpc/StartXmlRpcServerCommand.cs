@@ -88,23 +88,9 @@ public sealed class StartXmlRpcServerCommand : AsyncCmdlet
         {
             throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, $"{method} takes {arity} argument(s), got {args.Length}.");
         }
-        using var ps = PowerShell.Create();
-        ps.RunspacePool = pool;
-        ps.AddCommand(target.Function);
-        foreach (var a in args) ps.AddArgument(XmlRpcValues.ToPowerShell(a));
-        await using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
-        PSDataCollection<PSObject> output;
-        try
-        {
-            output = await Task.Factory.FromAsync(ps.BeginInvoke(), ps.EndInvoke).ConfigureAwait(false);
-        }
-        catch (RuntimeException ex)
-        {
-            // The scriptblock's own message (throw '除数不能为零') is the fault string.
-            throw new InvalidOperationException(ex.ErrorRecord?.Exception?.Message ?? ex.Message, ex);
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        var items = output.Where(o => o is not null).Select(o => XmlRpcValues.ToEngine(o)).ToList();
+        // A throw surfaces with the scriptblock's own message (throw '除数不能为零'), which becomes the fault string.
+        var output = await ServerCommands.InvokeHandlerAsync(pool, target.Function, args.Select(XmlRpcValues.ToPowerShell), cancellationToken).ConfigureAwait(false);
+        var items = output.Select(o => XmlRpcValues.ToEngine(o)).ToList();
         return items.Count switch { 0 => null, 1 => items[0], _ => items.ToArray() };
     }
 }
