@@ -3,7 +3,7 @@
 # Idempotent: a second run only checks. See ../shared/PEERS.md for what each is for.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(socat openssl nginx nmap fping iputils-ping python3 procps python3-doc wrk curl wget python3-aiosmtpd dovecot-imapd dovecot-pop3d dovecot-lmtpd)
+packages=(socat openssl nginx nmap fping iputils-ping python3 procps python3-doc wrk curl wget python3-aiosmtpd dovecot-imapd dovecot-pop3d dovecot-lmtpd python3-websockets)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -16,7 +16,9 @@ for c in socat openssl nginx nmap fping; do command -v "$c" >/dev/null || { echo
 here="$(cd "$(dirname "$0")" && pwd)"
 if command -v npm >/dev/null; then
   [[ -d "$here/mail/node/node_modules/smtp-server" ]] || npm ci --prefix "$here/mail/node" --no-audit --no-fund --loglevel=error
+  # npm ws: a WebSocket echo peer (tests/peers/rpc/wsecho.js).
+  [[ -d "$here/rpc/node_modules/ws" ]] || npm ci --prefix "$here/rpc" --no-audit --no-fund --loglevel=error
 else
-  echo "install.sh: npm is missing (Node.js 18+ is needed for tests/peers/mail/node)" >&2; exit 1
+  echo "install.sh: npm is missing (Node.js 18+ is needed for tests/peers/mail/node and tests/peers/rpc)" >&2; exit 1
 fi
-echo "peers installed: ${packages[*]} + npm smtp-server"
+echo "peers installed: ${packages[*]} + npm smtp-server, ws"

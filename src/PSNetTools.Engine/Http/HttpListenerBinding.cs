@@ -60,4 +60,28 @@ internal static class HttpListenerBinding
         }
         return (listener, port);
     }
+
+    /// <summary>Stops and closes a listener; never throws, because a server being stopped must always end.</summary>
+    /// <remarks>
+    /// The managed HttpListener removes each prefix by looking its endpoint up again, and re-binds the port when another
+    /// listener of this process already dropped that endpoint: that bind fails with "address in use" (and holds nothing).
+    /// </remarks>
+    public static void Release(HttpListener? listener)
+    {
+        if (listener is null) return;
+        try
+        {
+            listener.Stop();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+        {
+        }
+        try
+        {
+            listener.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+        {
+        }
+    }
 }

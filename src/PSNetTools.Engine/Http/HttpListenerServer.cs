@@ -82,14 +82,7 @@ public abstract class HttpListenerServer : NetServer
 
     protected override async Task CloseAsync()
     {
-        try
-        {
-            _listener?.Stop();
-            _listener?.Close();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        HttpListenerBinding.Release(_listener);
         try
         {
             await Task.WhenAll(_requests.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);

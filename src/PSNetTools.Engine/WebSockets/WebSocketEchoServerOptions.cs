@@ -1,0 +1,21 @@
+using System.Net;
+
+namespace PSNetTools.Engine.WebSockets;
+
+public sealed record WebSocketEchoServerOptions
+{
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    public int Port { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Text (UTF-8) put in front of every echoed message.</summary>
+    public string? ResponsePrefix { get; init; }
+
+    /// <summary>A larger message closes that connection with 1009 Message Too Big.</summary>
+    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>A client silent this long is disconnected.</summary>
+    public double IdleTimeoutSec { get; init; } = 300;
+}

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using PSNetTools.Engine.Net;
+
+namespace PSNetTools.Engine.WebSockets;
+
+/// <summary>
+/// One client WebSocket connection (Connect-WebSocket's object). A pump reads the socket into a bounded queue as
+/// messages arrive, because cancelling a pending ClientWebSocket receive aborts the connection: with the queue, a
+/// read can time out and the session lives on.
+/// </summary>
+public sealed class WebSocketSession : IAsyncDisposable
+{
+    private static int _lastId;
+    private readonly ClientWebSocket _socket;
+    private readonly WebSocketClientOptions _options;
+    private readonly Channel<WebSocketMessage> _received;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private Task _pump = Task.CompletedTask;
+    private long _sent;
+    private long _receivedCount;
+    private long _bytesSent;
+    private long _bytesReceived;
+
+    private WebSocketSession(ClientWebSocket socket, WebSocketClientOptions options)
+    {
+        _socket = socket;
+        _options = options;
+        Id = Interlocked.Increment(ref _lastId);
+        Uri = options.Uri.ToString();
+        _received = Channel.CreateBounded<WebSocketMessage>(new BoundedChannelOptions(Math.Max(1, options.ReceiveQueueLength))
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public int Id { get; }
+
+    public string Uri { get; }
+
+    /// <summary>Open, CloseSent, CloseReceived, Closed or Aborted.</summary>
+    public string State => _socket.State.ToString();
+
+    public string? Subprotocol => _socket.SubProtocol;
+
+    public DateTime ConnectedAt { get; private set; }
+
+    public long MessagesSent => Interlocked.Read(ref _sent);
+
+    public long MessagesReceived => Interlocked.Read(ref _receivedCount);
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>The close status the server sent (e.g. NormalClosure, MessageTooBig), once closed.</summary>
+    public string? CloseStatus => _socket.CloseStatus?.ToString();
+
+    public string? CloseDescription => _socket.CloseStatusDescription;
+
+    /// <summary>Why the connection ended abnormally (server gone, reset, oversized message), if it did.</summary>
+    public string? LastError { get; private set; }
+
+    public static async Task<WebSocketSession> ConnectAsync(WebSocketClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Uri.IsAbsoluteUri || options.Uri.Scheme is not ("ws" or "wss"))
+        {
+            throw new ArgumentException($"'{options.Uri.OriginalString}' is not a ws:// or wss:// URL.");
+        }
+        if (options.TimeoutSec <= 0) throw new ArgumentException("TimeoutSec must be greater than 0.");
+        var socket = new ClientWebSocket();
+        try
+        {
+            foreach (var p in options.Subprotocols) socket.Options.AddSubProtocol(p);
+            foreach (var (name, value) in options.Headers) socket.Options.SetRequestHeader(name, value);
+#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
+            if (options.SkipCertificateCheck) socket.Options.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
+#pragma warning restore CA5359
+            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSec));
+            try
+            {
+                await socket.ConnectAsync(options.Uri, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{options.Uri}: the WebSocket handshake did not finish within {options.TimeoutSec:0.###} s.");
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var session = new WebSocketSession(socket, options) { ConnectedAt = DateTime.Now };
+        options.Log?.Invoke($"connected to {options.Uri}{(socket.SubProtocol is { } sp ? $" (subprotocol {sp})" : "")}");
+        session._pump = Task.Run(session.PumpAsync, CancellationToken.None);
+        return session;
+    }
+
+    /// <summary>Sends one message; concurrent sends are serialized (a WebSocket allows one at a time).</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> data, bool binary, CancellationToken cancellationToken = default)
+    {
+        if (_socket.State != WebSocketState.Open) throw Closed();
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSec));
+            try
+            {
+                await _socket.SendAsync(data, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{Uri}: sending did not finish within {_options.TimeoutSec:0.###} s.");
+            }
+            catch (WebSocketException ex)
+            {
+                throw Closed(ex);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+        Interlocked.Increment(ref _sent);
+        Interlocked.Add(ref _bytesSent, data.Length);
+    }
+
+    public Task SendTextAsync(string text, CancellationToken cancellationToken = default) =>
+        SendAsync(Encoding.UTF8.GetBytes(text), binary: false, cancellationToken);
+
+    /// <summary>The next message; null when the connection closed cleanly. Waits at most <paramref name="timeoutSec"/> (0 = forever).</summary>
+    public async Task<WebSocketMessage?> ReceiveAsync(double timeoutSec, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeoutSec > 0) timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSec));
+        try
+        {
+            if (await _received.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false) && _received.Reader.TryRead(out var message)) return message;
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Uri}: no message within {timeoutSec:0.###} s.");
+        }
+        catch (ChannelClosedException ex) when (ex.InnerException is { } inner)
+        {
+            throw Closed(inner);
+        }
+    }
+
+    /// <summary>Sends one message and waits for the next one to arrive: one round trip of an echo or request/response server.</summary>
+    public async Task<WebSocketExchange> ExchangeAsync(long index, string text, bool binary, bool noResponse, CancellationToken cancellationToken = default)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var started = Stopwatch.GetTimestamp();
+        await SendAsync(bytes, binary, cancellationToken).ConfigureAwait(false);
+        if (noResponse)
+        {
+            return new WebSocketExchange { Index = index, Sent = text, MessageType = binary ? "Binary" : "Text", SentBytes = bytes.Length, Uri = Uri };
+        }
+        var answer = await ReceiveAsync(_options.TimeoutSec, cancellationToken).ConfigureAwait(false) ?? throw Closed();
+        return new WebSocketExchange
+        {
+            Index = index,
+            Sent = text,
+            Received = answer.Text,
+            RoundTripMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            MessageType = answer.MessageType,
+            SentBytes = bytes.Length,
+            ReceivedBytes = answer.Length,
+            Uri = Uri,
+            ReceivedData = answer.Data,
+        };
+    }
+
+    /// <summary>The close handshake (1000 Normal Closure); aborts when the server does not answer within the timeout.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(_options.TimeoutSec, 10)));
+            try
+            {
+                // Output only: the pump reads the server's close frame and completes the handshake.
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token).ConfigureAwait(false);
+                await _pump.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+            {
+                _socket.Abort();
+            }
+        }
+        await _closing.CancelAsync().ConfigureAwait(false);
+        _options.Log?.Invoke($"closed {Uri} ({CloseStatus ?? State})");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        _sendLock.Dispose();
+        _closing.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        long index = 0;
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                using var message = new MemoryStream();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(), _closing.Token).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    if (message.Length + result.Count > _options.MaxMessageBytes)
+                    {
+                        LastError = $"a message larger than {_options.MaxMessageBytes} bytes arrived; the connection was closed (1009).";
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", CancellationToken.None).ConfigureAwait(false);
+                        failure = new WebSocketException(WebSocketError.Faulted, LastError);
+                        return;
+                    }
+                    message.Write(buffer, 0, result.Count);
+                }
+                while (!result.EndOfMessage);
+                var data = message.ToArray();
+                Interlocked.Increment(ref _receivedCount);
+                Interlocked.Add(ref _bytesReceived, data.Length);
+                var item = new WebSocketMessage
+                {
+                    Index = ++index,
+                    MessageType = result.MessageType == WebSocketMessageType.Binary ? "Binary" : "Text",
+                    Text = Encoding.UTF8.GetString(data),
+                    Length = data.Length,
+                    ReceivedAt = DateTime.Now,
+                    Uri = Uri,
+                    Data = data,
+                };
+                await _received.Writer.WriteAsync(item, _closing.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // Server gone mid-session, reset, or a close without the handshake.
+            LastError = ex.Message;
+            failure = ex;
+        }
+        finally
+        {
+            _received.Writer.TryComplete(failure);
+        }
+    }
+
+    private WebSocketException Closed(Exception? inner = null) =>
+        new(WebSocketError.ConnectionClosedPrematurely,
+            $"{Uri}: the connection is closed ({LastError ?? CloseStatus ?? State}); connect again.", inner);
+}

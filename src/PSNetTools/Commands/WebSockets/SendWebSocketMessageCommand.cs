@@ -1,0 +1,112 @@
+using System.Collections;
+using System.Management.Automation;
+using PSNetTools.Engine.WebSockets;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.WebSockets;
+
+/// <summary>
+/// Every pipeline message goes over ONE connection: opened at the first message (or given with -Session) and, when
+/// this cmdlet opened it, closed with a handshake after the last.
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "WebSocketMessage", DefaultParameterSetName = UriSet)]
+[OutputType(typeof(WebSocketExchange))]
+public sealed class SendWebSocketMessageCommand : AsyncCmdlet
+{
+    private const string UriSet = "Uri";
+    private const string SessionSet = "Session";
+    private WebSocketSession? _session;
+    private bool _ownsSession;
+    private bool _failed;
+    private long _index;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
+    [ValidateNotNull]
+    public Uri Uri { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
+    [ValidateNotNull]
+    public WebSocketSession Session { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [AllowEmptyString]
+    public string[] Message { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter Binary { get; set; }
+
+    [Parameter(ParameterSetName = UriSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Subprotocol { get; set; }
+
+    [Parameter(ParameterSetName = UriSet)]
+    [ValidateNotNull]
+    public IDictionary? Headers { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.01, 86400)]
+    public double TimeoutSec { get; set; } = 30;
+
+    [Parameter(ParameterSetName = UriSet)]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoResponse { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (ParameterSetName == SessionSet)
+        {
+            _session = Session;
+        }
+        else if (WebSocketParameters.CheckUri(Uri) is { } bad)
+        {
+            ThrowTerminatingError(bad);
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (_failed) return;
+        var target = _session?.Uri ?? Uri.OriginalString;
+        RunAsync(async (sink, ct) =>
+        {
+            try
+            {
+                if (_session is null)
+                {
+                    var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
+                    _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct);
+                    _ownsSession = true;
+                }
+                foreach (var message in Message)
+                {
+                    sink.WriteObject(await _session.ExchangeAsync(++_index, message, Binary, NoResponse, ct));
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The connection is gone or never came: one error, and the rest of the pipeline is not sent.
+                _failed = true;
+                sink.WriteFailure(WebSocketParameters.Failure(target, ex, TimeoutSec));
+            }
+        }, target);
+    }
+
+    protected override void EndProcessing() => Close();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Close();
+        base.Dispose(disposing);
+    }
+
+    private void Close()
+    {
+        if (!_ownsSession || _session is null) return;
+        var session = _session;
+        _session = null;
+        // Bounded by the session's own close timeout; runs also after Ctrl+C, so no connection is left open.
+        session.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15));
+    }
+}

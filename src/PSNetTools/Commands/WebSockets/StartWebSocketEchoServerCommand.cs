@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using System.Net;
+using PSNetTools.Commands.Servers;
+using PSNetTools.Engine.WebSockets;
+using PSNetTools.Infrastructure;
+
+namespace PSNetTools.Commands.WebSockets;
+
+[Cmdlet(VerbsLifecycle.Start, "WebSocketEchoServer")]
+[OutputType(typeof(WebSocketEchoServer))]
+public sealed class StartWebSocketEchoServerCommand : AsyncCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    [AllowEmptyString]
+    public string? ResponsePrefix { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    [Parameter]
+    [ValidateRange(0.1, 86400)]
+    public double IdleTimeoutSec { get; set; } = 300;
+
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void EndProcessing()
+    {
+        ServerCommands.EnsureNameIsFree(this, Name);
+        var options = new WebSocketEchoServerOptions
+        {
+            Address = Address,
+            Port = Port,
+            Name = Name,
+            ResponsePrefix = ResponsePrefix,
+            MaxMessageBytes = MaxMessageBytes,
+            IdleTimeoutSec = IdleTimeoutSec,
+        };
+        RunAsync(async (sink, ct) =>
+        {
+            var server = await WebSocketEchoServer.StartAsync(options, ct);
+            sink.WriteObject(server);
+            if (!Wait) return;
+            server.Logged += sink.WriteVerbose;
+            try
+            {
+                await ServerCommands.WaitAsync(server, sink, ct);
+            }
+            finally
+            {
+                server.Logged -= sink.WriteVerbose;
+            }
+        }, Port);
+    }
+}
