@@ -16,9 +16,9 @@ for c in socat openssl nginx nmap fping; do command -v "$c" >/dev/null || { echo
 here="$(cd "$(dirname "$0")" && pwd)"
 if command -v npm >/dev/null; then
   [[ -d "$here/mail/node/node_modules/smtp-server" ]] || npm ci --prefix "$here/mail/node" --no-audit --no-fund --loglevel=error
-  # npm ws: a WebSocket echo peer (tests/peers/rpc/wsecho.js).
-  [[ -d "$here/rpc/node_modules/ws" ]] || npm ci --prefix "$here/rpc" --no-audit --no-fund --loglevel=error
+  # npm ws (WebSocket echo, tests/peers/rpc/wsecho.js) and grpc-js with reflection and health (tests/peers/rpc/grpc).
+  [[ -d "$here/rpc/node_modules/ws" && -d "$here/rpc/node_modules/@grpc/grpc-js" ]] || npm ci --prefix "$here/rpc" --no-audit --no-fund --loglevel=error
 else
   echo "install.sh: npm is missing (Node.js 18+ is needed for tests/peers/mail/node and tests/peers/rpc)" >&2; exit 1
 fi
-echo "peers installed: ${packages[*]} + npm smtp-server, ws"
+echo "peers installed: ${packages[*]} + npm smtp-server, ws, @grpc/grpc-js, @grpc/proto-loader, @grpc/reflection, grpc-health-check"

@@ -1,0 +1,76 @@
+namespace PSNetTools.Testing;
+
+/// <summary>
+/// The gRPC peers: npm @grpc/grpc-js (tests/peers/rpc/grpc/grpc-server.js: Greeter, KitchenSink, reflection v1 and
+/// v1alpha, health) and the ASP.NET Core sample server (samples/CalculatorServer). Each starts on a free port of
+/// 127.0.0.1; the Address is "127.0.0.1:PORT". A missing peer fails the test with the step that installs or builds it.
+/// </summary>
+public static class GrpcPeers
+{
+    public static string NodeDir { get; } = Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "rpc");
+
+    public static string ProtoDir { get; } = Path.Combine(NodeDir, "grpc");
+
+    /// <summary>tests/peers/rpc/grpc/greeter.proto (demo.v1.Greeter).</summary>
+    public static string GreeterProto { get; } = Path.Combine(ProtoDir, "greeter.proto");
+
+    /// <summary>tests/peers/rpc/grpc/kitchensink.proto (test.v1.KitchenSink, test.v1.AllTypes).</summary>
+    public static string KitchenSinkProto { get; } = Path.Combine(ProtoDir, "kitchensink.proto");
+
+    /// <summary>protos/calculator.proto (calculator.Calculator), served by <see cref="CalculatorSample"/>.</summary>
+    public static string CalculatorProto { get; } = Path.Combine(PeerProcess.RepoRoot, "protos", "calculator.proto");
+
+    /// <summary>
+    /// grpc-server.js on a free port. With <paramref name="tls"/> it serves the certificate pair
+    /// <paramref name="certificate"/> of tests/peers/certs.sh ("selfsigned": selfsigned.crt/.key, trust
+    /// selfsigned.crt; "leaf": leaf-chain.crt/leaf.key, trust ca.crt) from <see cref="TestCertificates.Directory"/>.
+    /// </summary>
+    public static (PeerProcess Peer, string Address) NodeGrpc(bool tls = false, string certificate = "selfsigned")
+    {
+        if (!Directory.Exists(Path.Combine(NodeDir, "node_modules", "@grpc", "grpc-js")))
+        {
+            Assert.Fail("npm @grpc/grpc-js is not installed in tests/peers/rpc: run 'sudo bash tests/peers/install.sh' (it runs npm ci there).");
+        }
+        var port = Loopback.FreeTcpPort();
+        var arguments = $"grpc/grpc-server.js {port}";
+        if (tls)
+        {
+            var (cert, key) = certificate switch
+            {
+                "selfsigned" => ("selfsigned.crt", "selfsigned.key"),
+                "leaf" => ("leaf-chain.crt", "leaf.key"),
+                _ => throw new ArgumentException($"unknown certificate '{certificate}' (selfsigned or leaf)", nameof(certificate)),
+            };
+            arguments += $" tls {TestCertificates.File(cert)} {TestCertificates.File(key)}";
+        }
+        return (PeerProcess.Start("node", arguments, port, NodeDir), $"127.0.0.1:{port}");
+    }
+
+    /// <summary>
+    /// samples/CalculatorServer (ASP.NET Core, Grpc.AspNetCore 2.85) on a free port, plaintext HTTP/2 (h2c), or TLS
+    /// with selfsigned.crt/.key. <paramref name="reflection"/>: "both" (v1 and v1alpha, what MapGrpcReflectionService
+    /// serves), "v1", "v1alpha" (an older server: the client must fall back) or "none".
+    /// </summary>
+    public static (PeerProcess Peer, string Address) CalculatorSample(bool tls = false, string reflection = "both")
+    {
+        var dll = CalculatorDll();
+        var port = Loopback.FreeTcpPort();
+        var arguments = $"{dll} --port {port} --reflection {reflection}";
+        if (tls) arguments += $" --tls {TestCertificates.File("selfsigned.crt")} {TestCertificates.File("selfsigned.key")}";
+        return (PeerProcess.Start("dotnet", arguments, port, Path.GetDirectoryName(dll), timeoutSec: 30), $"127.0.0.1:{port}");
+    }
+
+    /// <summary>The built sample: the test assembly's own configuration first (Release or Debug), then the other.</summary>
+    public static string CalculatorDll()
+    {
+        var bin = Path.Combine(PeerProcess.RepoRoot, "samples", "CalculatorServer", "bin");
+        var debugFirst = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+        foreach (var configuration in debugFirst ? new[] { "Debug", "Release" } : ["Release", "Debug"])
+        {
+            var dll = Path.Combine(bin, configuration, "net10.0", "CalculatorServer.dll");
+            if (File.Exists(dll)) return dll;
+        }
+        Assert.Fail($"samples/CalculatorServer is not built ({Path.Combine(bin, "Release", "net10.0", "CalculatorServer.dll")} is missing): run 'dotnet build -c Release' at the repository root.");
+        return "";
+    }
+}
