@@ -1,0 +1,272 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using PSNetTools.Engine.Grpc.Codec;
+using PSNetTools.Engine.Grpc.Descriptors;
+using PSNetTools.Engine.Grpc.ProtoFiles;
+using PSNetTools.Engine.Grpc.Reflection;
+
+namespace PSNetTools.Engine.Grpc;
+
+/// <summary>
+/// Dynamic gRPC calls: the method and its message types come from reflection or from .proto files, request bodies
+/// (dictionaries, lists, scalars) are encoded by walking the descriptors, and responses come back as
+/// <see cref="ProtoMessage"/>s. One client holds one channel and caches what reflection sent.
+/// </summary>
+public sealed class GrpcClient : IDisposable
+{
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+    private readonly GrpcConnection? _connection;
+    private readonly IDescriptorSource _source;
+    private readonly ProtoEncoder _encoder;
+    private readonly ProtoDecoder _decoder;
+
+    private GrpcClient(GrpcConnection? connection, IDescriptorSource source)
+    {
+        _connection = connection;
+        _source = source;
+        _encoder = new ProtoEncoder(source.FindMessage);
+        _decoder = new ProtoDecoder(source.FindMessage);
+    }
+
+    public GrpcConnection? Connection => _connection;
+
+    /// <summary>Where the descriptors come from: "server reflection (...)", or the files.</summary>
+    public string DescriptorSource => _source.Description;
+
+    /// <exception cref="ArgumentException">A bad address.</exception>
+    /// <exception cref="FormatException">.proto files or a descriptor set that do not parse or link.</exception>
+    public static GrpcClient Open(GrpcConnectionOptions options, GrpcDescriptorOptions? descriptors = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var files = descriptors is { UsesReflection: false } ? LoadFiles(descriptors) : null;
+        var connection = GrpcConnection.Open(options);
+        return new GrpcClient(connection, files ?? (IDescriptorSource)new ReflectionDescriptorSource(connection, options.ConnectTimeout + TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>A client with no server, for listing what .proto files or a descriptor set declare.</summary>
+    public static GrpcClient Offline(GrpcDescriptorOptions descriptors)
+    {
+        ArgumentNullException.ThrowIfNull(descriptors);
+        if (descriptors.UsesReflection) throw new ArgumentException("Without an address, give -ProtoFile or -DescriptorSet.", nameof(descriptors));
+        return new GrpcClient(null, LoadFiles(descriptors));
+    }
+
+    private static FileDescriptorSource LoadFiles(GrpcDescriptorOptions descriptors)
+    {
+        if (!string.IsNullOrEmpty(descriptors.DescriptorSet))
+        {
+            return new FileDescriptorSource(DescriptorSetLoader.Load(descriptors.DescriptorSet), Path.GetFileName(descriptors.DescriptorSet));
+        }
+        return new FileDescriptorSource(ProtoFileLoader.Load(descriptors.ProtoFiles, descriptors.ImportPaths), string.Join(", ", descriptors.ProtoFiles.Select(Path.GetFileName)));
+    }
+
+    private string Where => _connection?.Options.Address ?? _source.Description;
+
+    /// <summary>Finds 'package.Service/Method' (also 'package.Service.Method', or 'Service/Method' when the service name is unique).</summary>
+    /// <exception cref="GrpcCallException">NotFound when the service or method is not there; reflection failures.</exception>
+    public async Task<GrpcMethodInfo> ResolveMethodAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var trimmed = name.Trim().TrimStart('/');
+        var split = trimmed.LastIndexOf('/');
+        if (split < 0) split = trimmed.LastIndexOf('.');
+        if (split <= 0 || split == trimmed.Length - 1)
+        {
+            throw new ArgumentException($"'{name}' is not a method name: write package.Service/Method, e.g. calculator.Calculator/Add.", nameof(name));
+        }
+        var serviceName = trimmed[..split];
+        var methodName = trimmed[(split + 1)..];
+
+        var service = await _source.FindServiceAsync(serviceName, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string>? offered = null;
+        if (service is null)
+        {
+            offered = await _source.ListServicesAsync(cancellationToken).ConfigureAwait(false);
+            var bySimpleName = offered.Where(s => s.EndsWith("." + serviceName, StringComparison.Ordinal)).ToList();
+            if (bySimpleName.Count == 1) service = await _source.FindServiceAsync(bySimpleName[0], cancellationToken).ConfigureAwait(false);
+        }
+        if (service is null)
+        {
+            throw new GrpcCallException(GrpcStatusCode.NotFound,
+                $"the service '{serviceName}' is not offered by {Where}. Services: {string.Join(", ", offered ?? [])}", name);
+        }
+        var method = service.FindMethodByName(methodName)
+            ?? service.Methods.FirstOrDefault(m => string.Equals(m.Name, methodName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new GrpcCallException(GrpcStatusCode.NotFound,
+                $"the service {service.FullName} has no method '{methodName}'. Its methods: {string.Join(", ", service.Methods.Select(m => m.Name))}", name);
+        return GrpcMethodInfo.From(method, Where);
+    }
+
+    /// <summary>Every method of every service (or of the services <paramref name="include"/> accepts).</summary>
+    public async IAsyncEnumerable<GrpcMethodInfo> ListMethodsAsync(Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var name in await _source.ListServicesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (include is not null && !include(name)) continue;
+            var service = await _source.FindServiceAsync(name, cancellationToken).ConfigureAwait(false);
+            if (service is null) continue;
+            foreach (var method in service.Methods) yield return GrpcMethodInfo.From(method, Where);
+        }
+    }
+
+    /// <summary>Encodes a request body now, so a bad field is reported before anything is sent.</summary>
+    /// <exception cref="ProtoValueException">The body does not fit the request type; the message names the field.</exception>
+    public byte[] EncodeRequest(GrpcMethodInfo method, object? body)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return _encoder.Encode(method.Descriptor.InputType, body);
+    }
+
+    /// <summary>The message type's fields with default values (what an empty response decodes to); also a -Body template.</summary>
+    public object? DecodeResponse(GrpcMethodInfo method, byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return _decoder.Decode(method.Descriptor.OutputType, data);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="method"/> with already encoded requests (one for unary and server-streaming calls, any
+    /// number for client-streaming and bidi calls) and yields each response as it arrives.
+    /// </summary>
+    /// <exception cref="GrpcCallException">Any status but OK, with the detail and trailers.</exception>
+    public async IAsyncEnumerable<object?> CallAsync(GrpcMethodInfo method, IAsyncEnumerable<byte[]> requests, GrpcCallOptions options, Action<string>? log, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(options);
+        var connection = _connection ?? throw new InvalidOperationException("This client has no server address.");
+        var descriptor = method.Descriptor;
+        var type = (descriptor.IsClientStreaming, descriptor.IsServerStreaming) switch
+        {
+            (false, false) => MethodType.Unary,
+            (false, true) => MethodType.ServerStreaming,
+            (true, false) => MethodType.ClientStreaming,
+            _ => MethodType.DuplexStreaming,
+        };
+        var grpcMethod = new Method<byte[], byte[]>(type, descriptor.Service.FullName, descriptor.Name, Bytes, Bytes);
+        var callOptions = new CallOptions(connection.Headers(options.Metadata), options.Deadline is { } d ? DateTime.UtcNow + d : null, cancellationToken);
+        log?.Invoke($"calling {method.Name} ({method.Kind}) on {connection.Target}{(options.Deadline is { } dl ? $", deadline {dl.TotalSeconds:0.###} s" : "")}");
+
+        var responses = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var call = RunCallAsync(connection, grpcMethod, type, callOptions, requests, responses.Writer, method.Name, log, cancellationToken);
+        await foreach (var bytes in responses.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            yield return _decoder.Decode(descriptor.OutputType, bytes);
+        }
+        await call.ConfigureAwait(false);
+    }
+
+    private static async Task RunCallAsync(GrpcConnection connection, Method<byte[], byte[]> method, MethodType type, CallOptions options,
+        IAsyncEnumerable<byte[]> requests, ChannelWriter<byte[]> responses, string name, Action<string>? log, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            var invoker = connection.Invoker;
+            switch (type)
+            {
+                case MethodType.Unary:
+                {
+                    using var call = invoker.AsyncUnaryCall(method, null, options, await SingleAsync(requests, name, cancellationToken).ConfigureAwait(false));
+                    var response = await call.ResponseAsync.ConfigureAwait(false);
+                    await LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
+                    responses.TryWrite(response);
+                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
+                    break;
+                }
+                case MethodType.ServerStreaming:
+                {
+                    using var call = invoker.AsyncServerStreamingCall(method, null, options, await SingleAsync(requests, name, cancellationToken).ConfigureAwait(false));
+                    await LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
+                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false)) responses.TryWrite(call.ResponseStream.Current);
+                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
+                    break;
+                }
+                case MethodType.ClientStreaming:
+                {
+                    using var call = invoker.AsyncClientStreamingCall(method, null, options);
+                    await SendAllAsync(call.RequestStream, requests, cancellationToken).ConfigureAwait(false);
+                    var response = await call.ResponseAsync.ConfigureAwait(false);
+                    await LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
+                    responses.TryWrite(response);
+                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
+                    break;
+                }
+                default:
+                {
+                    using var call = invoker.AsyncDuplexStreamingCall(method, null, options);
+                    // Requests go out while responses come in: a chat server answers each message as it arrives.
+                    var sending = SendAllAsync(call.RequestStream, requests, cancellationToken);
+                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false)) responses.TryWrite(call.ResponseStream.Current);
+                    await sending.ConfigureAwait(false);
+                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
+                    break;
+                }
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            failure = new OperationCanceledException(cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            failure = GrpcCallException.From(ex, name);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            responses.TryComplete();
+        }
+        if (failure is not null) throw failure;
+    }
+
+    private static async Task<byte[]> SingleAsync(IAsyncEnumerable<byte[]> requests, string name, CancellationToken cancellationToken)
+    {
+        byte[]? first = null;
+        await foreach (var request in requests.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (first is not null) throw new ArgumentException($"{name} takes one request message, not a stream of them.");
+            first = request;
+        }
+        return first ?? [];
+    }
+
+    private static async Task SendAllAsync(IClientStreamWriter<byte[]> stream, IAsyncEnumerable<byte[]> requests, CancellationToken cancellationToken)
+    {
+        await foreach (var request in requests.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        await stream.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static async Task LogHeadersAsync(Task<Metadata> headers, Action<string>? log)
+    {
+        if (log is null) return;
+        var metadata = await headers.ConfigureAwait(false);
+        if (metadata.Count > 0) log($"response headers: {Format(metadata)}");
+    }
+
+    private static void LogTrailers(Status status, Metadata trailers, Action<string>? log)
+    {
+        if (log is null) return;
+        log($"status {status.StatusCode}{(trailers.Count > 0 ? $", trailers: {Format(trailers)}" : "")}");
+    }
+
+    private static string Format(Metadata metadata) =>
+        string.Join("; ", metadata.Select(e => $"{e.Key}: {(e.IsBinary ? $"({e.ValueBytes.Length} bytes)" : Redact(e.Key, e.Value))}"));
+
+    private static string Redact(string key, string value) =>
+        key is "authorization" or "cookie" or "set-cookie" || key.Contains("token", StringComparison.OrdinalIgnoreCase) ? "(redacted)" : value;
+
+    public void Dispose()
+    {
+        (_source as IDisposable)?.Dispose();
+        _connection?.Dispose();
+    }
+}

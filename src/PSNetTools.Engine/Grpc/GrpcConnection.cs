@@ -1,0 +1,112 @@
+using System.Globalization;
+using Grpc.Core;
+using Grpc.Net.Client;
+using PSNetTools.Engine.Net;
+
+namespace PSNetTools.Engine.Grpc;
+
+/// <summary>
+/// One HTTP/2 channel to a gRPC server, reused by every call made through it (a pipeline of a thousand calls opens
+/// one connection). Grpc.Net.Client does the HTTP/2; this only chooses TLS or h2c and the certificate policy.
+/// </summary>
+public sealed class GrpcConnection : IDisposable
+{
+    private readonly GrpcChannel _channel;
+
+    private GrpcConnection(Uri target, GrpcChannel channel, GrpcConnectionOptions options)
+    {
+        Target = target;
+        _channel = channel;
+        Options = options;
+        Invoker = channel.CreateCallInvoker();
+    }
+
+    public Uri Target { get; }
+
+    public GrpcConnectionOptions Options { get; }
+
+    internal CallInvoker Invoker { get; }
+
+    /// <exception cref="ArgumentException">The address is not host:port or an http(s) URI.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5359", Justification = "Only with -SkipCertificateCheck.")]
+    public static GrpcConnection Open(GrpcConnectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var target = ParseAddress(options.Address, options.Plaintext);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        };
+        if (options.SkipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
+        var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            MaxSendMessageSize = 64 * 1024 * 1024,
+        });
+        options.Log?.Invoke($"gRPC channel to {target} ({(target.Scheme == Uri.UriSchemeHttp ? "plaintext HTTP/2" : "HTTP/2 over TLS")})");
+        return new GrpcConnection(target, channel, options);
+    }
+
+    /// <summary>Accepts what users type for grpcurl: host:port, 127.0.0.1:50051, [::1]:50051, or a full URI.</summary>
+    public static Uri ParseAddress(string address, bool plaintext)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        address = address.Trim();
+        if (address.Contains("://", StringComparison.Ordinal))
+        {
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new ArgumentException($"'{address}' is not a gRPC address: use host:port (add -Plaintext for a server without TLS), or an http:// or https:// URI.", nameof(address));
+            }
+            return new Uri(uri.GetLeftPart(UriPartial.Authority));
+        }
+        var colon = address.LastIndexOf(':');
+        var closing = address.LastIndexOf(']');
+        if (colon < 0 || colon < closing || !int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"'{address}' has no port: a gRPC address is host:port, e.g. localhost:50051 or [::1]:50051.", nameof(address));
+        }
+        var host = address[..colon];
+        if (host.Length == 0) throw new ArgumentException($"'{address}' has no host: a gRPC address is host:port, e.g. localhost:50051.", nameof(address));
+        // A bare IPv6 address (::1:50051 is ambiguous) must be bracketed.
+        if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
+        {
+            throw new ArgumentException($"'{address}': put an IPv6 address in brackets, e.g. [::1]:50051.", nameof(address));
+        }
+        var builder = new UriBuilder(plaintext ? Uri.UriSchemeHttp : Uri.UriSchemeHttps, host.Trim('[', ']'), port);
+        return builder.Uri;
+    }
+
+    internal Metadata Headers(IReadOnlyDictionary<string, object>? extra = null)
+    {
+        var metadata = new Metadata();
+        foreach (var (key, value) in Options.Metadata.Concat(extra ?? new Dictionary<string, object>()))
+        {
+            var name = key.ToLowerInvariant();
+            try
+            {
+                if (name.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
+                {
+                    metadata.Add(name, value as byte[] ?? Convert.FromBase64String(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
+                }
+                else
+                {
+                    metadata.Add(name, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                throw new ArgumentException($"Metadata '{key}': {ex.Message} (keys are ASCII letters, digits, '-', '_', '.'; a key ending in -bin takes a byte[] or base64).", ex);
+            }
+        }
+        return metadata;
+    }
+
+    public void Dispose() => _channel.Dispose();
+}

@@ -1,0 +1,19 @@
+namespace PSNetTools.Engine.Grpc;
+
+public sealed record GrpcConnectionOptions
+{
+    /// <summary>host:port, [v6]:port, or an http:// or https:// URI (the scheme then decides TLS).</summary>
+    public required string Address { get; init; }
+
+    /// <summary>HTTP/2 without TLS (h2c), as grpcurl -plaintext.</summary>
+    public bool Plaintext { get; init; }
+
+    public bool SkipCertificateCheck { get; init; }
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Headers sent with every call, reflection and health checks included (e.g. authorization).</summary>
+    public IReadOnlyDictionary<string, object> Metadata { get; init; } = new Dictionary<string, object>();
+
+    public Action<string>? Log { get; init; }
+}

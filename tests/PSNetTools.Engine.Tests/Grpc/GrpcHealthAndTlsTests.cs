@@ -1,0 +1,63 @@
+using PSNetTools.Engine.Grpc;
+using PSNetTools.Engine.Grpc.Codec;
+using PSNetTools.Engine.Grpc.Health;
+using PSNetTools.Testing;
+
+namespace PSNetTools.Engine.Tests.Grpc;
+
+public sealed class GrpcHealthAndTlsTests
+{
+    [Theory]
+    [InlineData("", "Serving")]
+    [InlineData("demo.v1.Greeter", "Serving")]
+    [InlineData("down.Service", "NotServing")]
+    [InlineData("no.Such.Service", "ServiceUnknown")]
+    public async Task Health_reports_what_the_node_health_service_says(string service, string expected)
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using var _ = peer;
+        using var connection = GrpcConnection.Open(new GrpcConnectionOptions { Address = address, Plaintext = true });
+        var result = await GrpcHealthChecker.CheckAsync(connection, service, TimeSpan.FromSeconds(5), default);
+        Assert.Equal(expected, result.Status);
+        Assert.Equal(expected == "Serving", result.IsServing);
+        Assert.Equal(service, result.Service);
+        Assert.True(result.LatencyMs > 0);
+    }
+
+    [Fact]
+    public async Task Health_of_a_server_that_is_not_there_is_an_unavailable_error()
+    {
+        using var connection = GrpcConnection.Open(new GrpcConnectionOptions { Address = $"127.0.0.1:{Loopback.FreeTcpPort()}", Plaintext = true });
+        var ex = await Assert.ThrowsAsync<GrpcCallException>(() => GrpcHealthChecker.CheckAsync(connection, "", TimeSpan.FromSeconds(5), default));
+        Assert.Equal(GrpcStatusCode.Unavailable, ex.Status);
+    }
+
+    [Fact]
+    public async Task Tls_with_a_self_signed_certificate_needs_skip_certificate_check()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc(tls: true);
+        using var _ = peer;
+        using (var strict = GrpcClient.Open(new GrpcConnectionOptions { Address = address }))
+        {
+            var ex = await Assert.ThrowsAsync<GrpcCallException>(() => strict.ResolveMethodAsync("demo.v1.Greeter/SayHello", default));
+            // Grpc.Net.Client reports a failed handshake as Internal; the message says what to do either way.
+            Assert.True(ex.Status is GrpcStatusCode.Internal or GrpcStatusCode.Unavailable, ex.Message);
+            Assert.Contains("-SkipCertificateCheck", ex.Message, StringComparison.Ordinal);
+        }
+        using var client = GrpcClient.Open(new GrpcConnectionOptions { Address = address, SkipCertificateCheck = true });
+        var reply = Assert.IsType<ProtoMessage>(await client.UnaryAsync("demo.v1.Greeter/SayHello", new Dictionary<string, object?> { ["name"] = "tls" }));
+        Assert.Equal("Hello tls", reply["message"]);
+        using var connection = GrpcConnection.Open(new GrpcConnectionOptions { Address = address, SkipCertificateCheck = true });
+        Assert.Equal("Serving", (await GrpcHealthChecker.CheckAsync(connection, "", TimeSpan.FromSeconds(5), default)).Status);
+    }
+
+    [Fact]
+    public async Task Plaintext_against_a_tls_server_fails_instead_of_hanging()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc(tls: true);
+        using var _ = peer;
+        using var client = GrpcTestClient.Plain(address);
+        var ex = await Assert.ThrowsAsync<GrpcCallException>(() => client.ResolveMethodAsync("demo.v1.Greeter/SayHello", default).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(GrpcStatusCode.Unavailable, ex.Status);
+    }
+}
