@@ -193,7 +193,7 @@ internal sealed class ProtoTokenizer
                     bytes.AddRange(utf8[..new Rune(code).EncodeToUtf8(utf8)].ToArray());
                     break;
                 default:
-                    throw Error("Invalid escape sequence in string literal.");
+                    throw new ProtoParseException(_fileName, _line, Column - 2, "Invalid escape sequence in string literal.");
             }
         }
     }

@@ -12,6 +12,7 @@ public class ProtoParserProtocTests
     [Theory]
     [InlineData("kitchen_sink.proto")]
     [InlineData("legacy.proto")]
+    [InlineData("scoping.proto")]
     [InlineData("shop/orders.proto", "shop/common.proto")]
     public void MatchesProtoc(string file, params string[] alsoLoaded)
     {
