@@ -5,7 +5,7 @@
     Author               = 'PSNetTools contributors'
     CompanyName          = 'PSNetTools'
     Copyright            = '(c) 2026 PSNetTools contributors. MIT License.'
-    Description          = 'Network programming as PowerShell objects: TCP/UDP clients and echo servers, a fast asynchronous port scanner, concurrent ping with statistics, TLS certificate inspection, HTTP endpoint checks with per-phase timings, a static file server and scriptblock-routed HTTP servers, HTML scraping (AngleSharp) and crawling, SMTP sending and IMAP/POP3 reading on MailKit, WebSocket clients and an echo server, and XML-RPC clients and servers. Cross-platform, PowerShell 7.4+.'
+    Description          = 'Network programming as PowerShell objects: TCP/UDP clients and echo servers, a fast asynchronous port scanner, concurrent ping with statistics, TLS certificate inspection, HTTP endpoint checks with per-phase timings, a static file server and scriptblock-routed HTTP servers, HTML scraping (AngleSharp) and crawling, SMTP sending and IMAP/POP3 reading on MailKit, WebSocket clients and an echo server, XML-RPC clients and servers, and dynamic gRPC calls (reflection or .proto files, hashtable bodies, streaming, health checks). Cross-platform, PowerShell 7.4+.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @(
@@ -16,6 +16,7 @@
         'formats/PSNetTools.Tls.format.ps1xml'
         'formats/PSNetTools.Http.format.ps1xml'
         'formats/PSNetTools.WebSockets.format.ps1xml'
+        'formats/PSNetTools.Grpc.format.ps1xml'
         'formats/PSNetTools.Mail.format.ps1xml'
         'formats/PSNetTools.Scraping.format.ps1xml'
     )
@@ -23,12 +24,14 @@
         'Connect-WebSocket'
         'Disconnect-WebSocket'
         'Find-OpenPort'
+        'Get-GrpcService'
         'Get-ImapFolder'
         'Get-ImapMessage'
         'Get-NetServer'
         'Get-Pop3Message'
         'Get-TlsCertificate'
         'Invoke-Crawl'
+        'Invoke-GrpcMethod'
         'Invoke-Scrape'
         'Invoke-XmlRpc'
         'Receive-WebSocketMessage'
@@ -43,6 +46,7 @@
         'Start-WebSocketEchoServer'
         'Start-XmlRpcServer'
         'Stop-NetServer'
+        'Test-GrpcHealth'
         'Test-HttpEndpoint'
         'Test-Ping'
         'Test-TcpEcho'
@@ -53,10 +57,10 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Network', 'TCP', 'UDP', 'PortScan', 'Ping', 'TLS', 'Certificate', 'Echo', 'Server', 'HTTP', 'WebServer', 'Mail', 'SMTP', 'IMAP', 'POP3', 'Scraping', 'Crawler', 'XmlRpc', 'WebSocket', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('Network', 'TCP', 'UDP', 'PortScan', 'Ping', 'TLS', 'Certificate', 'Echo', 'Server', 'HTTP', 'WebServer', 'Mail', 'SMTP', 'IMAP', 'POP3', 'Scraping', 'Crawler', 'XmlRpc', 'WebSocket', 'gRPC', 'Protobuf', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/psnettools/PSNetTools'
             LicenseUri   = 'https://github.com/psnettools/PSNetTools/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: first release. TCP/UDP echo servers and clients, Find-OpenPort, Test-Ping, Get-TlsCertificate, Get-NetServer/Stop-NetServer; Test-HttpEndpoint, Start-HttpFileServer, Start-HttpServer; Send-Mail, Get-ImapMessage, Get-ImapFolder, Get-Pop3Message; Invoke-Scrape, Invoke-Crawl; Invoke-XmlRpc, Start-XmlRpcServer; Start-WebSocketEchoServer, Connect-WebSocket, Send-WebSocketMessage, Receive-WebSocketMessage, Disconnect-WebSocket.'
+            ReleaseNotes = '0.1.0: first release. TCP/UDP echo servers and clients, Find-OpenPort, Test-Ping, Get-TlsCertificate, Get-NetServer/Stop-NetServer; Test-HttpEndpoint, Start-HttpFileServer, Start-HttpServer; Send-Mail, Get-ImapMessage, Get-ImapFolder, Get-Pop3Message; Invoke-Scrape, Invoke-Crawl; Invoke-XmlRpc, Start-XmlRpcServer; Start-WebSocketEchoServer, Connect-WebSocket, Send-WebSocketMessage, Receive-WebSocketMessage, Disconnect-WebSocket; Get-GrpcService, Invoke-GrpcMethod, Test-GrpcHealth.'
         }
     }
 }

@@ -18,6 +18,8 @@ public static class ErrorRecords
     public static ErrorRecord FromException(Exception exception, object? target)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        // Work that already built its record (RuntimeException with an ErrorRecord) keeps its ErrorId and category.
+        if (exception is RuntimeException { ErrorRecord: { } prepared } && prepared.Exception != exception) return prepared;
         var (id, category) = exception switch
         {
             ServerStartException { InnerException: SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } => ("PortInUse", ErrorCategory.ResourceUnavailable),

@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using PSNetTools.Engine.Grpc;
+
+namespace PSNetTools.Commands.Grpc;
+
+[Cmdlet(VerbsCommon.Get, "GrpcService", DefaultParameterSetName = ReflectionSet)]
+[OutputType(typeof(GrpcMethodInfo))]
+public sealed class GetGrpcServiceCommand : GrpcCommandBase
+{
+    private const string ReflectionSet = "Reflection";
+    private const string ProtoFileSet = "ProtoFile";
+    private const string DescriptorSetSet = "DescriptorSet";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ReflectionSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = ProtoFileSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = DescriptorSetSet)]
+    [Alias("ComputerName", "Target")]
+    [ValidateNotNullOrEmpty]
+    public string? Address { get; set; }
+
+    /// <summary>Full service names to list; wildcards allowed. Default: all.</summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Service { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ProtoFileSet)]
+    [Alias("Proto")]
+    [ValidateNotNullOrEmpty]
+    public string[] ProtoFile { get; set; } = [];
+
+    [Parameter(ParameterSetName = ProtoFileSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] ImportPath { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = DescriptorSetSet)]
+    [Alias("ProtoSet")]
+    [ValidateNotNullOrEmpty]
+    public string DescriptorSet { get; set; } = "";
+
+    protected override void ProcessRecord()
+    {
+        var patterns = Service?.Select(s => WildcardPattern.Get(s, WildcardOptions.IgnoreCase)).ToList();
+        var address = Address;
+        var descriptors = DescriptorOptions(ProtoFile, ImportPath, DescriptorSet);
+        object target = address ?? (descriptors.ProtoFiles.Count > 0 ? descriptors.ProtoFiles[0] : descriptors.DescriptorSet ?? "");
+        RunAsync(async (sink, ct) =>
+        {
+            try
+            {
+                using var client = address is null ? GrpcClient.Offline(descriptors) : GrpcClient.Open(ConnectionOptions(address, sink), descriptors);
+                var found = 0;
+                await foreach (var method in client.ListMethodsAsync(name => patterns is null || patterns.Any(p => p.IsMatch(name)), ct).ConfigureAwait(false))
+                {
+                    found++;
+                    sink.WriteObject(method);
+                }
+                if (found == 0 && patterns is not null && !Service!.Any(WildcardPattern.ContainsWildcardCharacters))
+                {
+                    sink.WriteError(GrpcErrors.From(new GrpcCallException(GrpcStatusCode.NotFound,
+                        $"no service named {string.Join(", ", Service!)} (Get-GrpcService without -Service lists them all)", "Get-GrpcService"), target));
+                }
+            }
+            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            {
+                sink.WriteError(GrpcErrors.From(ex, target));
+            }
+        }, target);
+    }
+}

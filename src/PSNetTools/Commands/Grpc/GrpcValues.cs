@@ -1,0 +1,70 @@
+using System.Collections;
+using System.Collections.Specialized;
+using System.Management.Automation;
+using PSNetTools.Engine.Grpc.Codec;
+
+namespace PSNetTools.Commands.Grpc;
+
+/// <summary>
+/// -Body values to the engine's plain value tree (hashtables and PSCustomObjects become dictionaries, JSON text is
+/// parsed), and decoded messages back to PSCustomObjects typed PSNetTools.Grpc.Message#package.Type.
+/// </summary>
+internal static class GrpcValues
+{
+    public const string MessageTypePrefix = "PSNetTools.Grpc.Message#";
+
+    public static object? ToEngine(object? value, int depth = 0)
+    {
+        if (depth > 100) throw new ProtoValueException("body", "the body is nested more than 100 deep (a cycle?).");
+        if (value is PSObject ps)
+        {
+            if (ps.BaseObject is PSCustomObject)
+            {
+                var map = new OrderedDictionary(StringComparer.Ordinal);
+                foreach (var p in ps.Properties) map[p.Name] = ToEngine(p.Value, depth + 1);
+                return map;
+            }
+            value = ps.BaseObject;
+        }
+        return value switch
+        {
+            string s when depth == 0 => s.TrimStart().StartsWith('{') ? JsonBodyReader.Read(s)
+                : throw new ProtoValueException("body", "a -Body string must be a JSON object, e.g. '{\"a\": 10}'; or give a hashtable: @{ a = 10 }."),
+            IDictionary d => Entries(d).Aggregate(new OrderedDictionary(), (m, e) =>
+            {
+                m[e.Key is PSObject key ? key.BaseObject : e.Key] = ToEngine(e.Value, depth + 1);
+                return m;
+            }),
+            string or byte[] => value,
+            IEnumerable items => items.Cast<object?>().Select(i => ToEngine(i, depth + 1)).ToArray(),
+            _ => value,
+        };
+    }
+
+    public static object? ToPowerShell(object? value) => value switch
+    {
+        ProtoMessage message => ToCustomObject(message),
+        IDictionary map => Entries(map).Aggregate(new OrderedDictionary(), (m, e) =>
+        {
+            m[e.Key] = ToPowerShell(e.Value);
+            return m;
+        }),
+        object?[] items => items.Select(ToPowerShell).ToArray(),
+        _ => value,
+    };
+
+    // Enumerating through IDictionary gives DictionaryEntry for every dictionary; Cast<DictionaryEntry>() would
+    // meet a generic Dictionary's KeyValuePairs.
+    private static IEnumerable<DictionaryEntry> Entries(IDictionary map)
+    {
+        foreach (DictionaryEntry entry in map) yield return entry;
+    }
+
+    private static PSObject ToCustomObject(ProtoMessage message)
+    {
+        var o = new PSObject();
+        foreach (var field in message.Fields) o.Properties.Add(new PSNoteProperty(field.Key, ToPowerShell(field.Value)));
+        o.TypeNames.Insert(0, MessageTypePrefix + message.TypeName);
+        return o;
+    }
+}

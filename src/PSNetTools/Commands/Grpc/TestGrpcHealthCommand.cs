@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using PSNetTools.Engine.Grpc;
+using PSNetTools.Engine.Grpc.Health;
+
+namespace PSNetTools.Commands.Grpc;
+
+[Cmdlet(VerbsDiagnostic.Test, "GrpcHealth")]
+[OutputType(typeof(GrpcHealthResult))]
+[OutputType(typeof(bool))]
+public sealed class TestGrpcHealthCommand : GrpcCommandBase
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ComputerName", "Target")]
+    [ValidateNotNullOrEmpty]
+    public string Address { get; set; } = "";
+
+    /// <summary>Services to ask about; the empty name (the default) is the server as a whole.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string[] Service { get; set; } = [""];
+
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double TimeoutSec { get; set; } = 5;
+
+    /// <summary>Only $true (every service SERVING) or $false (anything else, unreachable included), like grpc_health_probe's exit code.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var address = Address;
+        var services = Service.Length == 0 ? [""] : Service;
+        RunAsync(async (sink, ct) =>
+        {
+            var allServing = true;
+            try
+            {
+                using var connection = GrpcConnection.Open(ConnectionOptions(address, sink));
+                foreach (var service in services)
+                {
+                    var result = await GrpcHealthChecker.CheckAsync(connection, service ?? "", TimeSpan.FromSeconds(TimeoutSec), ct).ConfigureAwait(false);
+                    sink.WriteVerbose($"{address} '{result.Service}': {result.Status} in {result.LatencyMs} ms");
+                    allServing &= result.IsServing;
+                    if (!Quiet) sink.WriteObject(result);
+                }
+            }
+            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            {
+                allServing = false;
+                if (Quiet) sink.WriteVerbose($"{address}: {ex.Message}");
+                else sink.WriteError(GrpcErrors.From(ex, address));
+            }
+            if (Quiet) sink.WriteObject(allServing);
+        }, address);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Collections.Specialized;
+using System.Management.Automation;
+using PSNetTools.Testing;
+using PSNetTools.Tests.Harness;
+
+namespace PSNetTools.Tests.Grpc;
+
+/// <summary>The gRPC cmdlets as a user types them, against the Calculator sample and the Node.js grpc-js peer.</summary>
+public sealed class GrpcCmdletTests
+{
+    [Fact]
+    public void The_issue_examples_work_against_the_calculator_sample()
+    {
+        var (peer, address) = GrpcPeers.CalculatorSample();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                (Get-GrpcService {{address}} -Plaintext | Where-Object Service -eq 'calculator.Calculator' | ForEach-Object Name) -join ','
+                (Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Body @{ a = 10; b = 20 } -Plaintext).result
+                (Invoke-GrpcMethod {{address}} calculator.Calculator/Multiply -Body @{ a = 10; b = 20 } -Plaintext).result
+                Test-GrpcHealth {{address}} -Plaintext -Quiet
+                """);
+            r.AssertNoErrors();
+            Assert.Equal(["calculator.Calculator/Add,calculator.Calculator/Multiply", 30, 200, true], r.Output.Select(o => o.BaseObject));
+        }
+    }
+
+    [Fact]
+    public void Bodies_come_as_hashtables_objects_or_json_and_a_pipeline_is_one_call_each()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                $bodies = @{ name = 'hash' }, [pscustomobject]@{ name = 'object' }, '{"name": "json"}'
+                $bodies | Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Plaintext | ForEach-Object message
+                $reply = Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Plaintext
+                $reply.PSObject.Properties.Name -join ','
+                $reply.PSObject.TypeNames[0]
+                """);
+            r.AssertNoErrors();
+            Assert.Equal(["Hello hash", "Hello object", "Hello json", "message", "PSNetTools.Grpc.Message#demo.v1.HelloReply"], r.Output.Select(o => o.BaseObject));
+        }
+    }
+
+    [Fact]
+    public void Streaming_methods_server_client_and_bidi()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                (Invoke-GrpcMethod {{address}} demo.v1.Greeter/StreamHellos -Body @{ name = 'ps'; count = 3 } -Plaintext | ForEach-Object message) -join '|'
+                ('a', 'b', 'c' | ForEach-Object { @{ name = $_ } } | Invoke-GrpcMethod {{address}} demo.v1.Greeter/CollectHellos -Plaintext).message
+                ('x', 'y' | ForEach-Object { @{ name = $_ } } | Invoke-GrpcMethod {{address}} demo.v1.Greeter/Chat -Plaintext | ForEach-Object message) -join '|'
+                (Invoke-GrpcMethod {{address}} test.v1.KitchenSink/Sum -Body @{ a = 1; b = 2 }, @{ a = 3; b = 4 } -Plaintext).total
+                """);
+            r.AssertNoErrors();
+            Assert.Equal(["Hello ps #0|Hello ps #1|Hello ps #2", "Hello a,b,c", "Hello x|Hello y", 10L], r.Output.Select(o => o.BaseObject));
+        }
+    }
+
+    [Fact]
+    public void Rich_responses_become_objects_hashtables_arrays_and_dates()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                $when = [datetime]::new(2026, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)
+                $e = Invoke-GrpcMethod {{address}} test.v1.KitchenSink/Echo -Plaintext -Body @{
+                    int64_value = 9000000000; color = 'RED'; nested = [pscustomobject]@{ name = 'n'; value = 2 }
+                    repeated_inner = @(@{ name = 'a' }, @{ name = 'b' }); int_map = @{ one = 1 }; created_at = $when
+                    elapsed = [timespan]::FromSeconds(90); struct_value = @{ k = 'v' }; string_wrapper = 'w' }
+                $e.int64Value; $e.color; $e.nested.name; $e.nested.PSObject.TypeNames[0]
+                ($e.repeatedInner | ForEach-Object name) -join ','
+                $e.intMap['one']; $e.createdAt -eq $when; $e.elapsed.TotalSeconds; $e.structValue.k; $e.stringWrapper
+                $null -eq $e.int32Wrapper; $e.maybe -eq $null
+                """);
+            r.AssertNoErrors();
+            Assert.Equal([9_000_000_000L, "RED", "n", "PSNetTools.Grpc.Message#test.v1.AllTypes.Inner", "a,b", 1, true, 90.0, "v", "w", true, true],
+                r.Output.Select(o => o.BaseObject));
+        }
+    }
+
+    [Fact]
+    public void A_wrong_body_field_is_an_error_naming_it_and_the_other_bodies_still_go()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                @{ name = 'ok1' }, @{ nmae = 'typo' }, @{ name = 'ok2' } | Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Plaintext -ErrorVariable bad | ForEach-Object message
+                $bad[0].FullyQualifiedErrorId; $bad[0].CategoryInfo.Category; $bad[0].Exception.Message
+                Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Body @{ count = 'many' } -Plaintext -ErrorAction SilentlyContinue -ErrorVariable wrong
+                $wrong[0].Exception.Message
+                Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Body 'not json' -Plaintext -ErrorAction SilentlyContinue -ErrorVariable text
+                $text[0].FullyQualifiedErrorId
+                """);
+            Assert.Equal("Hello ok1", r.Output[0].BaseObject);
+            Assert.Equal("Hello ok2", r.Output[1].BaseObject);
+            Assert.StartsWith("InvalidBody", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
+            Assert.Equal("InvalidArgument", r.Output[3].BaseObject.ToString());
+            Assert.Contains("body.nmae", (string)r.Output[4].BaseObject, StringComparison.Ordinal);
+            Assert.Contains("name (string)", (string)r.Output[4].BaseObject, StringComparison.Ordinal);
+            Assert.Contains("body.count", (string)r.Output[5].BaseObject, StringComparison.Ordinal);
+            Assert.StartsWith("InvalidBody", (string)r.Output[6].BaseObject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Status_errors_carry_status_and_detail_and_deadlines_cut_calls_off()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                Invoke-GrpcMethod {{address}} test.v1.KitchenSink/Fail -Body @{ code = 7; detail = 'no entry' } -Plaintext -ErrorAction SilentlyContinue -ErrorVariable e
+                $e[0].FullyQualifiedErrorId; $e[0].CategoryInfo.Category; [string]$e[0].Exception.Status; $e[0].Exception.Detail
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                Invoke-GrpcMethod {{address}} test.v1.KitchenSink/Slow -Body @{ delay_ms = 20000 } -DeadlineSec 0.3 -Plaintext -ErrorAction SilentlyContinue -ErrorVariable d
+                $d[0].FullyQualifiedErrorId; $sw.Elapsed.TotalSeconds -lt 5
+                """);
+            Assert.Equal(["GrpcPermissionDenied,PSNetTools.Commands.Grpc.InvokeGrpcMethodCommand", "PermissionDenied", "PermissionDenied", "no entry",
+                "GrpcDeadlineExceeded,PSNetTools.Commands.Grpc.InvokeGrpcMethodCommand", true], r.Output.Select(o => o.BaseObject.ToString() is { } s && o.BaseObject is bool ? o.BaseObject : o.BaseObject.ToString()));
+        }
+    }
+
+    [Fact]
+    public void Unknown_method_or_unreachable_server_stops_the_command_with_what_to_do()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                try { Invoke-GrpcMethod {{address}} demo.v1.Greeter/Shout -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+                try { 1..5 | ForEach-Object { @{ name = "$_" } } | Invoke-GrpcMethod 127.0.0.1:{{Loopback.FreeTcpPort()}} demo.v1.Greeter/SayHello -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+                try { Invoke-GrpcMethod localhost demo.v1.Greeter/SayHello -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
+                """, timeoutSec: 60);
+            Assert.StartsWith("GrpcNotFound", (string)r.Output[0].BaseObject, StringComparison.Ordinal);
+            Assert.Contains("SayHello", (string)r.Output[1].BaseObject, StringComparison.Ordinal);
+            Assert.StartsWith("GrpcUnavailable", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
+            Assert.Contains("-Plaintext", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+            Assert.StartsWith("InvalidArgument", (string)r.Output[4].BaseObject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Health_rows_quiet_answers_and_unreachable_servers()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                Test-GrpcHealth {{address}} -Service '', demo.v1.Greeter, down.Service, no.Such -Plaintext | ForEach-Object { "$($_.Service)=$($_.Status)=$($_.IsServing)" }
+                Test-GrpcHealth {{address}} -Service down.Service -Plaintext -Quiet
+                Test-GrpcHealth 127.0.0.1:{{Loopback.FreeTcpPort()}} -Plaintext -Quiet
+                Test-GrpcHealth 127.0.0.1:{{Loopback.FreeTcpPort()}} -Plaintext -ErrorAction SilentlyContinue -ErrorVariable e
+                $e[0].FullyQualifiedErrorId; $e[0].CategoryInfo.Category
+                """);
+            Assert.Equal(["=Serving=True", "demo.v1.Greeter=Serving=True", "down.Service=NotServing=False", "no.Such=ServiceUnknown=False", false, false,
+                "GrpcUnavailable,PSNetTools.Commands.Grpc.TestGrpcHealthCommand", "ConnectionError"], r.Output.Select(o => o.BaseObject is bool ? o.BaseObject : o.BaseObject.ToString()));
+        }
+    }
+
+    [Fact]
+    public void Proto_files_replace_reflection_and_list_offline()
+    {
+        var (peer, address) = GrpcPeers.CalculatorSample(reflection: "none");
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                (Get-GrpcService -ProtoFile '{{GrpcPeers.CalculatorProto}}' | ForEach-Object Name) -join ','
+                (Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Body @{ a = 2; b = 3 } -ProtoFile '{{GrpcPeers.CalculatorProto}}' -Plaintext).result
+                try { Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Plaintext -ErrorAction Stop } catch { $_.Exception.Message }
+                try { Invoke-GrpcMethod {{address}} calculator.Calculator/Add -ProtoFile ./no/such.proto -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
+                """);
+            Assert.Equal("calculator.Calculator/Add,calculator.Calculator/Multiply", r.Output[0].BaseObject);
+            Assert.Equal(5, r.Output[1].BaseObject);
+            Assert.Contains("-ProtoFile", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
+            Assert.StartsWith("ProtoFileNotFound", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Tls_needs_skip_certificate_check_for_a_self_signed_server()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc(tls: true);
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                (Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Body @{ name = 'tls' } -SkipCertificateCheck).message
+                Test-GrpcHealth {{address}} -SkipCertificateCheck -Quiet
+                try { Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -ErrorAction Stop } catch { $_.Exception.Message }
+                """);
+            Assert.Equal("Hello tls", r.Output[0].BaseObject);
+            Assert.Equal(true, r.Output[1].BaseObject);
+            Assert.Contains("-SkipCertificateCheck", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Method_names_complete_from_the_server_and_secrets_stay_out_of_verbose()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                $line = 'Invoke-GrpcMethod {{address}} -Plaintext -Method demo.v1.Greeter/S'
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText
+                Invoke-GrpcMethod {{address}} test.v1.KitchenSink/Echo -Plaintext -Metadata @{ 'x-api-token' = 's3cret'; 'x-plain' = 'visible' } -Verbose 4>&1 |
+                    Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+                """);
+            r.AssertNoErrors();
+            var texts = r.Output.Select(o => o.BaseObject.ToString()!).ToList();
+            Assert.Equal(["demo.v1.Greeter/SayHello", "demo.v1.Greeter/StreamHellos"], texts.Take(2));
+            var verbose = string.Join("\n", texts.Skip(2));
+            Assert.Contains("x-plain: visible", verbose, StringComparison.Ordinal);
+            Assert.Contains("x-api-token: (redacted)", verbose, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret", verbose, StringComparison.Ordinal);
+            Assert.Contains("status OK", verbose, StringComparison.Ordinal);
+        }
+    }
+}
