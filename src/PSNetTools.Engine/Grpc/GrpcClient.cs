@@ -236,13 +236,39 @@ public sealed class GrpcClient : IDisposable
         return first ?? [];
     }
 
+    /// <summary>
+    /// Writes the requests and half-closes. A server that ends the call early (Unimplemented, an error, a reply
+    /// before reading everything) makes the writes fail with a bare Cancelled; that is swallowed here so the caller
+    /// reads the response or status, which carries the real reason.
+    /// </summary>
+    internal static async Task SendAllAsync<T>(IClientStreamWriter<T> stream, IEnumerable<T> requests, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var request in requests)
+            {
+                await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            await stream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
+        {
+        }
+    }
+
     private static async Task SendAllAsync(IClientStreamWriter<byte[]> stream, IAsyncEnumerable<byte[]> requests, CancellationToken cancellationToken)
     {
-        await foreach (var request in requests.WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+            await foreach (var request in requests.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            await stream.CompleteAsync().ConfigureAwait(false);
         }
-        await stream.CompleteAsync().ConfigureAwait(false);
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
+        {
+        }
     }
 
     private static async Task LogHeadersAsync(Task<Metadata> headers, Action<string>? log)

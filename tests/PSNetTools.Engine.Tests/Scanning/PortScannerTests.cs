@@ -53,12 +53,23 @@ public class PortScannerTests
         var rows = await Scan(["::1"], new PortScanOptions { Ports = [.. Enumerable.Range(1, 65535)] });
         var found = rows.Select(r => r.Value!.Port).ToList();
         Assert.Contains(port, found);
+        // Anything else reported should really accept connections (another process on ::1). Tests running in
+        // parallel open and close listeners during the scan, so a port or two may be gone by now; a scanner with
+        // false positives reports closed ports by the hundred.
+        var gone = new List<int>();
         foreach (var p in found.Where(p => p != port))
         {
-            // Anything else reported must really accept connections right now (another process on ::1).
             using var check = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
-            check.Connect(IPAddress.IPv6Loopback, p);
+            try
+            {
+                check.Connect(IPAddress.IPv6Loopback, p);
+            }
+            catch (SocketException)
+            {
+                gone.Add(p);
+            }
         }
+        Assert.True(gone.Count <= 3, $"reported open but refusing: {string.Join(", ", gone)}");
     }
 
     [Fact]
