@@ -221,4 +221,16 @@ public sealed class GrpcCmdletTests
             Assert.Contains("status OK", verbose, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Ctrl_c_stops_a_call_that_waits_on_the_server()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.RunAndStop($"Invoke-GrpcMethod {address} test.v1.KitchenSink/Slow -Body @{{ delay_ms = 60000 }} -Plaintext", TimeSpan.FromSeconds(2), timeoutSec: 30);
+            Assert.True(r.Elapsed < TimeSpan.FromSeconds(10), $"took {r.Elapsed}");
+            Assert.Empty(r.Output);
+        }
+    }
 }
