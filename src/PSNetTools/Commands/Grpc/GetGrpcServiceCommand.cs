@@ -5,11 +5,8 @@ namespace PSNetTools.Commands.Grpc;
 
 [Cmdlet(VerbsCommon.Get, "GrpcService", DefaultParameterSetName = ReflectionSet)]
 [OutputType(typeof(GrpcMethodInfo))]
-public sealed class GetGrpcServiceCommand : GrpcCommandBase
+public sealed class GetGrpcServiceCommand : GrpcDescriptorCommandBase
 {
-    private const string ReflectionSet = "Reflection";
-    private const string ProtoFileSet = "ProtoFile";
-    private const string DescriptorSetSet = "DescriptorSet";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ReflectionSet)]
     [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = ProtoFileSet)]
@@ -24,25 +21,11 @@ public sealed class GetGrpcServiceCommand : GrpcCommandBase
     [ValidateNotNullOrEmpty]
     public string[]? Service { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = ProtoFileSet)]
-    [Alias("Proto")]
-    [ValidateNotNullOrEmpty]
-    public string[] ProtoFile { get; set; } = [];
-
-    [Parameter(ParameterSetName = ProtoFileSet)]
-    [ValidateNotNullOrEmpty]
-    public string[] ImportPath { get; set; } = [];
-
-    [Parameter(Mandatory = true, ParameterSetName = DescriptorSetSet)]
-    [Alias("ProtoSet")]
-    [ValidateNotNullOrEmpty]
-    public string DescriptorSet { get; set; } = "";
-
     protected override void ProcessRecord()
     {
         var patterns = Service?.Select(s => WildcardPattern.Get(s, WildcardOptions.IgnoreCase)).ToList();
         var address = Address;
-        var descriptors = DescriptorOptions(ProtoFile, ImportPath, DescriptorSet);
+        var descriptors = DescriptorOptions();
         object target = address ?? (descriptors.ProtoFiles.Count > 0 ? descriptors.ProtoFiles[0] : descriptors.DescriptorSet ?? "");
         RunAsync(async (sink, ct) =>
         {

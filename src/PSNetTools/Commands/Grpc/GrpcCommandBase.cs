@@ -35,14 +35,6 @@ public abstract class GrpcCommandBase : AsyncCmdlet
         Log = sink is null ? null : sink.WriteVerbose,
     };
 
-    /// <summary>-ProtoFile/-ImportPath/-DescriptorSet as full paths (relative to the current PowerShell location).</summary>
-    protected GrpcDescriptorOptions DescriptorOptions(string[] protoFiles, string[] importPaths, string descriptorSet) => new()
-    {
-        ProtoFiles = [.. protoFiles.Select(GetUnresolvedProviderPathFromPSPath)],
-        ImportPaths = [.. importPaths.Select(GetUnresolvedProviderPathFromPSPath)],
-        DescriptorSet = string.IsNullOrEmpty(descriptorSet) ? null : GetUnresolvedProviderPathFromPSPath(descriptorSet),
-    };
-
     internal static Dictionary<string, object> MetadataValues(Hashtable? metadata) =>
         metadata?.Cast<DictionaryEntry>().ToDictionary(
             e => Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "",

@@ -7,11 +7,8 @@ namespace PSNetTools.Commands.Grpc;
 
 [Cmdlet(VerbsLifecycle.Invoke, "GrpcMethod", DefaultParameterSetName = ReflectionSet)]
 [OutputType("PSNetTools.Grpc.Message")]
-public sealed class InvokeGrpcMethodCommand : GrpcCommandBase
+public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 {
-    private const string ReflectionSet = "Reflection";
-    private const string ProtoFileSet = "ProtoFile";
-    private const string DescriptorSetSet = "DescriptorSet";
 
     private readonly List<byte[]> _streamed = [];
     private GrpcClient? _client;
@@ -32,20 +29,6 @@ public sealed class InvokeGrpcMethodCommand : GrpcCommandBase
     [AllowNull]
     [AllowEmptyCollection]
     public object?[]? Body { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = ProtoFileSet)]
-    [Alias("Proto")]
-    [ValidateNotNullOrEmpty]
-    public string[] ProtoFile { get; set; } = [];
-
-    [Parameter(ParameterSetName = ProtoFileSet)]
-    [ValidateNotNullOrEmpty]
-    public string[] ImportPath { get; set; } = [];
-
-    [Parameter(Mandatory = true, ParameterSetName = DescriptorSetSet)]
-    [Alias("ProtoSet")]
-    [ValidateNotNullOrEmpty]
-    public string DescriptorSet { get; set; } = "";
 
     [Parameter]
     [ValidateRange(0.001, 86400)]
@@ -93,7 +76,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcCommandBase
         if (_method is not null) return _method;
         try
         {
-            _client ??= GrpcClient.Open(ConnectionOptions(Address, sink), DescriptorOptions(ProtoFile, ImportPath, DescriptorSet));
+            _client ??= GrpcClient.Open(ConnectionOptions(Address, sink), DescriptorOptions());
             _method = await _client.ResolveMethodAsync(Method, ct).ConfigureAwait(false);
             sink.WriteVerbose($"{_method.Name}: {_method.Kind}, {_method.RequestType} -> {_method.ResponseType} (from {_client.DescriptorSource})");
             return _method;
