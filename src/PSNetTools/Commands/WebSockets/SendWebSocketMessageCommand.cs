@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Threading.Channels;
 using PSNetTools.Engine.WebSockets;
 using PSNetTools.Infrastructure;
 
@@ -17,7 +18,6 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     private const string SessionSet = "Session";
     private WebSocketSession? _session;
     private bool _ownsSession;
-    private bool _failed;
     private long _index;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
@@ -63,37 +63,46 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
         {
             ThrowTerminatingError(bad);
         }
+        StartPump<string>(ExchangeAllAsync, _session?.Uri ?? Uri.OriginalString);
     }
 
     protected override void ProcessRecord()
     {
-        if (_failed) return;
-        var target = _session?.Uri ?? Uri.OriginalString;
-        RunAsync(async (sink, ct) =>
-        {
-            try
-            {
-                if (_session is null)
-                {
-                    var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
-                    _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct);
-                    _ownsSession = true;
-                }
-                foreach (var message in Message)
-                {
-                    sink.WriteObject(await _session.ExchangeAsync(++_index, message, Binary, NoResponse, ct));
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The connection is gone or never came: one error, and the rest of the pipeline is not sent.
-                _failed = true;
-                sink.WriteFailure(WebSocketParameters.Failure(target, ex, TimeoutSec));
-            }
-        }, target);
+        foreach (var message in Message) Pump(message);
     }
 
-    protected override void EndProcessing() => Close();
+    protected override void EndProcessing()
+    {
+        FinishPump();
+        Close();
+    }
+
+    // One worker for the whole pipeline: the messages arrive through the pump, the replies go out as they come.
+    private async Task ExchangeAllAsync(ChannelReader<string> messages, PipelineSink sink, CancellationToken ct)
+    {
+        var target = _session?.Uri ?? Uri.OriginalString;
+        try
+        {
+            while (await messages.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (messages.TryRead(out var message))
+                {
+                    if (_session is null)
+                    {
+                        var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
+                        _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct).ConfigureAwait(false);
+                        _ownsSession = true;
+                    }
+                    sink.WriteObject(await _session.ExchangeAsync(++_index, message, Binary, NoResponse, ct).ConfigureAwait(false));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The connection is gone or never came: one error, and the rest of the pipeline is not sent.
+            sink.WriteFailure(WebSocketParameters.Failure(target, ex, TimeoutSec));
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
