@@ -21,29 +21,30 @@ node_port=$(free_port)
 (cd tests/peers/rpc && exec node grpc/grpc-server.js "$node_port") >/dev/null 2>&1 & pids+=($!)
 wait_tcp "$calc_port"; wait_tcp "$node_port"
 
-# $1 address, $2 method, $3 body scriptblock text
+# $1 address, $2 method, $3 body scriptblock text, $4 extra parameters
 our_client() { $pshost -Command "
   Import-Module ./out/PSNetTools/PSNetTools.psd1
   \$bodies = foreach (\$i in 1..$count) { $3 }
-  \$null = \$bodies[0..9] | Invoke-GrpcMethod $1 $2 -Plaintext
+  \$null = \$bodies[0..9] | Invoke-GrpcMethod $1 $2 -Plaintext $4
   foreach (\$r in 1..$rounds) {
     \$t = [Diagnostics.Stopwatch]::StartNew()
-    \$n = @(\$bodies | Invoke-GrpcMethod $1 $2 -Plaintext).Count
+    \$n = @(\$bodies | Invoke-GrpcMethod $1 $2 -Plaintext $4).Count
     if (\$n -ne $count) { throw \"only \$n answers\" }
     \$t.ElapsedMilliseconds
   }"; }
 node_client() { for _ in $(seq "$rounds"); do (cd tests/peers/rpc && node grpc/grpc-bench.js "$1" "$2" "$count") | python3 -c "import sys; print(round(float(sys.stdin.read().split(' in ')[1].split(' s')[0]) * 1000))"; done; }
 
 report() {
-  mapfile -t ours < <(our_client "$2" "$3" "$4")
+  mapfile -t ours < <(our_client "$2" "$3" "$4" "${6:-}")
   mapfile -t theirs < <(node_client "$2" "$5")
-  echo "$1"
+  echo "$1${6:+ (Invoke-GrpcMethod $6)}"
   echo "round | Invoke-GrpcMethod pipeline | grpc-js client loop | ours / theirs (calls/s)"
   for i in $(seq 0 $((rounds - 1))); do
     python3 -c "o, t = ${ours[$i]}, ${theirs[$i]}; print(f'$((i + 1)) | {o} ms ({$count * 1000 / o:.0f}/s) | {t} ms ({$count * 1000 / t:.0f}/s) | {t / o:.2f}x')"
   done
 }
 report "$count unary calls against samples/CalculatorServer" "127.0.0.1:$calc_port" calculator.Calculator/Add '@{ a = $i; b = 1 }' calculator
+report "$count unary calls against samples/CalculatorServer" "127.0.0.1:$calc_port" calculator.Calculator/Add '@{ a = $i; b = 1 }' calculator "-ThrottleLimit 16"
 report "$count unary calls against the grpc-js peer" "127.0.0.1:$node_port" demo.v1.Greeter/SayHello '@{ name = "n$i" }' greeter
 
 echo "first-call cost (fresh runspace each time): first Invoke-GrpcMethod vs the second, against samples/CalculatorServer"

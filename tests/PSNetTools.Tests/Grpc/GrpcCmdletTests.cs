@@ -44,6 +44,25 @@ public sealed class GrpcCmdletTests
     }
 
     [Fact]
+    public void Throttled_calls_run_side_by_side_and_keep_the_input_order()
+    {
+        var (peer, address) = GrpcPeers.CalculatorSample();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                $results = 1..300 | ForEach-Object { @{ a = $_; b = 1000 } } | Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Plaintext -ThrottleLimit 8
+                ($results | ForEach-Object result) -join ','
+                @{ a = 1; b = 1 }, @{ a = 2147483647; b = 1 }, @{ a = 3; b = 3 } | Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Plaintext -ThrottleLimit 3 -ErrorVariable e -ErrorAction SilentlyContinue | ForEach-Object result
+                $e[0].FullyQualifiedErrorId
+                """);
+            Assert.Equal(string.Join(",", Enumerable.Range(1001, 300)), r.Output[0].BaseObject);
+            Assert.Equal(2, r.Output[1].BaseObject);
+            Assert.Equal(6, r.Output[2].BaseObject);
+            Assert.StartsWith("GrpcOutOfRange", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Streaming_methods_server_client_and_bidi()
     {
         var (peer, address) = GrpcPeers.NodeGrpc();

@@ -89,6 +89,24 @@ public sealed class WebSocketCmdletTests
     }
 
     [Fact]
+    public void Ctrl_c_stops_an_endless_pipeline_of_messages()
+    {
+        var r = Ps.RunAndStop("""
+            $ws = Start-WebSocketEchoServer -Port 0 -Name ctrlc-ws-send
+            1..100000000 | ForEach-Object { "m$_" } | Send-WebSocketMessage $ws.Endpoint
+            """, TimeSpan.FromSeconds(3), timeoutSec: 30);
+        Assert.True(r.Elapsed < TimeSpan.FromSeconds(10), $"took {r.Elapsed}");
+        Assert.NotEmpty(r.Output);
+        var after = Ps.Run("""
+            $ws = Get-NetServer -Name ctrlc-ws-send
+            (Send-WebSocketMessage $ws.Endpoint -Message 'still there').Received
+            $ws | Stop-NetServer
+            """);
+        after.AssertNoErrors();
+        Assert.Equal("still there", after.One().BaseObject);
+    }
+
+    [Fact]
     public void Server_parameters_and_a_taken_port()
     {
         var r = Ps.Run("""

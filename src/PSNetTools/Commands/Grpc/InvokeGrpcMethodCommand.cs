@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using PSNetTools.Engine.Grpc;
 using PSNetTools.Infrastructure;
 
@@ -10,9 +11,7 @@ namespace PSNetTools.Commands.Grpc;
 public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 {
 
-    private readonly List<byte[]> _streamed = [];
     private GrpcClient? _client;
-    private GrpcMethodInfo? _method;
 
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("ComputerName", "Target")]
@@ -34,52 +33,84 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
     [ValidateRange(0.001, 86400)]
     public double DeadlineSec { get; set; }
 
+    /// <summary>Unary and server-streaming calls in flight at once on the channel; output stays in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    protected override void BeginProcessing() => StartPump<object?>(CallAllAsync, Address);
+
     protected override void ProcessRecord()
     {
-        var bodies = Body ?? [null];
-        if (bodies.Length == 0) bodies = [null];
-        RunAsync(async (sink, ct) =>
+        var bodies = Body is { Length: > 0 } ? Body : [null];
+        foreach (var body in bodies)
         {
-            var method = await EnsureMethodAsync(sink, ct).ConfigureAwait(false);
-            var client = _client!;
-            foreach (var body in bodies)
+            object? value;
+            try
             {
-                byte[] request;
-                try
-                {
-                    request = client.EncodeRequest(method, GrpcValues.ToEngine(body));
-                }
-                catch (Exception ex) when (GrpcErrors.IsExpected(ex))
-                {
-                    sink.WriteError(GrpcErrors.From(ex, body));
-                    continue;
-                }
-                if (method.ClientStreaming)
-                {
-                    // The whole pipeline is one call: requests are collected here and sent in EndProcessing.
-                    _streamed.Add(request);
-                    continue;
-                }
-                await CallAsync(sink, method, [request], ct).ConfigureAwait(false);
+                // PowerShell values are read here, on the pipeline thread; the worker gets plain dictionaries.
+                value = GrpcValues.ToEngine(body);
             }
-        }, Address);
+            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            {
+                WriteError(GrpcErrors.From(ex, body));
+                continue;
+            }
+            Pump(value);
+        }
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessing() => FinishPump();
+
+    // One worker for the pipeline: the method is resolved once; unary and server-streaming methods are called once
+    // per body on the same channel, client-streaming and bidi methods get every body as one stream, sent as it comes.
+    private async Task CallAllAsync(ChannelReader<object?> bodies, PipelineSink sink, CancellationToken ct)
     {
-        if (_method is not { ClientStreaming: true } method) return;
-        RunAsync((sink, ct) => CallAsync(sink, method, _streamed, ct), Address);
+        var method = await ResolveAsync(sink, ct).ConfigureAwait(false);
+        if (method.ClientStreaming)
+        {
+            await CallAsync(CallOutput.To(sink), method, Encoded(bodies, method, sink, ct), ct).ConfigureAwait(false);
+            return;
+        }
+        if (ThrottleLimit == 1)
+        {
+            await foreach (var request in Encoded(bodies, method, sink, ct).ConfigureAwait(false))
+            {
+                await CallAsync(CallOutput.To(sink), method, One(request), ct).ConfigureAwait(false);
+            }
+            return;
+        }
+        // Up to ThrottleLimit calls in flight; each call's output is held until the calls before it are written.
+        var window = new Queue<Task<List<Action<PipelineSink>>>>();
+        await foreach (var request in Encoded(bodies, method, sink, ct).ConfigureAwait(false))
+        {
+            window.Enqueue(CollectAsync(method, request, ct));
+            if (window.Count >= ThrottleLimit) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
+        }
+        while (window.Count > 0) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
     }
 
-    private async Task<GrpcMethodInfo> EnsureMethodAsync(PipelineSink sink, CancellationToken ct)
+    private async Task<List<Action<PipelineSink>>> CollectAsync(GrpcMethodInfo method, byte[] request, CancellationToken ct)
     {
-        if (_method is not null) return _method;
+        var held = new List<Action<PipelineSink>>();
+        await CallAsync(new CallOutput(o => held.Add(s => s.WriteObject(o)), e => held.Add(s => s.WriteError(e)), v => held.Add(s => s.WriteVerbose(v))),
+            method, One(request), ct).ConfigureAwait(false);
+        return held;
+    }
+
+    private static void WriteAll(List<Action<PipelineSink>> held, PipelineSink sink)
+    {
+        foreach (var write in held) write(sink);
+    }
+
+    private async Task<GrpcMethodInfo> ResolveAsync(PipelineSink sink, CancellationToken ct)
+    {
         try
         {
-            _client ??= GrpcClient.Open(ConnectionOptions(Address, sink), DescriptorOptions());
-            _method = await _client.ResolveMethodAsync(Method, ct).ConfigureAwait(false);
-            sink.WriteVerbose($"{_method.Name}: {_method.Kind}, {_method.RequestType} -> {_method.ResponseType} (from {_client.DescriptorSource})");
-            return _method;
+            _client = GrpcClient.Open(ConnectionOptions(Address, sink), DescriptorOptions());
+            var method = await _client.ResolveMethodAsync(Method, ct).ConfigureAwait(false);
+            sink.WriteVerbose($"{method.Name}: {method.Kind}, {method.RequestType} -> {method.ResponseType} (from {_client.DescriptorSource})");
+            return method;
         }
         catch (Exception ex) when (GrpcErrors.IsExpected(ex))
         {
@@ -88,7 +119,26 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         }
     }
 
-    private async Task CallAsync(PipelineSink sink, GrpcMethodInfo method, IReadOnlyList<byte[]> requests, CancellationToken ct)
+    // A body that does not fit the request type is an error of its own; the others still go.
+    private async IAsyncEnumerable<byte[]> Encoded(ChannelReader<object?> bodies, GrpcMethodInfo method, PipelineSink sink, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var body in bodies.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            byte[] request;
+            try
+            {
+                request = _client!.EncodeRequest(method, body);
+            }
+            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            {
+                sink.WriteError(GrpcErrors.From(ex, body));
+                continue;
+            }
+            yield return request;
+        }
+    }
+
+    private async Task CallAsync(CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<byte[]> requests, CancellationToken ct)
     {
         var options = new GrpcCallOptions
         {
@@ -96,24 +146,26 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         };
         try
         {
-            await foreach (var response in _client!.CallAsync(method, Requests(requests, ct), options, sink.WriteVerbose, ct).ConfigureAwait(false))
+            await foreach (var response in _client!.CallAsync(method, requests, options, output.Verbose, ct).ConfigureAwait(false))
             {
-                sink.WriteObject(GrpcValues.ToPowerShell(response));
+                output.Object(GrpcValues.ToPowerShell(response));
             }
         }
         catch (Exception ex) when (GrpcErrors.IsExpected(ex))
         {
-            sink.WriteError(GrpcErrors.From(ex, method.Name));
+            output.Error(GrpcErrors.From(ex, method.Name));
         }
     }
 
-    private static async IAsyncEnumerable<byte[]> Requests(IReadOnlyList<byte[]> requests, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>Where a call's output goes: straight to the pipeline, or held until earlier calls are written.</summary>
+    private sealed record CallOutput(Action<object?> Object, Action<ErrorRecord> Error, Action<string> Verbose)
     {
-        foreach (var request in requests)
-        {
-            ct.ThrowIfCancellationRequested();
-            yield return request;
-        }
+        public static CallOutput To(PipelineSink sink) => new(sink.WriteObject, sink.WriteError, sink.WriteVerbose);
+    }
+
+    private static async IAsyncEnumerable<byte[]> One(byte[] request)
+    {
+        yield return request;
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
