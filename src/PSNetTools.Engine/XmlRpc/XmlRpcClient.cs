@@ -24,6 +24,17 @@ public static class XmlRpcClient
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
 
+    // HTTP/1.0 servers (Python's SimpleXMLRPCServer, many embedded ones) close the connection after each answer, but
+    // SocketsHttpHandler pools it anyway and, when the next call follows at once, sends it down the closing socket:
+    // "The response ended prematurely" on about one call in ten. Endpoints seen answering HTTP/1.0 get a handler
+    // that never reuses a connection.
+    private static readonly HttpClient OneShot = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, AutomaticDecompression = DecompressionMethods.All })
+    {
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+    };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Http10Endpoints = new(StringComparer.OrdinalIgnoreCase);
+
     public static Task<object?> CallAsync(Uri uri, string method, IReadOnlyList<object?> parameters, XmlRpcCallOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,7 +53,12 @@ public static class XmlRpcClient
                     request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.UserName}:{c.Password}")));
                 }
                 foreach (var (k, v) in options.Headers) request.Headers.TryAddWithoutValidation(k, v);
-                using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                var client = Http10Endpoints.ContainsKey(uri.Authority) ? OneShot : Http;
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                if (response.Version == HttpVersion.Version10 && response.Headers.Connection.All(c => !string.Equals(c, "keep-alive", StringComparison.OrdinalIgnoreCase)))
+                {
+                    Http10Endpoints.TryAdd(uri.Authority, true);
+                }
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new HttpRequestException($"{uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}; is it the XML-RPC endpoint (often /RPC2)?", null, response.StatusCode);

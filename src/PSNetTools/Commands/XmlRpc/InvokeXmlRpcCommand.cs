@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Threading.Channels;
 using PSNetTools.Engine.Resilience;
 using PSNetTools.Engine.XmlRpc;
 using PSNetTools.Infrastructure;
@@ -47,6 +48,15 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     [ValidateRange(0, 100)]
     public int RetryCount { get; set; }
 
+    /// <summary>Pipeline calls in flight at once; output stays in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    protected override void BeginProcessing() => StartPump<Job>(CallAllAsync);
+
+    protected override void EndProcessing() => FinishPump();
+
     protected override void ProcessRecord()
     {
         if (!Uri.IsAbsoluteUri || Uri.Scheme is not ("http" or "https"))
@@ -73,38 +83,74 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
             WriteError(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, Argument));
             return;
         }
-        var uri = Uri;
-        RunAsync(async (sink, ct) =>
+        Pump(new Job(Uri, ParameterSetName == MulticallSet, calls, options));
+    }
+
+    /// <summary>One pipeline record: a call (or a multicall batch) with the options it was given.</summary>
+    private sealed record Job(Uri Uri, bool Multicall, List<(string Method, IReadOnlyList<object?> Parameters)> Calls, XmlRpcCallOptions Options);
+
+    // One worker for the pipeline. With -ThrottleLimit above 1, up to that many calls run at once and each call's
+    // output is held until the ones before it are written, so results keep the input order.
+    private async Task CallAllAsync(ChannelReader<Job> jobs, PipelineSink sink, CancellationToken ct)
+    {
+        var window = new Queue<Task<List<Action<PipelineSink>>>>();
+        await foreach (var job in jobs.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            try
+            window.Enqueue(CallJobAsync(job, ct));
+            if (window.Count >= ThrottleLimit) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
+        }
+        while (window.Count > 0) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
+    }
+
+    private static void WriteAll(List<Action<PipelineSink>> held, PipelineSink sink)
+    {
+        foreach (var write in held) write(sink);
+    }
+
+    private static async Task<List<Action<PipelineSink>>> CallJobAsync(Job job, CancellationToken ct)
+    {
+        var output = new List<Action<PipelineSink>>();
+        var (uri, calls, options) = (job.Uri, job.Calls, job.Options);
+        try
+        {
+            if (!job.Multicall)
             {
-                if (ParameterSetName == CallSet)
+                var value = XmlRpcValues.ToPowerShell(await XmlRpcClient.CallAsync(uri, calls[0].Method, calls[0].Parameters, options, ct).ConfigureAwait(false));
+                output.Add(s => s.WriteObject(value));
+                return output;
+            }
+            var results = await XmlRpcClient.MulticallAsync(uri, calls, options, ct).ConfigureAwait(false);
+            for (var i = 0; i < results.Count; i++)
+            {
+                if (results[i] is XmlRpcFaultException fault)
                 {
-                    sink.WriteObject(XmlRpcValues.ToPowerShell(await XmlRpcClient.CallAsync(uri, calls[0].Method, calls[0].Parameters, options, ct)));
-                    return;
+                    var record = Fault(fault, calls[i].Method);
+                    output.Add(s => s.WriteError(record));
                 }
-                var results = await XmlRpcClient.MulticallAsync(uri, calls, options, ct);
-                for (var i = 0; i < results.Count; i++)
+                else
                 {
-                    if (results[i] is XmlRpcFaultException fault) sink.WriteError(Fault(fault, calls[i].Method));
-                    else sink.WriteObject(XmlRpcValues.ToPowerShell(results[i]));
+                    var value = XmlRpcValues.ToPowerShell(results[i]);
+                    output.Add(s => s.WriteObject(value));
                 }
             }
-            catch (XmlRpcFaultException fault)
+        }
+        catch (XmlRpcFaultException fault)
+        {
+            var record = Fault(fault, calls[0].Method);
+            output.Add(s => s.WriteError(record));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or FormatException)
+        {
+            var (id, category) = ex switch
             {
-                sink.WriteError(Fault(fault, calls[0].Method));
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or FormatException)
-            {
-                var (id, category) = ex switch
-                {
-                    TimeoutException => ("Timeout", ErrorCategory.OperationTimeout),
-                    FormatException => ("InvalidResponse", ErrorCategory.InvalidResult),
-                    _ => ("ConnectionFailed", ErrorCategory.ConnectionError),
-                };
-                sink.WriteError(new ErrorRecord(ex, id, category, uri));
-            }
-        }, uri);
+                TimeoutException => ("Timeout", ErrorCategory.OperationTimeout),
+                FormatException => ("InvalidResponse", ErrorCategory.InvalidResult),
+                _ => ("ConnectionFailed", ErrorCategory.ConnectionError),
+            };
+            var record = new ErrorRecord(ex, id, category, uri);
+            output.Add(s => s.WriteError(record));
+        }
+        return output;
     }
 
     private static (string, IReadOnlyList<object?>) ToCall(Hashtable call)
