@@ -80,14 +80,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             }
             return;
         }
-        // Up to ThrottleLimit calls in flight; each call's output is held until the calls before it are written.
-        var window = new Queue<Task<List<Action<PipelineSink>>>>();
-        await foreach (var request in Encoded(bodies, method, sink, ct).ConfigureAwait(false))
-        {
-            window.Enqueue(CollectAsync(method, request, ct));
-            if (window.Count >= ThrottleLimit) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
-        }
-        while (window.Count > 0) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
+        await OrderedWindow.RunAsync(Encoded(bodies, method, sink, ct), ThrottleLimit, request => CollectAsync(method, request, ct), sink).ConfigureAwait(false);
     }
 
     private async Task<List<Action<PipelineSink>>> CollectAsync(GrpcMethodInfo method, byte[] request, CancellationToken ct)
@@ -96,11 +89,6 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         await CallAsync(new CallOutput(o => held.Add(s => s.WriteObject(o)), e => held.Add(s => s.WriteError(e)), v => held.Add(s => s.WriteVerbose(v))),
             method, One(request), ct).ConfigureAwait(false);
         return held;
-    }
-
-    private static void WriteAll(List<Action<PipelineSink>> held, PipelineSink sink)
-    {
-        foreach (var write in held) write(sink);
     }
 
     private async Task<GrpcMethodInfo> ResolveAsync(PipelineSink sink, CancellationToken ct)

@@ -91,21 +91,8 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
 
     // One worker for the pipeline. With -ThrottleLimit above 1, up to that many calls run at once and each call's
     // output is held until the ones before it are written, so results keep the input order.
-    private async Task CallAllAsync(ChannelReader<Job> jobs, PipelineSink sink, CancellationToken ct)
-    {
-        var window = new Queue<Task<List<Action<PipelineSink>>>>();
-        await foreach (var job in jobs.ReadAllAsync(ct).ConfigureAwait(false))
-        {
-            window.Enqueue(CallJobAsync(job, ct));
-            if (window.Count >= ThrottleLimit) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
-        }
-        while (window.Count > 0) WriteAll(await window.Dequeue().ConfigureAwait(false), sink);
-    }
-
-    private static void WriteAll(List<Action<PipelineSink>> held, PipelineSink sink)
-    {
-        foreach (var write in held) write(sink);
-    }
+    private Task CallAllAsync(ChannelReader<Job> jobs, PipelineSink sink, CancellationToken ct) =>
+        OrderedWindow.RunAsync(jobs.ReadAllAsync(ct), ThrottleLimit, job => CallJobAsync(job, ct), sink);
 
     private static async Task<List<Action<PipelineSink>>> CallJobAsync(Job job, CancellationToken ct)
     {
