@@ -45,7 +45,13 @@ public sealed class MailPeers : IDisposable
         {
             lock (SharedLock)
             {
-                return _shared ??= Start();
+                if (_shared is null)
+                {
+                    _shared = Start();
+                    // Nothing else disposes the shared set: without this, Dovecot and the SMTP peer outlived every test run.
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => _shared.Dispose();
+                }
+                return _shared;
             }
         }
     }
