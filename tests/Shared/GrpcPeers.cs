@@ -25,7 +25,7 @@ public static class GrpcPeers
     /// <paramref name="certificate"/> of tests/peers/certs.sh ("selfsigned": selfsigned.crt/.key, trust
     /// selfsigned.crt; "leaf": leaf-chain.crt/leaf.key, trust ca.crt) from <see cref="TestCertificates.Directory"/>.
     /// </summary>
-    public static (PeerProcess Peer, string Address) NodeGrpc(bool tls = false, string certificate = "selfsigned")
+    public static (PeerProcess Peer, string Address) NodeGrpc(bool tls = false, string certificate = "selfsigned", bool requireClientCertificate = false)
     {
         if (!Directory.Exists(Path.Combine(NodeDir, "node_modules", "@grpc", "grpc-js")))
         {
@@ -42,8 +42,24 @@ public static class GrpcPeers
                 _ => throw new ArgumentException($"unknown certificate '{certificate}' (selfsigned or leaf)", nameof(certificate)),
             };
             arguments += $" tls {TestCertificates.File(cert)} {TestCertificates.File(key)}";
+            // Mutual TLS: clients must present a certificate the test root CA signed (see ClientCertificate).
+            if (requireClientCertificate) arguments += $" {TestCertificates.File("ca.crt")}";
         }
         return (PeerProcess.Start("node", arguments, port, NodeDir), $"127.0.0.1:{port}");
+    }
+
+    /// <summary>A client certificate (clientAuth) signed by the test root CA, with its private key: for mutual TLS tests.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 ClientCertificate()
+    {
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(TestCertificates.File("ca.crt"), TestCertificates.File("ca.key"));
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=psnettools-test-client", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension([new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        var notBefore = new DateTimeOffset(ca.NotBefore.ToUniversalTime()) > DateTimeOffset.UtcNow.AddMinutes(-5) ? new DateTimeOffset(ca.NotBefore.ToUniversalTime()) : DateTimeOffset.UtcNow.AddMinutes(-5);
+        using var signed = request.Create(ca, notBefore, DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4, 5, 6, 7, 8]);
+        using var withKey = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.CopyWithPrivateKey(signed, key);
+        // Through PKCS#12 so the key is usable by SslStream on every platform.
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(withKey.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using PSNetTools.Engine.Net;
@@ -41,7 +42,21 @@ public sealed class GrpcConnection : IDisposable
             KeepAlivePingDelay = TimeSpan.FromSeconds(60),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
         };
-        if (options.SkipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
+        if (options.SkipCertificateCheck)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
+        }
+        else if (options.TrustedRoots.Count > 0)
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(options.TrustedRoots.ToArray());
+            handler.SslOptions.CertificateChainPolicy = policy;
+        }
+        if (options.ClientCertificate is { } client)
+        {
+            if (!client.HasPrivateKey) throw new ArgumentException($"The client certificate {client.Subject} has no private key: load it from a .pfx, or with X509Certificate2::CreateFromPemFile(cert, key).", nameof(options));
+            handler.SslOptions.ClientCertificates = [client];
+        }
         var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
         {
             HttpHandler = handler,

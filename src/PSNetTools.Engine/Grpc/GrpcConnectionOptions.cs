@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace PSNetTools.Engine.Grpc;
 
 public sealed record GrpcConnectionOptions
@@ -9,6 +11,12 @@ public sealed record GrpcConnectionOptions
     public bool Plaintext { get; init; }
 
     public bool SkipCertificateCheck { get; init; }
+
+    /// <summary>Roots to trust for the server's certificate instead of the system store (a private CA), as grpcurl -cacert.</summary>
+    public IReadOnlyList<X509Certificate2> TrustedRoots { get; init; } = [];
+
+    /// <summary>A client certificate with its private key, for servers that require mutual TLS.</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -197,7 +197,7 @@ public sealed class GrpcCmdletTests
             Assert.Equal("calculator.Calculator/Add,calculator.Calculator/Multiply", r.Output[0].BaseObject);
             Assert.Equal(5, r.Output[1].BaseObject);
             Assert.Contains("-ProtoFile", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
-            Assert.StartsWith("ProtoFileNotFound", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+            Assert.StartsWith("FileNotFound", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
         }
     }
 
@@ -215,6 +215,42 @@ public sealed class GrpcCmdletTests
             Assert.Equal("Hello tls", r.Output[0].BaseObject);
             Assert.Equal(true, r.Output[1].BaseObject);
             Assert.Contains("-SkipCertificateCheck", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_private_ca_is_trusted_with_ca_certificate_path()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc(tls: true, certificate: "leaf");
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                (Invoke-GrpcMethod {{address.Replace("127.0.0.1", "localhost")}} demo.v1.Greeter/SayHello -Body @{ name = 'ca' } -CaCertificatePath '{{TestCertificates.File("ca.crt")}}').message
+                Test-GrpcHealth {{address.Replace("127.0.0.1", "localhost")}} -CaCertificatePath '{{TestCertificates.File("ca.crt")}}' -Quiet
+                Test-GrpcHealth {{address.Replace("127.0.0.1", "localhost")}} -CaCertificatePath '{{TestCertificates.File("selfsigned.crt")}}' -Quiet
+                try { Test-GrpcHealth {{address}} -CaCertificatePath ./missing.crt -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
+                """);
+            Assert.Equal("Hello ca", r.Output[0].BaseObject);
+            Assert.Equal(true, r.Output[1].BaseObject);
+            Assert.Equal(false, r.Output[2].BaseObject);
+            Assert.StartsWith("FileNotFound", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Mutual_tls_sends_the_client_certificate()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc(tls: true, certificate: "leaf", requireClientCertificate: true);
+        using (peer)
+        {
+            using var client = GrpcPeers.ClientCertificate();
+            var r = Ps.Run($$"""
+                (Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Body @{ name = 'mtls' } -SkipCertificateCheck -Certificate $ClientCert).message
+                Test-GrpcHealth {{address}} -SkipCertificateCheck -Quiet
+                """, variables: new Dictionary<string, object?> { ["ClientCert"] = client });
+            Assert.Equal("Hello mtls", r.Output[0].BaseObject);
+            // Without the client certificate the server refuses the handshake.
+            Assert.Equal(false, r.Output[1].BaseObject);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
 using PSNetTools.Engine.Grpc;
 using PSNetTools.Infrastructure;
 
@@ -15,6 +16,17 @@ public abstract class GrpcCommandBase : AsyncCmdlet
 
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>PEM or DER files of the CA certificates that signed the server's certificate (a private CA).</summary>
+    [Parameter]
+    [Alias("CACert")]
+    [ValidateNotNullOrEmpty]
+    public string[]? CaCertificatePath { get; set; }
+
+    /// <summary>A client certificate with its private key, for mutual TLS.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public X509Certificate2? Certificate { get; set; }
 
     [Parameter]
     [Alias("Headers")]
@@ -32,8 +44,31 @@ public abstract class GrpcCommandBase : AsyncCmdlet
         SkipCertificateCheck = SkipCertificateCheck,
         ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
         Metadata = MetadataValues(Metadata),
+        TrustedRoots = CaCertificates(),
+        ClientCertificate = Certificate,
         Log = sink is null ? null : sink.WriteVerbose,
     };
+
+    private List<X509Certificate2> CaCertificates()
+    {
+        var roots = new List<X509Certificate2>();
+        foreach (var path in (CaCertificatePath ?? []).Select(GetUnresolvedProviderPathFromPSPath))
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException($"-CaCertificatePath: '{path}' does not exist.", path);
+            try
+            {
+                var collection = new X509Certificate2Collection();
+                collection.ImportFromPemFile(path);
+                if (collection.Count == 0) collection.Add(new X509Certificate2(path));
+                roots.AddRange(collection);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                throw new ArgumentException($"-CaCertificatePath: '{path}' is not a PEM or DER certificate: {ex.Message}", ex);
+            }
+        }
+        return roots;
+    }
 
     internal static Dictionary<string, object> MetadataValues(Hashtable? metadata) =>
         metadata?.Cast<DictionaryEntry>().ToDictionary(

@@ -11,7 +11,7 @@ internal static class GrpcErrors
     {
         GrpcCallException call => new ErrorRecord(call, "Grpc" + call.Status, Category(call.Status), target),
         ProtoValueException body => new ErrorRecord(body, "InvalidBody", ErrorCategory.InvalidArgument, target),
-        FileNotFoundException missing => new ErrorRecord(missing, "ProtoFileNotFound", ErrorCategory.ObjectNotFound, target),
+        FileNotFoundException missing => new ErrorRecord(missing, "FileNotFound", ErrorCategory.ObjectNotFound, target),
         FormatException format => new ErrorRecord(format, "InvalidDescriptors", ErrorCategory.InvalidData, target),
         ArgumentException argument => new ErrorRecord(argument, "InvalidArgument", ErrorCategory.InvalidArgument, target),
         _ => new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target),

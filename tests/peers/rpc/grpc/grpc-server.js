@@ -1,5 +1,6 @@
 // gRPC peer (npm @grpc/grpc-js) for the PSNetTools tests and benchmarks, on 127.0.0.1 only.
-// Usage: node grpc/grpc-server.js PORT [tls CERT KEY]     (PORT 0 picks a free port; prints "grpc ready on PORT")
+// Usage: node grpc/grpc-server.js PORT [tls CERT KEY [CLIENT_CA]]   (PORT 0 picks a free port; prints "grpc ready on PORT")
+//   CLIENT_CA: mutual TLS, a client certificate signed by that CA is required.
 //   tls without CERT KEY uses /tmp/psnettools-peers/certs/selfsigned.crt/.key (generate with tests/peers/certs.sh).
 // Serves:
 //   demo.v1.Greeter      (greeter.proto)     SayHello unary, StreamHellos server streaming, CollectHellos client
@@ -110,9 +111,10 @@ if (process.argv[3] === 'tls') {
   const certs = '/tmp/psnettools-peers/certs';
   const cert = process.argv[4] || path.join(certs, 'selfsigned.crt');
   const key = process.argv[5] || path.join(certs, 'selfsigned.key');
-  creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: fs.readFileSync(cert), private_key: fs.readFileSync(key) }]);
+  const clientCa = process.argv[6] ? fs.readFileSync(process.argv[6]) : null;
+  creds = grpc.ServerCredentials.createSsl(clientCa, [{ cert_chain: fs.readFileSync(cert), private_key: fs.readFileSync(key) }], clientCa !== null);
 } else if (process.argv[3]) {
-  console.error('usage: node grpc/grpc-server.js PORT [tls CERT KEY]');
+  console.error('usage: node grpc/grpc-server.js PORT [tls CERT KEY [CLIENT_CA]]');
   process.exit(2);
 }
 
