@@ -7,7 +7,6 @@ namespace PSNetTools.Commands.Grpc;
 [OutputType(typeof(GrpcMethodInfo))]
 public sealed class GetGrpcServiceCommand : GrpcDescriptorCommandBase
 {
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ReflectionSet)]
     [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = ProtoFileSet)]
     [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = DescriptorSetSet)]

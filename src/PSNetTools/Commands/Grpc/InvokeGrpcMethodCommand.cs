@@ -10,7 +10,6 @@ namespace PSNetTools.Commands.Grpc;
 [OutputType("PSNetTools.Grpc.Message")]
 public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 {
-
     private GrpcClient? _client;
 
     [Parameter(Mandatory = true, Position = 0)]
