@@ -18,6 +18,7 @@ public abstract class NetServer : IAsyncDisposable
     private long _bytesOut;
     private long _errors;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
+    private readonly object _logGate = new();
     private const int LogLines = 1000;
 
     protected NetServer(string protocol, string? name)
@@ -184,11 +185,33 @@ public abstract class NetServer : IAsyncDisposable
     /// <summary>Raised for each line written to the log, e.g. so Start-*Server -Wait can show it as verbose output.</summary>
     public event Action<string>? Logged;
 
+    /// <summary>
+    /// Hands <paramref name="listener"/> every line logged so far, then every new one, none lost or twice: a request
+    /// served while -Wait attaches is either in the replay or in the live lines. The listener must not block.
+    /// </summary>
+    public void AttachLog(Action<string> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        lock (_logGate)
+        {
+            foreach (var line in _log) listener(line);
+            Logged += listener;
+        }
+    }
+
+    public void DetachLog(Action<string> listener)
+    {
+        lock (_logGate) Logged -= listener;
+    }
+
     protected void Log(string line)
     {
-        _log.Enqueue(line);
-        while (_log.Count > LogLines) _log.TryDequeue(out _);
-        Logged?.Invoke(line);
+        lock (_logGate)
+        {
+            _log.Enqueue(line);
+            while (_log.Count > LogLines) _log.TryDequeue(out _);
+            Logged?.Invoke(line);
+        }
     }
 
     protected void CountAccepted() => Interlocked.Increment(ref _accepted);

@@ -130,9 +130,10 @@ public sealed class HttpCmdletTests : IClassFixture<HttpCmdletTests.Peers>
         // Ctrl+C comes late enough for a loaded machine to have opened the runspace and answered the request.
         var r = Ps.RunAndStop($"Start-HttpFileServer -Path '{dir.Path}' -Port {port} -Wait -Verbose", TimeSpan.FromSeconds(8));
         Assert.Equal("a", await fetch);
-        // The server ran in the foreground and said so; the access-log lines it streams are checked in the engine tests
-        // (GetLog) because their verbose delivery under a loaded parallel run is still under investigation (see the note).
+        // The server ran in the foreground, said so, and streamed its access log. (A line logged while -Wait attached
+        // used to be lost between reading the backlog and subscribing; NetServer.AttachLog does both under one lock.)
         Assert.Contains(r.Verbose, v => v.Message.Contains("is listening on", StringComparison.Ordinal));
+        Assert.Contains(r.Verbose, v => v.Message.Contains("\"GET /a.txt HTTP/1.1\" 200 1", StringComparison.Ordinal));
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(11));
     }
 }

@@ -63,6 +63,20 @@ internal static class ServerCommands
         }
     }
 
+    /// <summary>-Wait with the server's log as verbose output, including what it logged before -Wait attached.</summary>
+    public static async Task WaitWithLogAsync(NetServer server, PipelineSink sink, CancellationToken cancellationToken)
+    {
+        server.AttachLog(sink.WriteVerbose);
+        try
+        {
+            await WaitAsync(server, sink, cancellationToken);
+        }
+        finally
+        {
+            server.DetachLog(sink.WriteVerbose);
+        }
+    }
+
     /// <summary>
     /// Starts a server and writes it; with -Wait stays until Ctrl+C, streaming the server's log as verbose output.
     /// <paramref name="ownedUntilStopped"/> (e.g. the runspace pool of scriptblock handlers) is disposed when the server stops.
@@ -83,18 +97,7 @@ internal static class ServerCommands
         if (ownedUntilStopped is not null) _ = server.Completion.ContinueWith(_ => ownedUntilStopped.Dispose(), TaskScheduler.Default);
         sink.WriteObject(server);
         if (!wait) return;
-        // Requests can arrive before -Wait attaches to the log: attach first, then replay what was logged already.
-        var earlier = server.GetLog();
-        server.Logged += sink.WriteVerbose;
-        foreach (var line in earlier) sink.WriteVerbose(line);
-        try
-        {
-            await WaitAsync(server, sink, cancellationToken);
-        }
-        finally
-        {
-            server.Logged -= sink.WriteVerbose;
-        }
+        await WaitWithLogAsync(server, sink, cancellationToken);
     }
 
     /// <summary>The pool that runs scriptblock handlers: this module loaded, up to <paramref name="throttleLimit"/> at once.</summary>

@@ -53,16 +53,7 @@ public sealed class StartWebSocketEchoServerCommand : AsyncCmdlet
         {
             var server = await WebSocketEchoServer.StartAsync(options, ct);
             sink.WriteObject(server);
-            if (!Wait) return;
-            server.Logged += sink.WriteVerbose;
-            try
-            {
-                await ServerCommands.WaitAsync(server, sink, ct);
-            }
-            finally
-            {
-                server.Logged -= sink.WriteVerbose;
-            }
+            if (Wait) await ServerCommands.WaitWithLogAsync(server, sink, ct);
         }, Port);
     }
 }
