@@ -150,10 +150,33 @@ public sealed class GrpcClient : IDisposable
         log?.Invoke($"calling {method.Name} ({method.Kind}) on {connection.Target}{(options.Deadline is { } dl ? $", deadline {dl.TotalSeconds:0.###} s" : "")}");
 
         var responses = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var call = RunCallAsync(connection, grpcMethod, type, callOptions, requests, responses.Writer, method.Name, log, cancellationToken);
-        await foreach (var bytes in responses.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        // A reader that stops early (a response that does not decode, a consumer that breaks off) must not leave the
+        // call running, still reading its requests: it is cancelled and awaited.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var call = RunCallAsync(connection, grpcMethod, type, callOptions.WithCancellationToken(abandon.Token), requests, responses.Writer, method.Name, log, abandon.Token);
+        var finished = false;
+        try
         {
-            yield return _decoder.Decode(descriptor.OutputType, bytes);
+            await foreach (var bytes in responses.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return _decoder.Decode(descriptor.OutputType, bytes);
+            }
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+            {
+                await abandon.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await call.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or GrpcCallException or RpcException or IOException or ArgumentException)
+                {
+                    // The reader already has the exception that matters.
+                }
+            }
         }
         await call.ConfigureAwait(false);
     }

@@ -19,7 +19,17 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled on Ctrl+C, or when the pipeline downstream no longer wants output.</summary>
     protected CancellationToken CancelToken => _stopping.Token;
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    protected override void StopProcessing()
+    {
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Ctrl+C raced with the end of the command: nothing is left to stop.
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in the background and drains what it writes until it finishes. Exceptions it throws
@@ -36,50 +46,66 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// For cmdlets that stream their pipeline input into one long piece of work (all messages over one connection,
-    /// all calls on one channel): starts <paramref name="work"/> once, in BeginProcessing or at the first record.
-    /// <see cref="Pump{T}"/> hands it each input item from ProcessRecord and writes what it has produced so far;
-    /// <see cref="FinishPump"/> in EndProcessing ends the input and writes the rest. There is no task, channel or
-    /// blocking wait per record, which is what a per-record <see cref="RunAsync"/> costs.
+    /// all calls on one channel): starts <paramref name="work"/> once, in BeginProcessing. <see cref="Pump{T}"/> hands
+    /// it each input item from ProcessRecord and writes its output until the work has taken the item up;
+    /// <see cref="FinishPump"/> in EndProcessing ends the input and writes the rest. The work reads its items with
+    /// <see cref="ReadPumped{T}"/>, which tells the pipeline thread when the work is done with one (it asks for the
+    /// next), so a reply is written while its record is current, not when the next record happens to arrive. Unlike a
+    /// per-record <see cref="RunAsync"/> there is no task or channel per record.
     /// </summary>
-    protected void StartPump<T>(Func<ChannelReader<T>, PipelineSink, CancellationToken, Task> work, object? target = null, int capacity = 1024)
+    protected void StartPump<T>(Func<ChannelReader<T>, PipelineSink, CancellationToken, Task> work, object? target = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         if (_pump is not null) throw new InvalidOperationException("The pump is already running.");
-        var input = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        var input = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var output = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
         var task = Start((sink, ct) => work(input.Reader, sink, ct), output, () => input.Writer.TryComplete());
         _pump = new PumpState(input.Writer, () => input.Writer.TryComplete(), output.Reader, task, target);
     }
 
-    /// <summary>Whether <see cref="StartPump{T}"/> has run (and <see cref="FinishPump"/> not yet).</summary>
-    protected bool IsPumping => _pump is { Finished: false };
+    /// <summary>
+    /// The work's side of the pump: yields each item, and when the work asks for the next one, marks the previous one
+    /// done. The mark travels behind everything the work wrote for that item, so the pipeline thread has written all
+    /// of it when <see cref="Pump{T}"/> returns.
+    /// </summary>
+    protected static async IAsyncEnumerable<T> ReadPumped<T>(ChannelReader<T> reader, PipelineSink sink, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(sink);
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var item))
+            {
+                yield return item;
+                sink.CompletePumpedItem();
+            }
+        }
+    }
 
-    /// <summary>Hands <paramref name="item"/> to the pump's work (waiting while its input is full) and writes its output so far.</summary>
+    /// <summary>Hands <paramref name="item"/> to the pump's work and writes its output until the work is done with it.</summary>
     protected void Pump<T>(T item)
     {
         var pump = _pump ?? throw new InvalidOperationException("StartPump first.");
         if (pump.Finished) return;
-        var input = (ChannelWriter<T>)pump.Input;
         var token = _stopping.Token;
         try
         {
-            while (true)
+            DrainAvailable(pump.Output);
+            if (!((ChannelWriter<T>)pump.Input).TryWrite(item))
             {
-                DrainAvailable(pump.Output);
-                if (input.TryWrite(item))
+                // The work stopped taking input (it ended, or failed): what it wrote and how it ended decide.
+                FinishPump();
+                return;
+            }
+            pump.Pumped++;
+            while (pump.Completed < pump.Pumped)
+            {
+                if (!pump.Output.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
                 {
-                    DrainAvailable(pump.Output);
-                    return;
-                }
-                var room = input.WaitToWriteAsync(token).AsTask();
-                var written = pump.Output.WaitToReadAsync(token).AsTask();
-                Task.WaitAny([room, written], token);
-                if (room.IsCompletedSuccessfully && !room.Result)
-                {
-                    // The work stopped taking input (it ended, or failed): what it wrote and how it ended decide.
                     FinishPump();
                     return;
                 }
+                DrainAvailable(pump.Output);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -87,11 +113,18 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             StopPump(pump);
             throw new PipelineStoppedException();
         }
-        catch (AggregateException ex) when (token.IsCancellationRequested && ex.InnerExceptions.All(e => e is OperationCanceledException))
+        catch
         {
+            // A write failed (a downstream error, -ErrorAction Stop, a stopped pipeline): stop the work as well.
             StopPump(pump);
-            throw new PipelineStoppedException();
+            throw;
         }
+    }
+
+    /// <summary>Runs on the pipeline thread, behind the output the work wrote for the item it is done with.</summary>
+    internal void OnPumpedItemCompleted()
+    {
+        if (_pump is { } pump) pump.Completed++;
     }
 
     /// <summary>Ends the pump's input and writes everything until its work has finished; rethrows as <see cref="RunAsync"/> does.</summary>
@@ -201,6 +234,11 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         public object? Target { get; } = target;
 
         public bool Finished { get; set; }
+
+        /// <summary>Items handed over, and items the work has marked done; both only touched on the pipeline thread.</summary>
+        public long Pumped { get; set; }
+
+        public long Completed { get; set; }
     }
 
     public void Dispose()

@@ -32,6 +32,9 @@ public sealed class PipelineSink
 
     public void WriteProgress(ProgressRecord record) => Post(() => _cmdlet.WriteProgress(record));
 
+    /// <summary>For the pump's work: the current input item is done (everything written for it is queued ahead of this).</summary>
+    public void CompletePumpedItem() => Post(_cmdlet.OnPumpedItemCompleted);
+
     /// <summary>Runs <paramref name="call"/> on the pipeline thread (e.g. ShouldProcess) and hands back its answer.</summary>
     public Task<T> OnPipelineThread<T>(Func<T> call)
     {

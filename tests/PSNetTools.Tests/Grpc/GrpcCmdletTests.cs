@@ -44,6 +44,64 @@ public sealed class GrpcCmdletTests
     }
 
     [Fact]
+    public void A_reply_is_written_while_its_record_is_current_not_when_the_next_arrives()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$"""
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                & { @{ name = 'first' }; [Threading.Thread]::Sleep(2000); @{ name = 'second' } } |
+                    Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Plaintext | ForEach-Object { '{0}|{1}' -f $_.message, $sw.ElapsedMilliseconds }
+                $ws = Start-WebSocketEchoServer -Port 0
+                $sw.Restart()
+                & { 'one'; [Threading.Thread]::Sleep(2000); 'two' } | Send-WebSocketMessage $ws.Endpoint | ForEach-Object { '{0}|{1}' -f $_.Received, $sw.ElapsedMilliseconds }
+                $ws | Stop-NetServer
+                """);
+            r.AssertNoErrors();
+            var rows = r.Output.Select(o => ((string)o.BaseObject).Split('|')).ToList();
+            Assert.Equal(["Hello first", "Hello second", "one", "two"], rows.Select(x => x[0]));
+            Assert.True(long.Parse(rows[0][1], System.Globalization.CultureInfo.InvariantCulture) < 1900, $"first gRPC reply at {rows[0][1]} ms");
+            Assert.True(long.Parse(rows[2][1], System.Globalization.CultureInfo.InvariantCulture) < 1900, $"first WebSocket reply at {rows[2][1]} ms");
+        }
+    }
+
+    [Fact]
+    public void Errors_keep_their_place_among_the_replies()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$$"""
+                @{ int32_value = 1 }, 'not json', @{ int32_value = 3 }, @{ nope = 4 }, @{ int32_value = 5 } |
+                    Invoke-GrpcMethod {{{address}}} test.v1.KitchenSink/Echo -Plaintext 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { 'error' } else { $_.int32Value } }
+                @{ int32_value = 1 }, @{ nope = 2 }, @{ int32_value = 3 } |
+                    Invoke-GrpcMethod {{{address}}} test.v1.KitchenSink/Echo -Plaintext -ThrottleLimit 4 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { 'error' } else { $_.int32Value } }
+                """);
+            Assert.Equal([1, "error", 3, "error", 5, 1, "error", 3], r.Output.Select(o => o.BaseObject));
+        }
+    }
+
+    [Fact]
+    public void Odd_well_known_values_decode_without_ending_the_pipeline()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using (peer)
+        {
+            var r = Ps.Run($$$"""
+                $e = Invoke-GrpcMethod {{{address}}} test.v1.KitchenSink/Echo -Plaintext -Body @{ created_at = @{ seconds = 1; nanos = -5 }; elapsed = @{ seconds = 1; nanos = -5 }; struct_value = @{ a = 1 } }
+                "$($e.createdAt.seconds)/$($e.createdAt.nanos)"; "$($e.elapsed.seconds)/$($e.elapsed.nanos)"
+                $s = Invoke-GrpcMethod {{{address}}} test.v1.KitchenSink/Echo -Plaintext -Body '{"struct_value": {"a": 1, "A": 2}}'
+                $s.structValue.Count
+                Invoke-GrpcMethod {{{address}}} test.v1.KitchenSink/Echo -Plaintext -Body @{ elapsed = 1e30 }, @{ float_value = 1e40 }, @{ int32_value = 1; int32Value = 2 }, @{ elapsed = '5' } -ErrorVariable bad -ErrorAction SilentlyContinue
+                $bad | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] + ' ' + $_.Exception.FieldPath }
+                """);
+            r.AssertNoErrors();
+            Assert.Equal(["1/-5", "1/-5", 2, "InvalidBody body.elapsed", "InvalidBody body.float_value", "InvalidBody body.int32_value", "InvalidBody body.elapsed"], r.Output.Select(o => o.BaseObject));
+        }
+    }
+
+    [Fact]
     public void Throttled_calls_run_side_by_side_and_keep_the_input_order()
     {
         var (peer, address) = GrpcPeers.CalculatorSample();

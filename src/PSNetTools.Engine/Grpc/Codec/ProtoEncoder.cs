@@ -41,13 +41,16 @@ internal sealed class ProtoEncoder
     private void WriteFields(CodedOutputStream output, MessageDescriptor type, IDictionary fields, string path, int depth)
     {
         var setOneofs = new Dictionary<OneofDescriptor, string>();
+        var given = new Dictionary<int, string>();
         foreach (DictionaryEntry entry in fields)
         {
             var name = entry.Key?.ToString() ?? "";
             var field = FindField(type, name) ?? throw new ProtoValueException(
                 $"{path}.{name}", $"{type.FullName} has no field '{name}'. Its fields: {string.Join(", ", type.Fields.InDeclarationOrder().Select(f => $"{f.Name} ({TypeLabel(f)})"))}.");
-            if (entry.Value is null) continue;
             var fieldPath = $"{path}.{field.Name}";
+            // 'int32_value' and 'int32Value' are the same field: given twice, which one was meant is unknown.
+            if (!given.TryAdd(field.FieldNumber, name)) throw new ProtoValueException(fieldPath, $"given twice, as '{given[field.FieldNumber]}' and '{name}'.");
+            if (entry.Value is null) continue;
             if (field.RealContainingOneof is { } oneof)
             {
                 if (setOneofs.TryGetValue(oneof, out var other))
@@ -150,7 +153,7 @@ internal sealed class ProtoEncoder
         switch (field.FieldType)
         {
             case FieldType.Double: output.WriteDouble(ProtoScalars.ToDouble(value, path, "double")); break;
-            case FieldType.Float: output.WriteFloat((float)ProtoScalars.ToDouble(value, path, "float")); break;
+            case FieldType.Float: output.WriteFloat(ProtoScalars.ToFloat(value, path)); break;
             case FieldType.Int64: output.WriteInt64(ProtoScalars.ToInt64(value, path, "int64", long.MinValue, long.MaxValue)); break;
             case FieldType.SInt64: output.WriteSInt64(ProtoScalars.ToInt64(value, path, "sint64", long.MinValue, long.MaxValue)); break;
             case FieldType.SFixed64: output.WriteSFixed64(ProtoScalars.ToInt64(value, path, "sfixed64", long.MinValue, long.MaxValue)); break;

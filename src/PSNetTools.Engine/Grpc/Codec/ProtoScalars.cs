@@ -36,6 +36,13 @@ internal static class ProtoScalars
         _ => throw Mismatch(value, path, type, "a number"),
     };
 
+    public static float ToFloat(object value, string path)
+    {
+        var number = ToDouble(value, path, "float");
+        if (double.IsFinite(number) && Math.Abs(number) > float.MaxValue) throw new ProtoValueException(path, $"{number} is out of range for float (±{float.MaxValue}).");
+        return (float)number;
+    }
+
     public static bool ToBool(object value, string path) => value switch
     {
         bool b => b,

@@ -58,16 +58,27 @@ internal static class WellKnownValues
         }
     }
 
+    // The ranges proto3 JSON allows (Timestamp: years 1-9999; Duration: about ±10,000 years), which DateTime and
+    // TimeSpan both hold.
+    private const long MinTimestampSeconds = -62135596800;
+    private const long MaxTimestampSeconds = 253402300799;
+    private const long MaxDurationSeconds = 315576000000;
+
     public static object? Decode(MessageDescriptor type, ByteString data, ProtoDecoder decoder, int depth)
     {
+        if (depth > 100) throw new FormatException("The response nests messages more than 100 deep.");
         switch (type.FullName)
         {
             case "google.protobuf.Timestamp":
+                // Out of range or not normalized (negative nanos): the raw { seconds, nanos } rather than an exception.
                 var timestamp = Timestamp.Parser.ParseFrom(data);
-                return timestamp.Seconds is >= -62135596800 and <= 253402300799 ? timestamp.ToDateTime() : decoder.DecodeGeneric(type, data, depth);
+                return timestamp.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && timestamp.Nanos is >= 0 and <= 999_999_999
+                    ? timestamp.ToDateTime() : decoder.DecodeGeneric(type, data, depth);
             case "google.protobuf.Duration":
                 var duration = Duration.Parser.ParseFrom(data);
-                return Math.Abs(duration.Seconds) < TimeSpan.MaxValue.TotalSeconds - 1 ? duration.ToTimeSpan() : decoder.DecodeGeneric(type, data, depth);
+                var normalized = duration.Seconds is >= -MaxDurationSeconds and <= MaxDurationSeconds && duration.Nanos is > -1_000_000_000 and < 1_000_000_000
+                    && (duration.Seconds == 0 || duration.Nanos == 0 || (duration.Seconds < 0) == (duration.Nanos < 0));
+                return normalized ? duration.ToTimeSpan() : decoder.DecodeGeneric(type, data, depth);
             case "google.protobuf.Struct":
                 return FromStruct(Struct.Parser.ParseFrom(data));
             case "google.protobuf.Value":
@@ -77,7 +88,7 @@ internal static class WellKnownValues
             case "google.protobuf.FieldMask":
                 return string.Join(",", FieldMask.Parser.ParseFrom(data).Paths);
             case "google.protobuf.Any":
-                return FromAny(Any.Parser.ParseFrom(data), decoder, depth);
+                return FromAny(Any.Parser.ParseFrom(data), decoder, depth + 1);
             default:
                 return decoder.DecodeGeneric(type, data, depth)["value"];
         }
@@ -106,17 +117,30 @@ internal static class WellKnownValues
             case TimeSpan span:
                 return Duration.FromTimeSpan(span);
             case string text when text.EndsWith('s') && decimal.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds):
-                return FromSeconds(seconds);
-            case string text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span):
+                return FromSeconds(seconds, path);
+            // Only the hh:mm:ss form: TimeSpan.Parse("5") would be five days.
+            case string text when text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span):
                 return Duration.FromTimeSpan(span);
+            case double d when !double.IsFinite(d):
+                throw new ProtoValueException(path, $"{d} is not a duration.");
             case sbyte or byte or short or ushort or int or uint or long or ulong or double or float or decimal:
-                return FromSeconds(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+                decimal number;
+                try
+                {
+                    number = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+                }
+                catch (OverflowException)
+                {
+                    throw new ProtoValueException(path, $"{value} seconds is beyond the range of google.protobuf.Duration (±{MaxDurationSeconds} s).");
+                }
+                return FromSeconds(number, path);
             default:
                 throw ProtoScalars.Mismatch(value, path, "google.protobuf.Duration", "a TimeSpan, seconds as a number, or a string like '1.5s'");
         }
 
-        static Duration FromSeconds(decimal seconds)
+        static Duration FromSeconds(decimal seconds, string path)
         {
+            if (Math.Abs(seconds) > MaxDurationSeconds) throw new ProtoValueException(path, $"{seconds} seconds is beyond the range of google.protobuf.Duration (±{MaxDurationSeconds} s).");
             var whole = decimal.Truncate(seconds);
             return new Duration { Seconds = (long)whole, Nanos = (int)((seconds - whole) * 1_000_000_000m) };
         }

@@ -35,6 +35,8 @@ internal static class FileDescriptorBuilder
             if (replacements.Any(r => r is null)) continue;
             byName.Remove(file.Name);
             foreach (var name in replacements.Distinct()) byName.TryAdd(name!, WellKnownFile(name!)!);
+            // Files that imported the copy import the real well-known files instead (added below, by the types used).
+            foreach (var other in byName.Values) other.Dependency.Remove(file.Name);
         }
 
         var definedIn = new Dictionary<string, string>(StringComparer.Ordinal);

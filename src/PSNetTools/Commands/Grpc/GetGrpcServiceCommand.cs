@@ -26,11 +26,22 @@ public sealed class GetGrpcServiceCommand : GrpcDescriptorCommandBase
         var address = Address;
         var descriptors = DescriptorOptions();
         object target = address ?? (descriptors.ProtoFiles.Count > 0 ? descriptors.ProtoFiles[0] : descriptors.DescriptorSet ?? "");
+        GrpcConnectionOptions? connection;
+        try
+        {
+            // Paths and certificates are read here: PowerShell's session state belongs to the pipeline thread.
+            connection = address is null ? null : ConnectionOptions(address);
+        }
+        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        {
+            WriteError(GrpcErrors.From(ex, target));
+            return;
+        }
         RunAsync(async (sink, ct) =>
         {
             try
             {
-                using var client = address is null ? GrpcClient.Offline(descriptors) : GrpcClient.Open(ConnectionOptions(address, sink), descriptors);
+                using var client = connection is null ? GrpcClient.Offline(descriptors) : GrpcClient.Open(connection with { Log = sink.WriteVerbose }, descriptors);
                 var found = 0;
                 await foreach (var method in client.ListMethodsAsync(name => patterns is null || patterns.Any(p => p.IsMatch(name)), ct).ConfigureAwait(false))
                 {

@@ -37,7 +37,8 @@ public abstract class GrpcCommandBase : AsyncCmdlet
     [ValidateRange(0.1, 3600)]
     public double ConnectTimeoutSec { get; set; } = 10;
 
-    protected GrpcConnectionOptions ConnectionOptions(string address, PipelineSink? sink = null) => new()
+    /// <summary>The connection options; reads paths and certificates, so call it on the pipeline thread.</summary>
+    protected GrpcConnectionOptions ConnectionOptions(string address) => new()
     {
         Address = address,
         Plaintext = Plaintext,
@@ -46,7 +47,6 @@ public abstract class GrpcCommandBase : AsyncCmdlet
         Metadata = MetadataValues(Metadata),
         TrustedRoots = CaCertificates(),
         ClientCertificate = Certificate,
-        Log = sink is null ? null : sink.WriteVerbose,
     };
 
     private List<X509Certificate2> CaCertificates()

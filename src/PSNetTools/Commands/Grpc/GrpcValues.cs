@@ -43,6 +43,12 @@ internal static class GrpcValues
 
     public static object? ToPowerShell(object? value) => value switch
     {
+        // A Struct is a JSON object: its keys may differ only in case, which PSCustomObject properties cannot hold.
+        ProtoMessage { TypeName: "google.protobuf.Struct" } structValue => structValue.Fields.Aggregate(new OrderedDictionary(StringComparer.Ordinal), (m, f) =>
+        {
+            m[f.Key] = ToPowerShell(f.Value);
+            return m;
+        }),
         ProtoMessage message => ToCustomObject(message),
         IDictionary map => Entries(map).Aggregate(new OrderedDictionary(), (m, e) =>
         {

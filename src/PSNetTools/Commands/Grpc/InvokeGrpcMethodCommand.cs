@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using PSNetTools.Engine.Grpc;
 using PSNetTools.Infrastructure;
@@ -10,7 +9,8 @@ namespace PSNetTools.Commands.Grpc;
 [OutputType("PSNetTools.Grpc.Message")]
 public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 {
-    private GrpcClient? _client;
+    private GrpcConnectionOptions? _connection;
+    private GrpcDescriptorOptions? _descriptors;
 
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("ComputerName", "Target")]
@@ -37,7 +37,20 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
     [ValidateRange(1, 1000)]
     public int ThrottleLimit { get; set; } = 1;
 
-    protected override void BeginProcessing() => StartPump<object?>(CallAllAsync, Address);
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            // Paths and certificates are read here: PowerShell's session state belongs to the pipeline thread.
+            _connection = ConnectionOptions(Address);
+            _descriptors = DescriptorOptions();
+        }
+        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        {
+            ThrowTerminatingError(GrpcErrors.From(ex, Address));
+        }
+        StartPump<object?>(CallAllAsync, Address);
+    }
 
     protected override void ProcessRecord()
     {
@@ -61,42 +74,60 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 
     protected override void EndProcessing() => FinishPump();
 
-    // One worker for the pipeline: the method is resolved once; unary and server-streaming methods are called once
-    // per body on the same channel, client-streaming and bidi methods get every body as one stream, sent as it comes.
+    // One worker for the pipeline, owning the channel: the method is resolved once; unary and server-streaming
+    // methods are called once per body, client-streaming and bidi methods get every body as one stream, sent as it comes.
     private async Task CallAllAsync(ChannelReader<object?> bodies, PipelineSink sink, CancellationToken ct)
     {
-        var method = await ResolveAsync(sink, ct).ConfigureAwait(false);
+        using var client = Open(sink);
+        var method = await ResolveAsync(client, sink, ct).ConfigureAwait(false);
+        var requests = Encoded(client, ReadPumped(bodies, sink, ct), method);
         if (method.ClientStreaming)
         {
-            await CallAsync(CallOutput.To(sink), method, Encoded(bodies, method, sink, ct), ct).ConfigureAwait(false);
+            await CallAsync(client, CallOutput.To(sink), method, Sent(requests, sink), ct).ConfigureAwait(false);
             return;
         }
         if (ThrottleLimit == 1)
         {
-            await foreach (var request in Encoded(bodies, method, sink, ct).ConfigureAwait(false))
+            // One call at a time: a server stream's messages are written as they arrive.
+            await foreach (var request in requests.ConfigureAwait(false))
             {
-                await CallAsync(CallOutput.To(sink), method, One(request), ct).ConfigureAwait(false);
+                if (request.Error is { } error) sink.WriteError(error);
+                else await CallAsync(client, CallOutput.To(sink), method, One(request.Bytes!), ct).ConfigureAwait(false);
             }
             return;
         }
-        await OrderedWindow.RunAsync(Encoded(bodies, method, sink, ct), ThrottleLimit, request => CollectAsync(method, request, ct), sink).ConfigureAwait(false);
+        // Calls side by side: each call's output is held until the calls before it are written.
+        await OrderedWindow.RunAsync(requests, ThrottleLimit, request => request.Error is { } error
+            ? Task.FromResult<List<Action<PipelineSink>>>([s => s.WriteError(error)])
+            : CollectAsync(client, method, request.Bytes!, ct), sink).ConfigureAwait(false);
     }
 
-    private async Task<List<Action<PipelineSink>>> CollectAsync(GrpcMethodInfo method, byte[] request, CancellationToken ct)
+    private GrpcClient Open(PipelineSink sink)
+    {
+        try
+        {
+            return GrpcClient.Open(_connection! with { Log = sink.WriteVerbose }, _descriptors);
+        }
+        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        {
+            throw new RuntimeException(ex.Message, ex, GrpcErrors.From(ex, Address));
+        }
+    }
+
+    private async Task<List<Action<PipelineSink>>> CollectAsync(GrpcClient client, GrpcMethodInfo method, byte[] request, CancellationToken ct)
     {
         var held = new List<Action<PipelineSink>>();
-        await CallAsync(new CallOutput(o => held.Add(s => s.WriteObject(o)), e => held.Add(s => s.WriteError(e)), v => held.Add(s => s.WriteVerbose(v))),
+        await CallAsync(client, new CallOutput(o => held.Add(s => s.WriteObject(o)), e => held.Add(s => s.WriteError(e)), v => held.Add(s => s.WriteVerbose(v))),
             method, One(request), ct).ConfigureAwait(false);
         return held;
     }
 
-    private async Task<GrpcMethodInfo> ResolveAsync(PipelineSink sink, CancellationToken ct)
+    private async Task<GrpcMethodInfo> ResolveAsync(GrpcClient client, PipelineSink sink, CancellationToken ct)
     {
         try
         {
-            _client = GrpcClient.Open(ConnectionOptions(Address, sink), DescriptorOptions());
-            var method = await _client.ResolveMethodAsync(Method, ct).ConfigureAwait(false);
-            sink.WriteVerbose($"{method.Name}: {method.Kind}, {method.RequestType} -> {method.ResponseType} (from {_client.DescriptorSource})");
+            var method = await client.ResolveMethodAsync(Method, ct).ConfigureAwait(false);
+            sink.WriteVerbose($"{method.Name}: {method.Kind}, {method.RequestType} -> {method.ResponseType} (from {client.DescriptorSource})");
             return method;
         }
         catch (Exception ex) when (GrpcErrors.IsExpected(ex))
@@ -106,26 +137,37 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         }
     }
 
-    // A body that does not fit the request type is an error of its own; the others still go.
-    private async IAsyncEnumerable<byte[]> Encoded(ChannelReader<object?> bodies, GrpcMethodInfo method, PipelineSink sink, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>An encoded request, or the error of a body that does not fit the request type (the others still go).</summary>
+    private readonly record struct Request(byte[]? Bytes, ErrorRecord? Error);
+
+    private static async IAsyncEnumerable<Request> Encoded(GrpcClient client, IAsyncEnumerable<object?> bodies, GrpcMethodInfo method)
     {
-        await foreach (var body in bodies.ReadAllAsync(ct).ConfigureAwait(false))
+        await foreach (var body in bodies.ConfigureAwait(false))
         {
-            byte[] request;
+            Request request;
             try
             {
-                request = _client!.EncodeRequest(method, body);
+                request = new Request(client.EncodeRequest(method, body), null);
             }
             catch (Exception ex) when (GrpcErrors.IsExpected(ex))
             {
-                sink.WriteError(GrpcErrors.From(ex, body));
-                continue;
+                request = new Request(null, GrpcErrors.From(ex, body));
             }
             yield return request;
         }
     }
 
-    private async Task CallAsync(CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<byte[]> requests, CancellationToken ct)
+    // A stream's requests: bad bodies are reported as they come and left out.
+    private static async IAsyncEnumerable<byte[]> Sent(IAsyncEnumerable<Request> requests, PipelineSink sink)
+    {
+        await foreach (var request in requests.ConfigureAwait(false))
+        {
+            if (request.Error is { } error) sink.WriteError(error);
+            else yield return request.Bytes!;
+        }
+    }
+
+    private async Task CallAsync(GrpcClient client, CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<byte[]> requests, CancellationToken ct)
     {
         var options = new GrpcCallOptions
         {
@@ -133,7 +175,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         };
         try
         {
-            await foreach (var response in _client!.CallAsync(method, requests, options, output.Verbose, ct).ConfigureAwait(false))
+            await foreach (var response in client.CallAsync(method, requests, options, output.Verbose, ct).ConfigureAwait(false))
             {
                 output.Object(GrpcValues.ToPowerShell(response));
             }
@@ -154,11 +196,5 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
     {
         yield return request;
         await Task.CompletedTask.ConfigureAwait(false);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _client?.Dispose();
-        base.Dispose(disposing);
     }
 }

@@ -31,18 +31,40 @@ public sealed class TestGrpcHealthCommand : GrpcCommandBase
     {
         var address = Address;
         var services = Service.Length == 0 ? [""] : Service;
+        GrpcConnectionOptions options;
+        try
+        {
+            // Paths and certificates are read here: PowerShell's session state belongs to the pipeline thread.
+            options = ConnectionOptions(address);
+        }
+        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        {
+            if (Quiet) WriteObject(false);
+            else WriteError(GrpcErrors.From(ex, address));
+            return;
+        }
         RunAsync(async (sink, ct) =>
         {
             var allServing = true;
             try
             {
-                using var connection = GrpcConnection.Open(ConnectionOptions(address, sink));
+                using var connection = GrpcConnection.Open(options with { Log = sink.WriteVerbose });
                 foreach (var service in services)
                 {
-                    var result = await GrpcHealthChecker.CheckAsync(connection, service ?? "", TimeSpan.FromSeconds(TimeoutSec), ct).ConfigureAwait(false);
-                    sink.WriteVerbose($"{address} '{result.Service}': {result.Status} in {result.LatencyMs} ms");
-                    allServing &= result.IsServing;
-                    if (!Quiet) sink.WriteObject(result);
+                    // One service's failure (a deadline, no health service) is its own error; the others are still asked.
+                    try
+                    {
+                        var result = await GrpcHealthChecker.CheckAsync(connection, service ?? "", TimeSpan.FromSeconds(TimeoutSec), ct).ConfigureAwait(false);
+                        sink.WriteVerbose($"{address} '{result.Service}': {result.Status} in {result.LatencyMs} ms");
+                        allServing &= result.IsServing;
+                        if (!Quiet) sink.WriteObject(result);
+                    }
+                    catch (GrpcCallException ex)
+                    {
+                        allServing = false;
+                        if (Quiet) sink.WriteVerbose($"{address} '{service}': {ex.Message}");
+                        else sink.WriteError(GrpcErrors.From(ex, address));
+                    }
                 }
             }
             catch (Exception ex) when (GrpcErrors.IsExpected(ex))

@@ -83,18 +83,15 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
         var target = _session?.Uri ?? Uri.OriginalString;
         try
         {
-            while (await messages.WaitToReadAsync(ct).ConfigureAwait(false))
+            await foreach (var message in ReadPumped(messages, sink, ct).ConfigureAwait(false))
             {
-                while (messages.TryRead(out var message))
+                if (_session is null)
                 {
-                    if (_session is null)
-                    {
-                        var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
-                        _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct).ConfigureAwait(false);
-                        _ownsSession = true;
-                    }
-                    sink.WriteObject(await _session.ExchangeAsync(++_index, message, Binary, NoResponse, ct).ConfigureAwait(false));
+                    var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
+                    _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct).ConfigureAwait(false);
+                    _ownsSession = true;
                 }
+                sink.WriteObject(await _session.ExchangeAsync(++_index, message, Binary, NoResponse, ct).ConfigureAwait(false));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -92,7 +92,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     // One worker for the pipeline. With -ThrottleLimit above 1, up to that many calls run at once and each call's
     // output is held until the ones before it are written, so results keep the input order.
     private Task CallAllAsync(ChannelReader<Job> jobs, PipelineSink sink, CancellationToken ct) =>
-        OrderedWindow.RunAsync(jobs.ReadAllAsync(ct), ThrottleLimit, job => CallJobAsync(job, ct), sink);
+        OrderedWindow.RunAsync(ReadPumped(jobs, sink, ct), ThrottleLimit, job => CallJobAsync(job, ct), sink);
 
     private static async Task<List<Action<PipelineSink>>> CallJobAsync(Job job, CancellationToken ct)
     {
@@ -126,13 +126,16 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
             var record = Fault(fault, calls[0].Method);
             output.Add(s => s.WriteError(record));
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or FormatException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Every failure of one call is that call's error (a reply cut off mid-body is an IOException); the
+            // pipeline's other calls go on.
             var (id, category) = ex switch
             {
-                TimeoutException => ("Timeout", ErrorCategory.OperationTimeout),
+                TimeoutException or OperationCanceledException => ("Timeout", ErrorCategory.OperationTimeout),
                 FormatException => ("InvalidResponse", ErrorCategory.InvalidResult),
-                _ => ("ConnectionFailed", ErrorCategory.ConnectionError),
+                HttpRequestException or IOException or System.Net.Sockets.SocketException => ("ConnectionFailed", ErrorCategory.ConnectionError),
+                _ => (ex.GetType().Name, ErrorCategory.NotSpecified),
             };
             var record = new ErrorRecord(ex, id, category, uri);
             output.Add(s => s.WriteError(record));
