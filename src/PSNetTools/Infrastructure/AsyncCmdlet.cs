@@ -57,7 +57,9 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         if (_pump is not null) throw new InvalidOperationException("The pump is already running.");
-        var input = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // Synchronous continuations: handing an item over resumes the waiting work right here, on the pipeline thread,
+        // up to its first real wait (a send usually completes at once), instead of waking a thread-pool thread for it.
+        var input = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
         var output = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
         var task = Start((sink, ct) => work(input.Reader, sink, ct), output, () => input.Writer.TryComplete());
         _pump = new PumpState(input.Writer, () => input.Writer.TryComplete(), output.Reader, task, target);
