@@ -99,13 +99,27 @@ public sealed class GrpcClient : IDisposable
         return GrpcMethodInfo.From(method, Where);
     }
 
-    /// <summary>Every method of every service (or of the services <paramref name="include"/> accepts).</summary>
-    public async IAsyncEnumerable<GrpcMethodInfo> ListMethodsAsync(Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Every method of every service (or of the services <paramref name="include"/> accepts). A service whose
+    /// descriptors cannot be had (they do not link, reflection refuses) goes to <paramref name="failed"/> and the
+    /// others are still listed; without it, the first such failure ends the listing.
+    /// </summary>
+    public async IAsyncEnumerable<GrpcMethodInfo> ListMethodsAsync(Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken,
+        Action<string, Exception>? failed = null)
     {
         foreach (var name in await _source.ListServicesAsync(cancellationToken).ConfigureAwait(false))
         {
             if (include is not null && !include(name)) continue;
-            var service = await _source.FindServiceAsync(name, cancellationToken).ConfigureAwait(false);
+            ServiceDescriptor? service;
+            try
+            {
+                service = await _source.FindServiceAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (failed is not null && ex is FormatException or GrpcCallException)
+            {
+                failed(name, ex);
+                continue;
+            }
             if (service is null) continue;
             foreach (var method in service.Methods) yield return GrpcMethodInfo.From(method, Where);
         }

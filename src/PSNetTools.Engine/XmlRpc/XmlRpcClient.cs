@@ -63,7 +63,11 @@ public static class XmlRpcClient
                 {
                     throw new HttpRequestException($"{uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}; is it the XML-RPC endpoint (often /RPC2)?", null, response.StatusCode);
                 }
-                var bytes = await Net.HttpContentReader.ReadCappedAsync(response.Content, 64L * 1024 * 1024, deadline.Token).ConfigureAwait(false);
+                const long MaxResponseBytes = 64L * 1024 * 1024;
+                if (response.Content.Headers.ContentLength > MaxResponseBytes) throw TooLarge(uri, method, MaxResponseBytes);
+                // One byte past the cap tells a cut-off answer from one that fits exactly.
+                var bytes = await Net.HttpContentReader.ReadCappedAsync(response.Content, MaxResponseBytes + 1, deadline.Token).ConfigureAwait(false);
+                if (bytes.Length > MaxResponseBytes) throw TooLarge(uri, method, MaxResponseBytes);
                 using var stream = new MemoryStream(bytes);
                 return XmlRpcCodec.ReadResponse(stream);
             }
@@ -73,6 +77,9 @@ public static class XmlRpcClient
             }
         }, null, cancellationToken);
     }
+
+    private static FormatException TooLarge(Uri uri, string method, long limit) =>
+        new($"{uri}: the answer to {method} is larger than {limit / (1024 * 1024)} MB; it was not read.");
 
     /// <summary>system.multicall: several calls in one request; each result is the value or the fault of that call.</summary>
     public static async Task<IReadOnlyList<object?>> MulticallAsync(Uri uri, IReadOnlyList<(string Method, IReadOnlyList<object?> Parameters)> calls, XmlRpcCallOptions options, CancellationToken cancellationToken = default)

@@ -73,6 +73,22 @@ public sealed class XmlRpcTests : IClassFixture<XmlRpcTests.Peer>
     }
 
     [Fact]
+    public void An_answer_over_64_MB_is_refused_with_its_reason_not_parsed_as_cut_off_XML()
+    {
+        var r = Ps.Run("""
+            $rpc = Start-XmlRpcServer -Port 0 -Method @{ big = { 'x' * 70MB }; small = { 'ok' } }
+            $u = "http://127.0.0.1:$($rpc.Port)/RPC2"
+            Invoke-XmlRpc $u -Method big -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId.Split(',')[0]; $e[0].Exception.Message
+            Invoke-XmlRpc $u -Method small
+            $rpc | Stop-NetServer
+            """, timeoutSec: 120);
+        Assert.Equal("InvalidResponse", r.Output[0].BaseObject);
+        Assert.Contains("larger than 64 MB", (string)r.Output[1].BaseObject, StringComparison.Ordinal);
+        Assert.Equal("ok", r.Output[2].BaseObject);
+    }
+
+    [Fact]
     public void Throttled_calls_overlap_and_keep_the_input_order()
     {
         var r = Ps.Run("""

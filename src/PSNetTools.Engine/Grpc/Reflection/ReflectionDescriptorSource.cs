@@ -61,11 +61,21 @@ internal sealed class ReflectionDescriptorSource : IDescriptorSource, IDisposabl
                 if (response.ErrorResponse.ErrorCode == (int)StatusCode.NotFound) return null;
                 throw new GrpcCallException((GrpcStatusCode)response.ErrorResponse.ErrorCode, response.ErrorResponse.ErrorMessage, $"reflection of {fullName}");
             }
-            AddFiles(response);
-            await FetchMissingImportsAsync(cancellationToken).ConfigureAwait(false);
-            var pool = new DescriptorPool(FileDescriptorBuilder.Build(_files.Values));
-            Volatile.Write(ref _pool, pool);
-            return pool.FindService(fullName);
+            var before = _files.Keys.ToHashSet(StringComparer.Ordinal);
+            try
+            {
+                AddFiles(response);
+                await FetchMissingImportsAsync(cancellationToken).ConfigureAwait(false);
+                var pool = new DescriptorPool(FileDescriptorBuilder.Build(_files.Values));
+                Volatile.Write(ref _pool, pool);
+                return pool.FindService(fullName);
+            }
+            catch
+            {
+                // Files that do not link are forgotten, so one broken service does not spoil the others' lookups.
+                foreach (var added in _files.Keys.Where(k => !before.Contains(k)).ToList()) _files.Remove(added);
+                throw;
+            }
         }
         finally
         {

@@ -43,7 +43,8 @@ public sealed class GetGrpcServiceCommand : GrpcDescriptorCommandBase
             {
                 using var client = connection is null ? GrpcClient.Offline(descriptors) : GrpcClient.Open(connection with { Log = sink.WriteVerbose }, descriptors);
                 var found = 0;
-                await foreach (var method in client.ListMethodsAsync(name => patterns is null || patterns.Any(p => p.IsMatch(name)), ct).ConfigureAwait(false))
+                await foreach (var method in client.ListMethodsAsync(name => patterns is null || patterns.Any(p => p.IsMatch(name)), ct,
+                    (service, ex) => sink.WriteError(GrpcErrors.From(ex, service))).ConfigureAwait(false))
                 {
                     found++;
                     sink.WriteObject(method);
