@@ -152,10 +152,11 @@ public sealed class GrpcCmdletTests
                 $e.int64Value; $e.color; $e.nested.name; $e.nested.PSObject.TypeNames[0]
                 ($e.repeatedInner | ForEach-Object name) -join ','
                 $e.intMap['one']; $e.createdAt -eq $when; $e.elapsed.TotalSeconds; $e.structValue.k; $e.stringWrapper
+                (Invoke-GrpcMethod {{address}} test.v1.KitchenSink/Echo -Plaintext -Body @{ inner_map = @{ 5 = @{ name = 'five' } } }).innerMap[5].name
                 $null -eq $e.int32Wrapper; $e.maybe -eq $null
                 """);
             r.AssertNoErrors();
-            Assert.Equal([9_000_000_000L, "RED", "n", "PSNetTools.Grpc.Message#test.v1.AllTypes.Inner", "a,b", 1, true, 90.0, "v", "w", true, true],
+            Assert.Equal([9_000_000_000L, "RED", "n", "PSNetTools.Grpc.Message#test.v1.AllTypes.Inner", "a,b", 1, true, 90.0, "v", "w", "five", true, true],
                 r.Output.Select(o => o.BaseObject));
         }
     }

@@ -50,7 +50,8 @@ internal static class GrpcValues
             return m;
         }),
         ProtoMessage message => ToCustomObject(message),
-        IDictionary map => Entries(map).Aggregate(new OrderedDictionary(), (m, e) =>
+        // Not an OrderedDictionary: its int indexer is positional, so $map[5] would be the sixth entry, not key 5.
+        IDictionary map => Entries(map).Aggregate(new Dictionary<object, object?>(MapKeyComparer.Instance), (m, e) =>
         {
             m[e.Key] = ToPowerShell(e.Value);
             return m;
@@ -72,5 +73,26 @@ internal static class GrpcValues
         foreach (var field in message.Fields) o.Properties.Add(new PSNoteProperty(field.Key, ToPowerShell(field.Value)));
         o.TypeNames.Insert(0, MessageTypePrefix + message.TypeName);
         return o;
+    }
+
+    /// <summary>
+    /// Map keys keep their protobuf type (an int64 key is a long), but PowerShell's 5 is an int: integer keys compare
+    /// by value, so $reply.innerMap[5] finds the entry whatever the key's width. Other keys compare as usual.
+    /// </summary>
+    private sealed class MapKeyComparer : IEqualityComparer<object>
+    {
+        public static MapKeyComparer Instance { get; } = new();
+
+        public new bool Equals(object? x, object? y) =>
+            AsInteger(x) is { } a && AsInteger(y) is { } b ? a == b : object.Equals(x, y);
+
+        public int GetHashCode(object obj) => AsInteger(obj) is { } n ? n.GetHashCode() : obj.GetHashCode();
+
+        private static decimal? AsInteger(object? value) => value switch
+        {
+            sbyte or byte or short or ushort or int or uint or long or ulong => Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture),
+            PSObject ps => AsInteger(ps.BaseObject),
+            _ => null,
+        };
     }
 }
