@@ -133,12 +133,10 @@ public sealed class GrpcClient : IDisposable
         return _encoder.Encode(method.Descriptor.InputType, body);
     }
 
-    /// <summary>The message type's fields with default values (what an empty response decodes to); also a -Body template.</summary>
-    public object? DecodeResponse(GrpcMethodInfo method, byte[] data)
-    {
-        ArgumentNullException.ThrowIfNull(method);
-        return _decoder.Decode(method.Descriptor.OutputType, data);
-    }
+    /// <summary>One already encoded request (a unary or server-streaming call); yields each response as it arrives.</summary>
+    /// <exception cref="GrpcCallException">Any status but OK, with the detail and trailers.</exception>
+    public IAsyncEnumerable<object?> CallAsync(GrpcMethodInfo method, byte[] request, GrpcCallOptions options, Action<string>? log, CancellationToken cancellationToken) =>
+        CallAsync(method, Once(request), options, log, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> with already encoded requests (one for unary and server-streaming calls, any
@@ -278,22 +276,7 @@ public sealed class GrpcClient : IDisposable
     /// before reading everything) makes the writes fail with a bare Cancelled; that is swallowed here so the caller
     /// reads the response or status, which carries the real reason.
     /// </summary>
-    internal static async Task SendAllAsync<T>(IClientStreamWriter<T> stream, IEnumerable<T> requests, CancellationToken cancellationToken)
-    {
-        try
-        {
-            foreach (var request in requests)
-            {
-                await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            await stream.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
-        {
-        }
-    }
-
-    private static async Task SendAllAsync(IClientStreamWriter<byte[]> stream, IAsyncEnumerable<byte[]> requests, CancellationToken cancellationToken)
+    internal static async Task SendAllAsync<T>(IClientStreamWriter<T> stream, IAsyncEnumerable<T> requests, CancellationToken cancellationToken)
     {
         try
         {
@@ -306,6 +289,12 @@ public sealed class GrpcClient : IDisposable
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
         {
         }
+    }
+
+    internal static async IAsyncEnumerable<T> Once<T>(T item)
+    {
+        yield return item;
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private static async Task LogHeadersAsync(Task<Metadata> headers, Action<string>? log)

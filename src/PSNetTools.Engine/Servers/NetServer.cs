@@ -182,8 +182,8 @@ public abstract class NetServer : IAsyncDisposable
     /// <summary>The server's recent events (for HTTP servers, the access log), newest last, at most 1,000 lines.</summary>
     public IReadOnlyList<string> GetLog() => [.. _log];
 
-    /// <summary>Raised for each line written to the log, e.g. so Start-*Server -Wait can show it as verbose output.</summary>
-    public event Action<string>? Logged;
+    // Listeners of new log lines (Start-*Server -Wait); only AttachLog adds them, so none misses a line.
+    private Action<string>? _logged;
 
     /// <summary>
     /// Hands <paramref name="listener"/> every line logged so far, then every new one, none lost or twice: a request
@@ -195,13 +195,13 @@ public abstract class NetServer : IAsyncDisposable
         lock (_logGate)
         {
             foreach (var line in _log) listener(line);
-            Logged += listener;
+            _logged += listener;
         }
     }
 
     public void DetachLog(Action<string> listener)
     {
-        lock (_logGate) Logged -= listener;
+        lock (_logGate) _logged -= listener;
     }
 
     protected void Log(string line)
@@ -210,7 +210,7 @@ public abstract class NetServer : IAsyncDisposable
         {
             _log.Enqueue(line);
             while (_log.Count > LogLines) _log.TryDequeue(out _);
-            Logged?.Invoke(line);
+            _logged?.Invoke(line);
         }
     }
 

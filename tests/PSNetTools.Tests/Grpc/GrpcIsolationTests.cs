@@ -9,13 +9,7 @@ namespace PSNetTools.Tests.Grpc;
 /// </summary>
 public sealed class GrpcIsolationTests
 {
-    private static string OtherProtobuf()
-    {
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var path = Path.Combine(packages, "google.protobuf", "3.30.2", "lib", "net5.0", "Google.Protobuf.dll");
-        if (!File.Exists(path)) Assert.Fail($"{path} is missing: 'dotnet restore tests/PSNetTools.Tests' downloads it (PackageDownload Google.Protobuf 3.30.2).");
-        return path;
-    }
+    private static string OtherProtobuf() => DownloadedPackage.File("Google.Protobuf", "3.30.2", Path.Combine("lib", "net5.0", "Google.Protobuf.dll"));
 
     [Fact]
     public void Grpc_calls_work_with_a_different_Google_Protobuf_already_in_the_default_context()

@@ -21,13 +21,7 @@ public sealed class MailIsolationAndMemoryTests : IClassFixture<MailIsolationAnd
         public void Dispose() => Smtp.Dispose();
     }
 
-    private static string OtherMimeKit()
-    {
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var path = Path.Combine(packages, "mimekit", "4.18.0", "lib", "net8.0", "MimeKit.dll");
-        if (!File.Exists(path)) Assert.Fail($"{path} is missing: 'dotnet restore tests/PSNetTools.Tests' downloads it (PackageDownload MimeKit 4.18.0).");
-        return path;
-    }
+    private static string OtherMimeKit() => DownloadedPackage.File("MimeKit", "4.18.0", Path.Combine("lib", "net8.0", "MimeKit.dll"));
 
     [Fact]
     public void Send_mail_works_with_a_different_MimeKit_already_in_the_default_context()

@@ -127,7 +127,7 @@ internal sealed class ReflectionDescriptorSource : IDescriptorSource, IDisposabl
             try
             {
                 using var call = _connection.Invoker.AsyncDuplexStreamingCall(method, null, options);
-                await GrpcClient.SendAllAsync(call.RequestStream, [request], cancellationToken).ConfigureAwait(false);
+                await GrpcClient.SendAllAsync(call.RequestStream, GrpcClient.Once(request), cancellationToken).ConfigureAwait(false);
                 if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
                     throw new FormatException($"The server's {service} closed the stream without answering.");

@@ -83,7 +83,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         var requests = Encoded(client, ReadPumped(bodies, sink, ct), method);
         if (method.ClientStreaming)
         {
-            await CallAsync(client, CallOutput.To(sink), method, Sent(requests, sink), ct).ConfigureAwait(false);
+            await WriteResponsesAsync(CallOutput.To(sink), method, client.CallAsync(method, Sent(requests, sink), CallOptions, sink.WriteVerbose, ct)).ConfigureAwait(false);
             return;
         }
         if (ThrottleLimit == 1)
@@ -92,7 +92,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             await foreach (var request in requests.ConfigureAwait(false))
             {
                 if (request.Error is { } error) sink.WriteError(error);
-                else await CallAsync(client, CallOutput.To(sink), method, One(request.Bytes!), ct).ConfigureAwait(false);
+                else await WriteResponsesAsync(CallOutput.To(sink), method, client.CallAsync(method, request.Bytes!, CallOptions, sink.WriteVerbose, ct)).ConfigureAwait(false);
             }
             return;
         }
@@ -117,8 +117,8 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
     private async Task<List<Action<PipelineSink>>> CollectAsync(GrpcClient client, GrpcMethodInfo method, byte[] request, CancellationToken ct)
     {
         var held = new List<Action<PipelineSink>>();
-        await CallAsync(client, new CallOutput(o => held.Add(s => s.WriteObject(o)), e => held.Add(s => s.WriteError(e)), v => held.Add(s => s.WriteVerbose(v))),
-            method, One(request), ct).ConfigureAwait(false);
+        var output = new CallOutput(o => held.Add(s => s.WriteObject(o)), e => held.Add(s => s.WriteError(e)), v => held.Add(s => s.WriteVerbose(v)));
+        await WriteResponsesAsync(output, method, client.CallAsync(method, request, CallOptions, output.Verbose, ct)).ConfigureAwait(false);
         return held;
     }
 
@@ -167,15 +167,13 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         }
     }
 
-    private async Task CallAsync(GrpcClient client, CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<byte[]> requests, CancellationToken ct)
+    private GrpcCallOptions CallOptions => new() { Deadline = DeadlineSec > 0 ? TimeSpan.FromSeconds(DeadlineSec) : null };
+
+    private static async Task WriteResponsesAsync(CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<object?> responses)
     {
-        var options = new GrpcCallOptions
-        {
-            Deadline = DeadlineSec > 0 ? TimeSpan.FromSeconds(DeadlineSec) : null,
-        };
         try
         {
-            await foreach (var response in client.CallAsync(method, requests, options, output.Verbose, ct).ConfigureAwait(false))
+            await foreach (var response in responses.ConfigureAwait(false))
             {
                 output.Object(GrpcValues.ToPowerShell(response));
             }
@@ -190,11 +188,5 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
     private sealed record CallOutput(Action<object?> Object, Action<ErrorRecord> Error, Action<string> Verbose)
     {
         public static CallOutput To(PipelineSink sink) => new(sink.WriteObject, sink.WriteError, sink.WriteVerbose);
-    }
-
-    private static async IAsyncEnumerable<byte[]> One(byte[] request)
-    {
-        yield return request;
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 }
