@@ -1,17 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Engine.Http.Hosting;
 
 namespace PSNetTools.Engine.Http;
 
 /// <summary>
-/// Start-HttpFileServer: python -m http.server done right, on HttpListener (PowerShell ships no Kestrel).
+/// Start-HttpFileServer: python -m http.server done right, on the module's own HTTP server (<see cref="SocketHttpServer"/>).
 /// GET and HEAD, Content-Type, Range (206, streamed, so multi-GB files never sit in memory), ETag and Last-Modified
 /// with 304, index.html, HTML-escaped directory listings, and no way out of the root (see <see cref="SafePath"/>).
 /// </summary>
-public sealed class HttpFileServer : HttpListenerServer
+public sealed class HttpFileServer : SocketHttpServer
 {
     private const int CopyBuffer = 64 * 1024;
     private readonly HttpFileServerOptions _options;
@@ -19,7 +18,7 @@ public sealed class HttpFileServer : HttpListenerServer
     private string _realRoot = "";
 
     public HttpFileServer(HttpFileServerOptions options)
-        : base("Http", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0)
+        : base("Http", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0, options?.Limits)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -43,18 +42,15 @@ public sealed class HttpFileServer : HttpListenerServer
         return base.BindAsync(cancellationToken);
     }
 
-    protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    protected override async Task ServeAsync(HttpServerContext context, CancellationToken stopping)
     {
-        var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var response = context.Response;
-        long sent = 0;
         try
         {
-            response.Headers["Server"] = "PSNetTools";
             if (request.HttpMethod is not ("GET" or "HEAD"))
             {
-                response.Headers["Allow"] = "GET, HEAD";
+                response.SetHeader("Allow", "GET, HEAD");
                 await SendTextAsync(response, 405, "Method not allowed: this server answers GET and HEAD.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
                 return;
             }
@@ -77,7 +73,7 @@ public sealed class HttpFileServer : HttpListenerServer
                 var index = Path.Combine(path, "index.html");
                 if (File.Exists(index) && SafePath.Resolve(_realRoot, pathOnly + "index.html") is { } safeIndex)
                 {
-                    sent = await SendFileAsync(context, safeIndex, _cache, stopping).ConfigureAwait(false);
+                    await SendFileAsync(context, safeIndex, _cache, stopping).ConfigureAwait(false);
                     return;
                 }
                 if (_options.NoDirectoryListing)
@@ -85,7 +81,7 @@ public sealed class HttpFileServer : HttpListenerServer
                     await SendTextAsync(response, 403, "Directory listing is off.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
                     return;
                 }
-                sent = await SendListingAsync(response, path, Uri.UnescapeDataString(pathOnly), request.HttpMethod == "HEAD").ConfigureAwait(false);
+                await SendListingAsync(response, path, Uri.UnescapeDataString(pathOnly), request.HttpMethod == "HEAD").ConfigureAwait(false);
                 return;
             }
             if (!File.Exists(path))
@@ -93,35 +89,15 @@ public sealed class HttpFileServer : HttpListenerServer
                 await SendTextAsync(response, 404, "Not found.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
                 return;
             }
-            sent = await SendFileAsync(context, path, _cache, stopping).ConfigureAwait(false);
+            await SendFileAsync(context, path, _cache, stopping).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or OperationCanceledException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException) when (!response.HeadersSent)
         {
-            // The client went away mid-transfer, or a file vanished: this request is over, the server goes on.
-            CountClientError();
-            if (ex is UnauthorizedAccessException) TryStatus(response, 403);
-        }
-        finally
-        {
-            CountReceived(Math.Max(0, request.ContentLength64));
-            CountSent(sent);
-            Log(string.Create(CultureInfo.InvariantCulture,
-                $"{request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] \"{request.HttpMethod} {request.RawUrl} HTTP/{request.ProtocolVersion}\" {response.StatusCode} {sent} {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}ms"));
+            await SendTextAsync(response, 403, "Forbidden.\n", request.HttpMethod == "HEAD").ConfigureAwait(false);
         }
     }
 
-    private static void TryStatus(HttpListenerResponse response, int status)
-    {
-        try
-        {
-            response.StatusCode = status;
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private static async Task<long> SendFileAsync(HttpListenerContext context, string path, SmallFileCache cache, CancellationToken stopping)
+    private static async Task SendFileAsync(HttpServerContext context, string path, SmallFileCache cache, CancellationToken stopping)
     {
         var request = context.Request;
         var response = context.Response;
@@ -129,14 +105,14 @@ public sealed class HttpFileServer : HttpListenerServer
         var length = file.Length;
         var modified = file.LastWriteTimeUtc;
         var etag = string.Create(CultureInfo.InvariantCulture, $"\"{length:x}-{modified.Ticks:x}\"");
-        response.Headers["ETag"] = etag;
-        response.Headers["Last-Modified"] = modified.ToString("R", CultureInfo.InvariantCulture);
-        response.Headers["Accept-Ranges"] = "bytes";
+        response.SetHeader("ETag", etag);
+        response.SetHeader("Last-Modified", modified.ToString("R", CultureInfo.InvariantCulture));
+        response.SetHeader("Accept-Ranges", "bytes");
         response.ContentType = MimeTypes.For(path);
         if (NotModified(request, etag, modified))
         {
             response.StatusCode = 304;
-            return 0;
+            return;
         }
         long offset = 0;
         var count = length;
@@ -146,22 +122,23 @@ public sealed class HttpFileServer : HttpListenerServer
             if (!ByteRange.TryParse(range, length, out offset, out count))
             {
                 response.StatusCode = 416;
-                response.Headers["Content-Range"] = string.Create(CultureInfo.InvariantCulture, $"bytes */{length}");
-                return 0;
+                response.SetHeader("Content-Range", string.Create(CultureInfo.InvariantCulture, $"bytes */{length}"));
+                response.ContentLength64 = 0;
+                return;
             }
             if (count != length || offset != 0)
             {
                 response.StatusCode = 206;
-                response.Headers["Content-Range"] = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + count - 1}/{length}");
+                response.SetHeader("Content-Range", string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + count - 1}/{length}"));
             }
         }
         response.ContentLength64 = count;
-        if (request.HttpMethod == "HEAD") return 0;
+        if (request.HttpMethod == "HEAD") return;
         // Small files come from memory (checked against size and time on every request); large ones are streamed.
         if (cache.Get(path, length, modified) is { } content)
         {
             await response.OutputStream.WriteAsync(content.AsMemory((int)offset, (int)count), stopping).ConfigureAwait(false);
-            return count;
+            return;
         }
         // Synchronous reads: on Unix "async" file reads are only thread-pool hops, and these come from the page cache.
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
@@ -172,14 +149,13 @@ public sealed class HttpFileServer : HttpListenerServer
         while (sent < count)
         {
             var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, count - sent));
-            if (read == 0) break; // the file shrank while being sent
+            if (read == 0) break; // the file shrank while being sent; the connection closes so the client sees the cut
             await output.WriteAsync(buffer.AsMemory(0, read), stopping).ConfigureAwait(false);
             sent += read;
         }
-        return sent;
     }
 
-    private static bool NotModified(HttpListenerRequest request, string etag, DateTime modified)
+    private static bool NotModified(HttpServerRequest request, string etag, DateTime modified)
     {
         if (request.Headers["If-None-Match"] is { } match)
         {
@@ -190,18 +166,17 @@ public sealed class HttpFileServer : HttpListenerServer
             && modified.AddTicks(-(modified.Ticks % TimeSpan.TicksPerSecond)) <= sinceUtc;
     }
 
-    private async Task<long> SendListingAsync(HttpListenerResponse response, string directory, string displayPath, bool headOnly)
+    private async Task SendListingAsync(HttpServerResponse response, string directory, string displayPath, bool headOnly)
     {
         var html = Http.DirectoryListing.Render(directory, displayPath, _realRoot);
         var bytes = System.Text.Encoding.UTF8.GetBytes(html);
         response.ContentType = "text/html; charset=utf-8";
         response.ContentLength64 = bytes.Length;
-        if (headOnly) return 0;
+        if (headOnly) return;
         await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-        return bytes.Length;
     }
 
-    private static async Task SendTextAsync(HttpListenerResponse response, int status, string text, bool headOnly)
+    private static async Task SendTextAsync(HttpServerResponse response, int status, string text, bool headOnly)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         response.StatusCode = status;

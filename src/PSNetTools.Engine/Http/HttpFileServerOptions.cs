@@ -1,4 +1,5 @@
 using System.Net;
+using PSNetTools.Engine.Http.Hosting;
 
 namespace PSNetTools.Engine.Http;
 
@@ -15,4 +16,7 @@ public sealed record HttpFileServerOptions
     public string? Name { get; init; }
 
     public bool NoDirectoryListing { get; init; }
+
+    /// <summary>Connection, header and body limits; null: the defaults.</summary>
+    public HttpServerLimits? Limits { get; init; }
 }

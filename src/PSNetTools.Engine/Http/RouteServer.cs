@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using PSNetTools.Engine.Http.Hosting;
 using PSNetTools.Engine.Servers;
 
 namespace PSNetTools.Engine.Http;
@@ -12,13 +13,13 @@ namespace PSNetTools.Engine.Http;
 /// Unknown paths get 404, known paths with another method 405 with Allow, malformed JSON bodies 400, handlers that
 /// throw 500 with a JSON error and no stack trace, handlers that run past the timeout 503.
 /// </summary>
-public sealed class RouteServer : HttpListenerServer
+public sealed class RouteServer : SocketHttpServer
 {
     private static readonly byte[] Empty = [];
     private readonly RouteServerOptions _options;
 
     public RouteServer(RouteServerOptions options)
-        : base("HttpRoutes", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0)
+        : base("HttpRoutes", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0, Limited(options))
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -34,37 +35,40 @@ public sealed class RouteServer : HttpListenerServer
         return server;
     }
 
-    protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    private static HttpServerLimits? Limited(RouteServerOptions? options) =>
+        options is null ? null : (options.Limits ?? new HttpServerLimits()) with { MaxBodyBytes = options.MaximumBodyBytes };
+
+    protected override async Task ServeAsync(HttpServerContext context, CancellationToken stopping)
     {
-        var started = Stopwatch.GetTimestamp();
+        var request = context.Request;
         var response = context.Response;
-        var status = 500;
-        long sent = 0;
-        try
-        {
-            (status, var body, var type, var headers) = await HandleAsync(context.Request, stopping).ConfigureAwait(false);
-            response.StatusCode = status;
-            foreach (DictionaryEntryLike h in headers) response.Headers[h.Key] = h.Value;
-            if (body.Length > 0 || status != 204) response.ContentType = type;
-            response.ContentLength64 = body.Length;
-            if (context.Request.HttpMethod != "HEAD" && body.Length > 0) await response.OutputStream.WriteAsync(body, stopping).ConfigureAwait(false);
-            sent = body.Length;
-        }
-        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or OperationCanceledException)
-        {
-            CountClientError();
-        }
-        finally
-        {
-            CountSent(sent);
-            Log(string.Create(CultureInfo.InvariantCulture,
-                $"{context.Request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] \"{context.Request.HttpMethod} {context.Request.RawUrl}\" {status} {sent} {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}ms"));
-        }
+        var (status, body, type, headers) = await HandleAsync(request, stopping).ConfigureAwait(false);
+        (status, body, type, headers) = Checked(request, status, body, type, headers);
+        response.StatusCode = status;
+        foreach (var h in headers) response.SetHeader(h.Key, h.Value);
+        if (body.Length > 0 || status != 204) response.ContentType = type;
+        response.ContentLength64 = body.Length;
+        if (body.Length > 0) await response.OutputStream.WriteAsync(body, stopping).ConfigureAwait(false);
     }
 
-    private async Task<(int Status, byte[] Body, string Type, List<DictionaryEntryLike> Headers)> HandleAsync(HttpListenerRequest http, CancellationToken stopping)
+    /// <summary>A status or header the handler set that HTTP cannot carry turns the answer into a 500, logged with the reason.</summary>
+    private (int Status, byte[] Body, string Type, List<DictionaryEntryLike> Headers) Checked(
+        HttpServerRequest request, int status, byte[] body, string type, List<DictionaryEntryLike> headers)
     {
-        var path = http.Url?.AbsolutePath ?? "/";
+        string? problem = null;
+        if (status is < 100 or > 599) problem = string.Create(CultureInfo.InvariantCulture, $"the handler set status {status}; an HTTP status is a number from 100 to 599");
+        else if (headers.FirstOrDefault(h => !HttpTokens.IsToken(h.Key)) is { Key: not null } badName) problem = $"the handler set a header named '{badName.Key}', which is not a valid header name";
+        else if (headers.FirstOrDefault(h => !HttpTokens.IsFieldValue(h.Value)) is { Key: not null } badValue) problem = $"the handler set header '{badValue.Key}' to a value with a line break or another control character";
+        else if (!HttpTokens.IsFieldValue(type)) problem = "the handler set a content type with a line break or another control character";
+        if (problem is null) return (status, body, type, headers);
+        Log($"{request.HttpMethod} {request.Path}: {problem}; answered 500.");
+        CountClientError();
+        return Error(500, "Internal Server Error: the handler's answer is not valid HTTP (see the server log).");
+    }
+
+    private async Task<(int Status, byte[] Body, string Type, List<DictionaryEntryLike> Headers)> HandleAsync(HttpServerRequest http, CancellationToken stopping)
+    {
+        var path = http.Path;
         var (index, values, allowed) = _options.Routes.Match(http.HttpMethod, path);
         if (index < 0)
         {
@@ -73,19 +77,15 @@ public sealed class RouteServer : HttpListenerServer
             error.Headers.Add(new DictionaryEntryLike("Allow", string.Join(", ", allowed)));
             return error;
         }
-        if (http.ContentLength64 > _options.MaximumBodyBytes) return Error(413, $"The body is larger than {_options.MaximumBodyBytes:N0} bytes.");
         string raw;
-        using (var reader = new StreamReader(http.InputStream, http.ContentEncoding ?? Encoding.UTF8))
+        try
         {
-            var buffer = new char[(int)Math.Min(_options.MaximumBodyBytes + 1, Math.Max(1024, http.ContentLength64 + 1))];
-            var builder = new StringBuilder();
-            int n;
-            while ((n = await reader.ReadAsync(buffer, stopping).ConfigureAwait(false)) > 0)
-            {
-                builder.Append(buffer, 0, n);
-                if (builder.Length > _options.MaximumBodyBytes) return Error(413, $"The body is larger than {_options.MaximumBodyBytes:N0} bytes.");
-            }
-            raw = builder.ToString();
+            raw = await ReadBodyAsync(http, stopping).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+        {
+            // Answered here, in this server's JSON shape; the connection closes after it since the body was not read.
+            return Error(413, ex.Message);
         }
         var request = new RouteRequest
         {
@@ -93,7 +93,7 @@ public sealed class RouteServer : HttpListenerServer
             Path = path,
             RawBody = raw,
             ContentType = http.ContentType ?? "",
-            RemoteEndPoint = http.RemoteEndPoint?.ToString() ?? "",
+            RemoteEndPoint = http.RemoteEndPoint.ToString(),
         };
         foreach (var key in http.QueryString.AllKeys)
         {
@@ -122,7 +122,13 @@ public sealed class RouteServer : HttpListenerServer
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
             Log($"{http.HttpMethod} {path}: the handler ran past {_options.RequestTimeout.TotalSeconds:0.###} s and was stopped.");
-            return Error(503, $"The handler did not finish within {_options.RequestTimeout.TotalSeconds:0.###} s.");
+            return Error(503, $"The handler did not finish within {_options.RequestTimeout.TotalSeconds:0.###} s (the server's handler timeout).");
+        }
+        catch (HandlerLimitException ex)
+        {
+            Log($"{http.HttpMethod} {path}: {ex.Message}");
+            CountClientError();
+            return Error(500, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -136,6 +142,12 @@ public sealed class RouteServer : HttpListenerServer
         var statusCode = request.Response.StatusCode;
         if (body is null) return (statusCode == 200 ? 204 : statusCode, Empty, "", headers);
         return (statusCode, body, request.Response.ContentType ?? result.ContentType, headers);
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpServerRequest http, CancellationToken stopping)
+    {
+        using var reader = new StreamReader(http.InputStream, http.ContentEncoding ?? Encoding.UTF8);
+        return await reader.ReadToEndAsync(stopping).ConfigureAwait(false);
     }
 
     private static (int Status, byte[] Body, string Type, List<DictionaryEntryLike> Headers) Error(int status, string message) =>

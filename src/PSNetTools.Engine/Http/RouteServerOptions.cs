@@ -1,4 +1,5 @@
 using System.Net;
+using PSNetTools.Engine.Http.Hosting;
 
 namespace PSNetTools.Engine.Http;
 
@@ -22,4 +23,7 @@ public sealed record RouteServerOptions
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public long MaximumBodyBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Connection, header and body limits (MaxBodyBytes is taken from <see cref="MaximumBodyBytes"/>); null: the defaults.</summary>
+    public HttpServerLimits? Limits { get; init; }
 }

@@ -1,35 +1,30 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using PSNetTools.Engine.Http;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Engine.Http.Hosting;
 
 namespace PSNetTools.Engine.WebSockets;
 
 /// <summary>
 /// Start-WebSocketEchoServer: sends every text or binary message back, of the same type, behind an optional prefix.
-/// On HttpListener (AcceptWebSocketAsync); each connection runs on its own task. Oversized messages, idle clients and
-/// clients that vanish without a close handshake end only their own connection.
+/// The handshake goes through the module's HTTP server (its header limits and timeouts apply) and is checked as RFC
+/// 6455 says: a bad key, version or subprotocol list is answered 400 with the reason, never left hanging. Oversized
+/// messages, idle clients and clients that vanish without a close handshake end only their own connection.
 /// </summary>
-public sealed class WebSocketEchoServer : NetServer
+public sealed class WebSocketEchoServer : SocketHttpServer
 {
     private readonly WebSocketEchoServerOptions _options;
     private readonly byte[] _prefix;
-    private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
-    private HttpListener? _listener;
 
     public WebSocketEchoServer(WebSocketEchoServerOptions options)
-        : base("WebSocketEcho", options?.Name)
+        : base("WebSocketEcho", options?.Name, options?.Address ?? System.Net.IPAddress.Loopback, options?.Port ?? 0, options?.Limits)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.MaxMessageBytes < 1) throw new ArgumentException("MaxMessageBytes must be at least 1.");
         if (options.IdleTimeoutSec <= 0) throw new ArgumentException("IdleTimeoutSec must be greater than 0.");
         _options = options;
         _prefix = Encoding.UTF8.GetBytes(options.ResponsePrefix ?? "");
-        Address = options.Address.ToString();
-        Port = options.Port;
     }
 
     public string? ResponsePrefix => _options.ResponsePrefix;
@@ -43,91 +38,42 @@ public sealed class WebSocketEchoServer : NetServer
         return server;
     }
 
-    protected override Task BindAsync(CancellationToken cancellationToken)
-    {
-        (_listener, Port) = HttpListenerBinding.Start(_options.Address, _options.Port);
-        return Task.CompletedTask;
-    }
-
-    protected override async Task RunAsync(CancellationToken stopping)
-    {
-        var listener = _listener!;
-        while (!stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                if (stopping.IsCancellationRequested) return;
-                CountClientError();
-                continue;
-            }
-            var task = ServeAsync(context, stopping);
-            _connections.TryAdd(task, 0);
-            _ = task.ContinueWith(t => _connections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
     protected override async Task CloseAsync()
     {
-        HttpListenerBinding.Release(_listener);
         // Stopping is not a conversation: abort, so no client can hold the port open.
         foreach (var socket in _sockets.Keys) socket.Abort();
-        try
-        {
-            await Task.WhenAll(_connections.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
+        await base.CloseAsync().ConfigureAwait(false);
     }
 
-    private async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    protected override async Task ServeAsync(HttpServerContext context, CancellationToken stopping)
     {
-        await Task.Yield();
-        if (!context.Request.IsWebSocketRequest)
+        var request = context.Request;
+        var remote = request.RemoteEndPoint.ToString();
+        if (!request.IsWebSocketRequest)
         {
-            try
-            {
-                var body = "426 Upgrade Required: this is a WebSocket echo server; connect with ws://.\n"u8.ToArray();
-                context.Response.StatusCode = 426;
-                context.Response.Headers["Upgrade"] = "websocket";
-                context.Response.ContentType = "text/plain";
-                context.Response.ContentLength64 = body.Length;
-                await context.Response.OutputStream.WriteAsync(body, stopping).ConfigureAwait(false);
-                context.Response.Close();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-            {
-            }
+            context.Response.SetHeader("Upgrade", "websocket");
+            await AnswerAsync(context, 426, "426 Upgrade Required: this is a WebSocket echo server; connect with ws://.").ConfigureAwait(false);
             return;
         }
-        WebSocket socket;
-        try
-        {
-            // Echo servers speak whatever the client asks for: take its first subprotocol.
-            var requested = context.Request.Headers["Sec-WebSocket-Protocol"]?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            var accepted = await context.AcceptWebSocketAsync(requested is { Length: > 0 } ? requested[0] : null, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            socket = accepted.WebSocket;
-        }
-        catch (Exception ex) when (ex is WebSocketException or HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+        var offered = WebSocketHandshake.OfferedProtocols(request);
+        var problem = WebSocketHandshake.Validate(request)
+            ?? (offered is null ? "Sec-WebSocket-Protocol must be a comma-separated list of tokens." : null);
+        if (problem is not null)
         {
             CountClientError();
+            Log($"{remote} handshake refused: {problem}");
+            await AnswerAsync(context, 400, problem).ConfigureAwait(false);
             return;
         }
-        CountAccepted();
-        CountActive(1);
+        // Echo servers speak whatever the client asks for: take its first subprotocol.
+        var socket = await context.AcceptWebSocketAsync(offered!.Count > 0 ? offered[0] : null, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         _sockets.TryAdd(socket, 0);
-        var remote = context.Request.RemoteEndPoint?.ToString() ?? "?";
         Log($"{remote} connected");
         try
         {
             await EchoAsync(socket, remote, stopping).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or HttpListenerException or TimeoutException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or TimeoutException)
         {
             // Reset, vanished without a close handshake, idle, or the server is stopping: this client is done.
             if (!stopping.IsCancellationRequested)
@@ -140,8 +86,16 @@ public sealed class WebSocketEchoServer : NetServer
         {
             _sockets.TryRemove(socket, out _);
             socket.Dispose();
-            CountActive(-1);
         }
+    }
+
+    private static async Task AnswerAsync(HttpServerContext context, int status, string text)
+    {
+        var body = Encoding.UTF8.GetBytes(text + "\n");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength64 = body.Length;
+        await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
     }
 
     private async Task EchoAsync(WebSocket socket, string remote, CancellationToken stopping)

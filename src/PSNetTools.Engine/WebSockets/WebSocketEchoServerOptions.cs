@@ -1,4 +1,5 @@
 using System.Net;
+using PSNetTools.Engine.Http.Hosting;
 
 namespace PSNetTools.Engine.WebSockets;
 
@@ -18,4 +19,7 @@ public sealed record WebSocketEchoServerOptions
 
     /// <summary>A client silent this long is disconnected.</summary>
     public double IdleTimeoutSec { get; init; } = 300;
+
+    /// <summary>Connection and handshake limits; null: the defaults.</summary>
+    public HttpServerLimits? Limits { get; init; }
 }

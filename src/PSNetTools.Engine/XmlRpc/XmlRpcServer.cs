@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
-using PSNetTools.Engine.Http;
+using PSNetTools.Engine.Http.Hosting;
+using PSNetTools.Engine.Servers;
 
 namespace PSNetTools.Engine.XmlRpc;
 
@@ -23,6 +24,9 @@ public sealed record XmlRpcServerOptions
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public long MaximumBodyBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Connection, header and body limits (MaxBodyBytes is taken from <see cref="MaximumBodyBytes"/>); null: the defaults.</summary>
+    public HttpServerLimits? Limits { get; init; }
 }
 
 /// <summary>
@@ -30,12 +34,13 @@ public sealed record XmlRpcServerOptions
 /// system.multicall are built in. Malformed XML, DTDs, oversized bodies, unknown methods and handler errors all come
 /// back as faults; the server itself never fails on a request.
 /// </summary>
-public sealed class XmlRpcServer : HttpListenerServer
+public sealed class XmlRpcServer : SocketHttpServer
 {
     private readonly XmlRpcServerOptions _options;
 
     public XmlRpcServer(XmlRpcServerOptions options)
-        : base("XmlRpc", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0)
+        : base("XmlRpc", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0,
+            options is null ? null : (options.Limits ?? new HttpServerLimits()) with { MaxBodyBytes = options.MaximumBodyBytes })
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -52,14 +57,14 @@ public sealed class XmlRpcServer : HttpListenerServer
         return server;
     }
 
-    protected override async Task ServeAsync(HttpListenerContext context, CancellationToken stopping)
+    protected override async Task ServeAsync(HttpServerContext context, CancellationToken stopping)
     {
         var request = context.Request;
         var response = context.Response;
         var method = "";
         try
         {
-            if (!string.Equals(request.Url?.AbsolutePath.TrimEnd('/'), _options.Path.TrimEnd('/'), StringComparison.Ordinal))
+            if (!string.Equals(request.Path.TrimEnd('/'), _options.Path.TrimEnd('/'), StringComparison.Ordinal))
             {
                 response.StatusCode = 404;
                 return;
@@ -67,34 +72,29 @@ public sealed class XmlRpcServer : HttpListenerServer
             if (request.HttpMethod != "POST")
             {
                 response.StatusCode = 405;
-                response.Headers["Allow"] = "POST";
+                response.SetHeader("Allow", "POST");
                 return;
             }
             byte[] answer;
-            if (request.ContentLength64 > _options.MaximumBodyBytes)
+            using var body = new MemoryStream();
+            try
             {
-                answer = XmlRpcCodec.Fault(XmlRpcCodec.ParseError, $"The request is larger than {_options.MaximumBodyBytes:N0} bytes.");
-            }
-            else
-            {
-                using var body = new MemoryStream();
                 await request.InputStream.CopyToAsync(body, stopping).ConfigureAwait(false);
                 body.Position = 0;
                 (method, answer) = await AnswerAsync(body, stopping).ConfigureAwait(false);
             }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+            {
+                // A fault rather than a bare 413, so XML-RPC clients show the reason; the unread rest closes the connection.
+                answer = XmlRpcCodec.Fault(XmlRpcCodec.ParseError, ex.Message);
+            }
             response.ContentType = "text/xml; charset=utf-8";
             response.ContentLength64 = answer.Length;
             await response.OutputStream.WriteAsync(answer, stopping).ConfigureAwait(false);
-            CountSent(answer.Length);
-        }
-        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or OperationCanceledException)
-        {
-            CountClientError();
         }
         finally
         {
-            CountReceived(Math.Max(0, request.ContentLength64));
-            Log(string.Create(CultureInfo.InvariantCulture, $"{request.RemoteEndPoint?.Address} [{DateTime.Now:yyyy-MM-dd HH:mm:ss}] {method} {response.StatusCode}"));
+            if (method.Length > 0) context.LogNote = method;
         }
     }
 
@@ -156,7 +156,12 @@ public sealed class XmlRpcServer : HttpListenerServer
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            throw new XmlRpcFaultException(XmlRpcCodec.ServerError, $"{method} did not finish within {_options.CallTimeout.TotalSeconds:0.###} s.");
+            throw new XmlRpcFaultException(XmlRpcCodec.ServerError, $"{method} did not finish within {_options.CallTimeout.TotalSeconds:0.###} s (the server's call timeout).");
+        }
+        catch (HandlerLimitException ex)
+        {
+            Log($"{method}: {ex.Message}");
+            throw new XmlRpcFaultException(XmlRpcCodec.ServerError, ex.Message);
         }
         catch (Exception ex) when (ex is not XmlRpcFaultException and not OperationCanceledException)
         {
