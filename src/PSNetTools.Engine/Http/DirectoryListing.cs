@@ -23,6 +23,13 @@ internal static class DirectoryListing
         {
             var isDirectory = entry is DirectoryInfo;
             var name = entry.Name + (isDirectory ? "/" : "");
+            if (!entry.Exists)
+            {
+                // A name that is not valid UTF-8 comes back with U+FFFD in it and cannot be opened by that name: it is
+                // listed (so the folder's content is not hidden) but not linked, since nothing could serve it.
+                html.Append("<tr><td>").Append(WebUtility.HtmlEncode(name)).Append(" (name not valid UTF-8)</td><td></td><td></td></tr>\n");
+                continue;
+            }
             var href = Uri.EscapeDataString(entry.Name) + (isDirectory ? "/" : "");
             var size = entry is FileInfo f ? f.Length.ToString("N0", CultureInfo.InvariantCulture) : "";
             html.Append("<tr><td><a href=\"").Append(href).Append("\">").Append(WebUtility.HtmlEncode(name)).Append("</a></td><td>")

@@ -13,7 +13,7 @@ internal sealed class HttpConnection : IDisposable
 {
     private const int InitialBuffer = 4096;
     private readonly Socket _socket;
-    private readonly CancellationTokenSource _timer = new();
+    private CancellationTokenSource _timer = new();
     private byte[]? _buffer;
     private int _start;
     private int _end;
@@ -34,6 +34,18 @@ internal sealed class HttpConnection : IDisposable
     }
 
     public HttpServerLimits Limits { get; }
+
+    /// <summary>The timer for the next operation, started; a timer that fired is replaced (a fired one stays cancelled).</summary>
+    private CancellationToken Arm(TimeSpan timeout)
+    {
+        if (_timer.IsCancellationRequested)
+        {
+            _timer.Dispose();
+            _timer = new CancellationTokenSource();
+        }
+        _timer.CancelAfter(timeout);
+        return _timer.Token;
+    }
 
     public IPEndPoint Remote { get; }
 
@@ -75,8 +87,7 @@ internal sealed class HttpConnection : IDisposable
         ReturnBuffer();
         try
         {
-            _timer.CancelAfter(timeout);
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _timer.Token).ConfigureAwait(false);
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, Arm(timeout)).ConfigureAwait(false);
             _timer.CancelAfter(Timeout.Infinite);
             return true;
         }
@@ -93,8 +104,7 @@ internal sealed class HttpConnection : IDisposable
         int n;
         try
         {
-            _timer.CancelAfter(timeout);
-            n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, _timer.Token).ConfigureAwait(false);
+            n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, Arm(timeout)).ConfigureAwait(false);
             _timer.CancelAfter(Timeout.Infinite);
         }
         catch (OperationCanceledException)
@@ -103,7 +113,11 @@ internal sealed class HttpConnection : IDisposable
         }
         catch (SocketException ex)
         {
-            throw new IOException(ex.Message, ex);
+            throw new ClientGoneException(ex.Message, ex);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new ClientGoneException("the connection was closed", ex);
         }
         _end += n;
         BytesReceived += n;
@@ -145,10 +159,10 @@ internal sealed class HttpConnection : IDisposable
     {
         try
         {
-            _timer.CancelAfter(Limits.WriteTimeout);
+            var token = Arm(Limits.WriteTimeout);
             while (!data.IsEmpty)
             {
-                var n = await _socket.SendAsync(data, SocketFlags.None, _timer.Token).ConfigureAwait(false);
+                var n = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
                 data = data[n..];
                 _countSent(n);
             }
@@ -156,15 +170,15 @@ internal sealed class HttpConnection : IDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new IOException($"the client took no data for {Limits.WriteTimeout.TotalSeconds:0.###} s");
+            throw new ClientGoneException($"the client took no data for {Limits.WriteTimeout.TotalSeconds:0.###} s");
         }
         catch (SocketException ex)
         {
-            throw new IOException(ex.Message, ex);
+            throw new ClientGoneException(ex.Message, ex);
         }
         catch (ObjectDisposedException ex)
         {
-            throw new IOException("the connection was closed", ex);
+            throw new ClientGoneException("the connection was closed", ex);
         }
     }
 
@@ -183,7 +197,6 @@ internal sealed class HttpConnection : IDisposable
         {
         }
         _socket.Dispose();
-        _timer.Dispose();
     }
 
     /// <summary>
@@ -228,6 +241,7 @@ internal sealed class HttpConnection : IDisposable
     public void Dispose()
     {
         Close();
+        _timer.Dispose();
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
     }

@@ -115,7 +115,7 @@ internal sealed class RequestBodyStream : Stream
         {
             throw new BadHttpRequestException(408, $"The request body stalled: nothing arrived for {_limits.BodyTimeout.TotalSeconds:0.###} s.");
         }
-        if (!more) throw new IOException("The client closed the connection before sending the whole body.");
+        if (!more) throw new ClientGoneException("The client closed the connection before sending the whole body.");
     }
 
     private async ValueTask<string> ReadLineAsync(CancellationToken cancellationToken)

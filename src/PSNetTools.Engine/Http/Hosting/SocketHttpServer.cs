@@ -194,7 +194,7 @@ public abstract class SocketHttpServer : NetServer
                 await RefuseAsync(connection, 408, $"The request headers did not arrive within {Limits.HeaderTimeout.TotalSeconds:0.###} s.", null).ConfigureAwait(false);
                 return;
             }
-            catch (IOException)
+            catch (ClientGoneException)
             {
                 CountClientError();
                 return;
@@ -232,7 +232,7 @@ public abstract class SocketHttpServer : NetServer
             outcome = $" refused: {ex.Message}";
             return false;
         }
-        catch (Exception ex) when (ex is IOException or TimeoutException || (ex is OperationCanceledException && stopping.IsCancellationRequested))
+        catch (Exception ex) when (ex is ClientGoneException || (ex is OperationCanceledException && stopping.IsCancellationRequested))
         {
             // The client went away, stopped reading, or the server is stopping: nothing to answer.
             if (!stopping.IsCancellationRequested) CountClientError();
@@ -261,7 +261,7 @@ public abstract class SocketHttpServer : NetServer
         {
             return await body.DrainAsync(64 * 1024).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BadHttpRequestException or IOException or TimeoutException)
+        catch (Exception ex) when (ex is BadHttpRequestException or ClientGoneException)
         {
             return false;
         }
@@ -291,7 +291,7 @@ public abstract class SocketHttpServer : NetServer
             if (!await connection.FillAsync(left, maxHead).ConfigureAwait(false))
             {
                 if (connection.BufferedCount == 0 && !parser.SawRequestLine) return null;
-                throw new IOException("The client closed the connection in the middle of a request.");
+                throw new ClientGoneException("The client closed the connection in the middle of a request.");
             }
         }
     }
@@ -315,7 +315,7 @@ public abstract class SocketHttpServer : NetServer
             await response.WriteAsync(bytes).ConfigureAwait(false);
             await response.CompleteAsync().ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (ClientGoneException)
         {
             return status;
         }
