@@ -8,7 +8,7 @@ namespace PSNetTools.Tests.Harness;
 /// </summary>
 public static class FreshProcess
 {
-    private static readonly string BuiltHost = Path.Combine(Ps.RepoRoot, "tools", "PSHost", "bin", "Release", "net10.0");
+    internal static readonly string BuiltHost = Path.Combine(Ps.RepoRoot, "tools", "PSHost", "bin", "Release", "net10.0");
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec = 60) =>
         Run(script, timeoutSec, asNobody: false, BuiltHost, Ps.ModuleManifest);
