@@ -7,7 +7,7 @@ namespace PSNetTools.Commands.Servers;
 
 [Cmdlet(VerbsLifecycle.Start, "HttpFileServer")]
 [OutputType(typeof(HttpFileServer))]
-public sealed class StartHttpFileServerCommand : AsyncCmdlet
+public sealed class StartHttpFileServerCommand : HttpServerCommand
 {
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -18,18 +18,7 @@ public sealed class StartHttpFileServerCommand : AsyncCmdlet
     public int Port { get; set; } = 8000;
 
     [Parameter]
-    [ValidateNotNull]
-    public IPAddress Address { get; set; } = IPAddress.Loopback;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    [Parameter]
     public SwitchParameter NoDirectoryListing { get; set; }
-
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
 
     protected override void EndProcessing()
     {
@@ -40,7 +29,7 @@ public sealed class StartHttpFileServerCommand : AsyncCmdlet
             ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"'{root}' is not a folder; -Path must name the folder to serve."),
                 "PathNotFound", ErrorCategory.ObjectNotFound, Path));
         }
-        var options = new HttpFileServerOptions { Root = root, Address = Address, Port = Port, Name = Name, NoDirectoryListing = NoDirectoryListing };
+        var options = new HttpFileServerOptions { Root = root, Address = Address, Port = Port, Name = Name, NoDirectoryListing = NoDirectoryListing, Limits = Limits() };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => HttpFileServer.StartAsync(options, ct), sink, Wait, ct), Port);
     }
 }

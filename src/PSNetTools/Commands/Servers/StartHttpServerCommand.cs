@@ -10,7 +10,7 @@ namespace PSNetTools.Commands.Servers;
 
 [Cmdlet(VerbsLifecycle.Start, "HttpServer")]
 [OutputType(typeof(RouteServer))]
-public sealed class StartHttpServerCommand : AsyncCmdlet
+public sealed class StartHttpServerCommand : HttpServerCommand
 {
     private const string FunctionPrefix = "__PSNetToolsRoute";
 
@@ -23,23 +23,17 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
     public int Port { get; set; } = 5000;
 
     [Parameter]
-    [ValidateNotNull]
-    public IPAddress Address { get; set; } = IPAddress.Loopback;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    [Parameter]
     [ValidateRange(0.1, 3600)]
     public double TimeoutSec { get; set; } = 30;
+
+    /// <summary>A request body larger than this is answered 413 (counted as it arrives, chunked or not).</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
 
     [Parameter]
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
-
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
 
     protected override void EndProcessing()
     {
@@ -80,6 +74,8 @@ public sealed class StartHttpServerCommand : AsyncCmdlet
             Port = Port,
             Name = Name,
             RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            MaximumBodyBytes = MaxBodyBytes,
+            Limits = Limits(MaxBodyBytes),
             Dispatch = (index, request, ct) => InvokeAsync(pool, FunctionPrefix + index, request, ct),
         };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => RouteServer.StartAsync(options, ct), sink, Wait, ct, pool), Port);

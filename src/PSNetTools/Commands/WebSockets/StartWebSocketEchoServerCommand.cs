@@ -8,19 +8,11 @@ namespace PSNetTools.Commands.WebSockets;
 
 [Cmdlet(VerbsLifecycle.Start, "WebSocketEchoServer")]
 [OutputType(typeof(WebSocketEchoServer))]
-public sealed class StartWebSocketEchoServerCommand : AsyncCmdlet
+public sealed class StartWebSocketEchoServerCommand : HttpServerCommand
 {
     [Parameter(Position = 0)]
     [ValidateRange(0, 65535)]
     public int Port { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IPAddress Address { get; set; } = IPAddress.Loopback;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
 
     [Parameter]
     [AllowEmptyString]
@@ -34,9 +26,6 @@ public sealed class StartWebSocketEchoServerCommand : AsyncCmdlet
     [ValidateRange(0.1, 86400)]
     public double IdleTimeoutSec { get; set; } = 300;
 
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
-
     protected override void EndProcessing()
     {
         ServerCommands.EnsureNameIsFree(this, Name);
@@ -48,6 +37,7 @@ public sealed class StartWebSocketEchoServerCommand : AsyncCmdlet
             ResponsePrefix = ResponsePrefix,
             MaxMessageBytes = MaxMessageBytes,
             IdleTimeoutSec = IdleTimeoutSec,
+            Limits = Limits(),
         };
         RunAsync(async (sink, ct) =>
         {

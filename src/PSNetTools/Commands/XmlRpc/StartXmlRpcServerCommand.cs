@@ -11,7 +11,7 @@ namespace PSNetTools.Commands.XmlRpc;
 
 [Cmdlet(VerbsLifecycle.Start, "XmlRpcServer")]
 [OutputType(typeof(XmlRpcServer))]
-public sealed class StartXmlRpcServerCommand : AsyncCmdlet
+public sealed class StartXmlRpcServerCommand : HttpServerCommand
 {
     private const string FunctionPrefix = "__PSNetToolsXmlRpc";
 
@@ -24,27 +24,21 @@ public sealed class StartXmlRpcServerCommand : AsyncCmdlet
     public int Port { get; set; } = 8000;
 
     [Parameter]
-    [ValidateNotNull]
-    public IPAddress Address { get; set; } = IPAddress.Loopback;
-
-    [Parameter]
     [ValidatePattern("^/")]
     public string Path { get; set; } = "/RPC2";
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
 
     [Parameter]
     [ValidateRange(0.1, 3600)]
     public double TimeoutSec { get; set; } = 30;
 
+    /// <summary>A request body larger than this is answered with a fault (counted as it arrives, chunked or not).</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+
     [Parameter]
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
-
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
 
     protected override void EndProcessing()
     {
@@ -77,6 +71,8 @@ public sealed class StartXmlRpcServerCommand : AsyncCmdlet
             Path = Path,
             Name = Name,
             CallTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            MaximumBodyBytes = MaxBodyBytes,
+            Limits = Limits(MaxBodyBytes),
             Dispatch = (method, args, ct) => InvokeAsync(pool, method, functions[method], args, ct),
         };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => XmlRpcServer.StartAsync(options, ct), sink, Wait, ct, pool), Port);
