@@ -4,6 +4,7 @@ using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using PSNetTools.Commands.Servers;
+using PSNetTools.Engine.Servers;
 using PSNetTools.Engine.XmlRpc;
 using PSNetTools.Infrastructure;
 
@@ -88,9 +89,26 @@ public sealed class StartXmlRpcServerCommand : AsyncCmdlet
         {
             throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, $"{method} takes {arity} argument(s), got {args.Length}.");
         }
-        // A throw surfaces with the scriptblock's own message (throw '除数不能为零'), which becomes the fault string.
-        var output = await ServerCommands.InvokeHandlerAsync(pool, target.Function, args.Select(XmlRpcValues.ToPowerShell), cancellationToken).ConfigureAwait(false);
-        var items = output.Select(o => XmlRpcValues.ToEngine(o)).ToList();
+        List<PSObject> output;
+        try
+        {
+            output = await ServerCommands.InvokeHandlerAsync(pool, target.Function, args.Select(XmlRpcValues.ToPowerShell), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HandlerFailedException ex)
+        {
+            // A throw or an error record surfaces with the scriptblock's own message (throw '除数不能为零'), which is
+            // the fault string, as in Python's SimpleXMLRPCServer; never a stack trace.
+            throw new XmlRpcFaultException(1, ex.Message);
+        }
+        List<object?> items;
+        try
+        {
+            items = output.Select(o => XmlRpcValues.ToEngine(o)).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HandlerLimitException($"{method}'s result cannot be sent: {ex.Message}", ex);
+        }
         return items.Count switch { 0 => null, 1 => items[0], _ => items.ToArray() };
     }
 }
