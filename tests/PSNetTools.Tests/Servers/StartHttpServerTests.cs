@@ -109,7 +109,8 @@ public sealed class StartHttpServerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("@{ 'GET /' = 'not a scriptblock' }", "RouteNotScriptBlock")]
+    [InlineData("@{ 'GET /' = 42 }", "RouteNotScriptBlock")]
+    [InlineData("@{ 'GET /' = 'if (' }", "HandlerNotParsable")]
     [InlineData("@{ 'FETCH /' = { 1 } }", "InvalidRoute")]
     [InlineData("@{ '/' = { 1 } }", "InvalidRoute")]
     public void Bad_routes_are_clear_errors(string routes, string errorId)

@@ -56,12 +56,13 @@ public sealed class StartXmlRpcServerCommand : AsyncCmdlet
         foreach (DictionaryEntry entry in Method)
         {
             var name = entry.Key?.ToString() ?? "";
-            if (entry.Value is not ScriptBlock script || name.Length == 0 || name.StartsWith("system.", StringComparison.Ordinal))
+            if (name.Length == 0 || name.StartsWith("system.", StringComparison.Ordinal))
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' must map to a scriptblock, and names starting with 'system.' are built in."),
                     "InvalidMethod", ErrorCategory.InvalidArgument, name));
                 return;
             }
+            var script = Handlers.ToScriptBlock(this, entry.Value, name, "method", "InvalidMethod", "@{ add = { param($x, $y) $x + $y } }");
             var parameters = (script.Ast as ScriptBlockAst)?.ParamBlock?.Parameters;
             var function = FunctionPrefix + functions.Count;
             functions[name] = (function, parameters?.Count);
