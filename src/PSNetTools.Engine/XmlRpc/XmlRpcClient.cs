@@ -14,6 +14,12 @@ public sealed record XmlRpcCallOptions
 
     /// <summary>Retries transport failures and 5xx answers; faults are answers, never retried.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
+
+    /// <summary>Struct/array levels an answer may nest; a deeper one is refused while it is read.</summary>
+    public int MaxDepth { get; init; } = XmlRpcReadLimits.DefaultMaxDepth;
+
+    /// <summary>Bytes of answer read; a larger one is refused without being parsed.</summary>
+    public long MaxResponseBytes { get; init; } = XmlRpcReadLimits.DefaultMaxBytes;
 }
 
 /// <summary>Invoke-XmlRpc: one POST per call over a pooled connection; faults become <see cref="XmlRpcFaultException"/>.</summary>
@@ -63,13 +69,13 @@ public static class XmlRpcClient
                 {
                     throw new HttpRequestException($"{uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}; is it the XML-RPC endpoint (often /RPC2)?", null, response.StatusCode);
                 }
-                const long MaxResponseBytes = 64L * 1024 * 1024;
-                if (response.Content.Headers.ContentLength > MaxResponseBytes) throw TooLarge(uri, method, MaxResponseBytes);
+                var cap = options.MaxResponseBytes;
+                if (response.Content.Headers.ContentLength > cap) throw TooLarge(uri, method, cap);
                 // One byte past the cap tells a cut-off answer from one that fits exactly.
-                var bytes = await Net.HttpContentReader.ReadCappedAsync(response.Content, MaxResponseBytes + 1, deadline.Token).ConfigureAwait(false);
-                if (bytes.Length > MaxResponseBytes) throw TooLarge(uri, method, MaxResponseBytes);
+                var bytes = await Net.HttpContentReader.ReadCappedAsync(response.Content, cap + 1, deadline.Token).ConfigureAwait(false);
+                if (bytes.Length > cap) throw TooLarge(uri, method, cap);
                 using var stream = new MemoryStream(bytes);
-                return XmlRpcCodec.ReadResponse(stream);
+                return Read(uri, method, stream, new XmlRpcReadLimits { MaxDepth = options.MaxDepth, MaxBytes = cap });
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -78,8 +84,28 @@ public static class XmlRpcClient
         }, null, cancellationToken);
     }
 
-    private static FormatException TooLarge(Uri uri, string method, long limit) =>
-        new($"{uri}: the answer to {method} is larger than {limit / (1024 * 1024)} MB; it was not read.");
+    private static XmlRpcLimitException TooLarge(Uri uri, string method, long limit) =>
+        new(nameof(XmlRpcCallOptions.MaxResponseBytes), limit % (1024 * 1024) == 0
+            ? $"{uri}: the answer to {method} is larger than {limit / (1024 * 1024)} MB; it was not read."
+            : $"{uri}: the answer to {method} is larger than {limit:N0} bytes; it was not read.");
+
+    /// <summary>The answer's value; what is wrong with an unreadable one, said with the endpoint and the method.</summary>
+    private static object? Read(Uri uri, string method, Stream stream, XmlRpcReadLimits limits)
+    {
+        try
+        {
+            return XmlRpcCodec.ReadResponse(stream, limits);
+        }
+        catch (XmlRpcLimitException ex)
+        {
+            var limit = ex.Limit == nameof(XmlRpcReadLimits.MaxBytes) ? nameof(XmlRpcCallOptions.MaxResponseBytes) : ex.Limit;
+            throw new XmlRpcLimitException(limit, $"{uri}: cannot read the answer to {method}: {ex.Message}", ex);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"{uri}: cannot read the answer to {method}: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>system.multicall: several calls in one request; each result is the value or the fault of that call.</summary>
     public static async Task<IReadOnlyList<object?>> MulticallAsync(Uri uri, IReadOnlyList<(string Method, IReadOnlyList<object?> Parameters)> calls, XmlRpcCallOptions options, CancellationToken cancellationToken = default)

@@ -8,7 +8,9 @@ namespace PSNetTools.Engine.XmlRpc;
 /// <summary>
 /// XML-RPC values both ways. .NET side: int/long (i4, i8), bool, string, double, DateTime (dateTime.iso8601), byte[]
 /// (base64), IDictionary with string keys (struct, read back as an ordered dictionary), IEnumerable (array, read back
-/// as object?[]), null (nil). Documents are read with DTDs prohibited and no resolver, so no entity expansion or XXE.
+/// as object?[]), null (nil). Documents are read forward-only by <see cref="XmlRpcReader"/> with DTDs prohibited and no
+/// resolver (no entity expansion or XXE) and with depth and size checked while reading. Carriage returns are written
+/// as &amp;#xD; so that they survive the reader's line-end normalization, as whitespace-only strings survive too.
 /// </summary>
 public static class XmlRpcCodec
 {
@@ -16,15 +18,6 @@ public static class XmlRpcCodec
     public const int MethodNotFound = -32601;
     public const int InvalidParams = -32602;
     public const int ServerError = -32603;
-
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        MaxCharactersInDocument = 64L * 1024 * 1024,
-    };
 
     public static byte[] Call(string method, IReadOnlyList<object?> parameters) =>
         Write(w =>
@@ -54,95 +47,45 @@ public static class XmlRpcCodec
         });
 
     /// <summary>Reads a methodCall: the method name and its parameters. Throws FormatException for anything malformed.</summary>
-    public static (string Method, object?[] Parameters) ReadCall(Stream stream)
+    public static (string Method, object?[] Parameters) ReadCall(Stream stream) => ReadCall(stream, XmlRpcReadLimits.Default);
+
+    /// <summary>
+    /// Reads a methodCall within <paramref name="limits"/>; a document that breaks one throws
+    /// <see cref="XmlRpcLimitException"/> (a FormatException) naming it.
+    /// </summary>
+    public static (string Method, object?[] Parameters) ReadCall(Stream stream, XmlRpcReadLimits limits)
     {
-        var doc = Load(stream);
-        var root = doc.DocumentElement;
-        if (root?.Name != "methodCall") throw new FormatException("the document is not a methodCall.");
-        var name = root["methodName"]?.InnerText.Trim();
-        if (string.IsNullOrEmpty(name)) throw new FormatException("the methodCall has no methodName.");
-        return (name, ReadParams(root));
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(limits);
+        return XmlRpcReader.ReadCall(stream, limits);
     }
 
     /// <summary>Reads a methodResponse; a fault becomes <see cref="XmlRpcFaultException"/>.</summary>
-    public static object? ReadResponse(Stream stream)
+    public static object? ReadResponse(Stream stream) => ReadResponse(stream, XmlRpcReadLimits.Default);
+
+    /// <summary>Reads a methodResponse within <paramref name="limits"/>; a fault becomes <see cref="XmlRpcFaultException"/>.</summary>
+    public static object? ReadResponse(Stream stream, XmlRpcReadLimits limits)
     {
-        var doc = Load(stream);
-        var root = doc.DocumentElement;
-        if (root?.Name != "methodResponse") throw new FormatException("the answer is not an XML-RPC methodResponse.");
-        if (root["fault"]?["value"] is { } fault)
-        {
-            var f = ReadValue(fault, 0) as IDictionary;
-            var code = f?["faultCode"] is { } c ? Convert.ToInt32(c, CultureInfo.InvariantCulture) : 0;
-            throw new XmlRpcFaultException(code, f?["faultString"]?.ToString() ?? "");
-        }
-        var values = ReadParams(root);
-        return values.Length == 0 ? null : values[0];
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(limits);
+        var (value, fault) = XmlRpcReader.ReadResponse(stream, limits);
+        if (fault is null) return value;
+        throw new XmlRpcFaultException(FaultCode(fault["faultCode"]), fault["faultString"]?.ToString() ?? "");
     }
 
-    private static XmlDocument Load(Stream stream)
+    private static int FaultCode(object? code) => code switch
     {
-        var doc = new XmlDocument { XmlResolver = null };
-        try
-        {
-            using var reader = XmlReader.Create(stream, ReaderSettings);
-            doc.Load(reader);
-        }
-        catch (XmlException ex)
-        {
-            throw new FormatException($"malformed XML: {ex.Message}", ex);
-        }
-        return doc;
-    }
-
-    private static object?[] ReadParams(XmlElement root) =>
-        root["params"] is { } ps ? [.. ps.ChildNodes.OfType<XmlElement>().Where(p => p.Name == "param").Select(p => ReadValue(p["value"] ?? throw new FormatException("a param has no value."), 0))] : [];
-
-    private static object? ReadValue(XmlElement value, int depth)
-    {
-        if (depth > 64) throw new FormatException("values nested more than 64 deep.");
-        var typed = value.ChildNodes.OfType<XmlElement>().FirstOrDefault();
-        if (typed is null) return value.InnerText; // <value>text</value> is a string
-        var text = typed.InnerText;
-        try
-        {
-            return typed.Name switch
-            {
-                "i4" or "int" => int.Parse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture),
-                "i8" => long.Parse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture),
-                "boolean" => text.Trim() switch { "1" => true, "0" => false, _ => throw new FormatException($"'{text}' is not an XML-RPC boolean (0 or 1).") },
-                "string" => text,
-                "double" => double.Parse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture),
-                "dateTime.iso8601" => ParseDate(text.Trim()),
-                "base64" => Convert.FromBase64String(text.Trim()),
-                "nil" => null,
-                "struct" => typed.ChildNodes.OfType<XmlElement>().Where(m => m.Name == "member").Aggregate(
-                    new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (d, m) =>
-                    {
-                        d[m["name"]?.InnerText ?? ""] = m["value"] is { } v ? ReadValue(v, depth + 1) : null;
-                        return d;
-                    }),
-                "array" => typed["data"] is { } data ? data.ChildNodes.OfType<XmlElement>().Where(v => v.Name == "value").Select(v => ReadValue(v, depth + 1)).ToArray() : Array.Empty<object?>(),
-                _ => throw new FormatException($"'{typed.Name}' is not an XML-RPC type."),
-            };
-        }
-        catch (OverflowException ex)
-        {
-            throw new FormatException($"'{text}' is out of range for {typed.Name}.", ex);
-        }
-    }
-
-    private static DateTime ParseDate(string text)
-    {
-        string[] formats = ["yyyyMMdd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyyMMdd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyyMMdd'T'HHmmss"];
-        if (DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-        throw new FormatException($"'{text}' is not an XML-RPC dateTime.iso8601.");
-    }
+        null => 0,
+        int i => i,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        string s when int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => throw new FormatException($"the fault's faultCode '{code}' is not an XML-RPC int."),
+    };
 
     private static byte[] Write(Action<XmlWriter> body)
     {
         using var stream = new MemoryStream();
-        using (var w = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false }))
+        using (var w = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false, NewLineHandling = NewLineHandling.Entitize }))
         {
             w.WriteStartDocument();
             body(w);
@@ -166,7 +109,8 @@ public static class XmlRpcCodec
     public static void WriteValue(XmlWriter w, object? value, int depth)
     {
         ArgumentNullException.ThrowIfNull(w);
-        if (depth > 64) throw new ArgumentException("values nested more than 64 deep (a cycle?) cannot be sent.");
+        // The same limit the reader applies: what this side writes, its own reader (and Python's) can read back.
+        if (depth >= XmlRpcReadLimits.DefaultMaxDepth) throw new ArgumentException($"values nested more than {XmlRpcReadLimits.DefaultMaxDepth} deep (a cycle?) cannot be sent.");
         w.WriteStartElement("value");
         switch (value)
         {

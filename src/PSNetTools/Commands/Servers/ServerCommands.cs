@@ -113,7 +113,9 @@ internal static class ServerCommands
 
     /// <summary>
     /// Runs a handler function in the pool with <paramref name="arguments"/>; stops it when <paramref name="cancellationToken"/>
-    /// fires (a hung scriptblock must not hold a runspace for ever). A throw surfaces with the scriptblock's own message.
+    /// fires (timeout or server stop: a hung scriptblock must not hold a runspace for ever) and then throws
+    /// OperationCanceledException. A throw, or any error record the handler wrote, is a <see cref="HandlerFailedException"/>
+    /// with the first error's message: an error the handler swallowed into its error stream still fails the call.
     /// </summary>
     public static async Task<List<PSObject>> InvokeHandlerAsync(System.Management.Automation.Runspaces.RunspacePool pool, string function,
         IEnumerable<object?> arguments, CancellationToken cancellationToken)
@@ -122,7 +124,7 @@ internal static class ServerCommands
         ps.RunspacePool = pool;
         ps.AddCommand(function);
         foreach (var a in arguments) ps.AddArgument(a);
-        await using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
+        await using var stop = cancellationToken.Register(() => StopQuietly(ps));
         PSDataCollection<PSObject> output;
         try
         {
@@ -130,10 +132,33 @@ internal static class ServerCommands
         }
         catch (RuntimeException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidOperationException(ex.ErrorRecord?.Exception?.Message ?? ex.Message, ex);
+            throw new HandlerFailedException(ex.ErrorRecord?.Exception?.Message ?? ex.Message, ex);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // The pipeline was stopped because the token fired: that is a cancellation, not the handler's failure.
+            throw new OperationCanceledException("the handler was stopped.", ex, cancellationToken);
         }
         cancellationToken.ThrowIfCancellationRequested();
+        if (ps.Streams.Error.Count > 0)
+        {
+            var first = ps.Streams.Error[0];
+            throw new HandlerFailedException(first.ErrorDetails?.Message is { Length: > 0 } details ? details : first.Exception?.Message ?? first.ToString());
+        }
         return [.. output.Where(o => o is not null)];
+    }
+
+    // Runs on whatever thread cancels the token (a timer for a timeout): nothing may escape it, or the process dies.
+    private static void StopQuietly(PowerShell ps)
+    {
+        try
+        {
+            ps.BeginStop(null, null);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // Already finished or disposed: nothing left to stop.
+        }
     }
 
     private static string? ToPlain(SecureString? secure)

@@ -35,6 +35,16 @@ public sealed class StartHttpServerCommand : HttpServerCommand
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
 
+    /// <summary>Object levels of a handler's output serialized as JSON; deeper values are their ToString().</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int JsonDepth { get; set; } = JsonOutput.DefaultDepth;
+
+    /// <summary>Bytes a handler's answer may have; a larger one is a 500 that names this limit.</summary>
+    [Parameter]
+    [ValidateRange(1024, int.MaxValue)]
+    public long MaxResponseBytes { get; set; } = JsonOutput.DefaultMaxBytes;
+
     protected override void EndProcessing()
     {
         ServerCommands.EnsureNameIsFree(this, Name);
@@ -43,12 +53,7 @@ public sealed class StartHttpServerCommand : HttpServerCommand
         foreach (DictionaryEntry entry in Route)
         {
             var key = entry.Key?.ToString() ?? "";
-            if (entry.Value is not ScriptBlock script)
-            {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The value of route '{key}' must be a scriptblock, e.g. @{{ 'GET /' = {{ 'Hello, World!' }} }}."),
-                    "RouteNotScriptBlock", ErrorCategory.InvalidArgument, key));
-                return;
-            }
+            var script = Handlers.ToScriptBlock(this, entry.Value, key, "route", "RouteNotScriptBlock", "@{ 'GET /' = { 'Hello, World!' } }");
             try
             {
                 routes.Add(key);
@@ -76,12 +81,14 @@ public sealed class StartHttpServerCommand : HttpServerCommand
             RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
             MaximumBodyBytes = MaxBodyBytes,
             Limits = Limits(MaxBodyBytes),
-            Dispatch = (index, request, ct) => InvokeAsync(pool, FunctionPrefix + index, request, ct),
+            Dispatch = (index, request, ct) => InvokeAsync(pool, FunctionPrefix + index, request, new ResponseLimits(JsonDepth, MaxResponseBytes), ct),
         };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => RouteServer.StartAsync(options, ct), sink, Wait, ct, pool), Port);
     }
 
-    private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, CancellationToken cancellationToken)
+    private readonly record struct ResponseLimits(int JsonDepth, long MaxBytes);
+
+    private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, ResponseLimits limits, CancellationToken cancellationToken)
     {
         request.Body = JsonOutput.ToPowerShell(request.Body);
         var items = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken).ConfigureAwait(false);
@@ -89,10 +96,18 @@ public sealed class StartHttpServerCommand : HttpServerCommand
         if (items.Count == 1)
         {
             var only = items[0].BaseObject;
-            if (only is string text) return new RouteResult(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
-            if (only is byte[] bytes) return new RouteResult(bytes, "application/octet-stream");
-            return new RouteResult(JsonOutput.Serialize(items[0]), "application/json; charset=utf-8");
+            if (only is string text)
+            {
+                if (Encoding.UTF8.GetMaxByteCount(text.Length) > limits.MaxBytes && Encoding.UTF8.GetByteCount(text) > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
+                return new RouteResult(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
+            }
+            if (only is byte[] bytes)
+            {
+                if (bytes.Length > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
+                return new RouteResult(bytes, "application/octet-stream");
+            }
+            return new RouteResult(JsonOutput.Serialize(items[0], limits.JsonDepth, limits.MaxBytes, cancellationToken), "application/json; charset=utf-8");
         }
-        return new RouteResult(JsonOutput.Serialize(items), "application/json; charset=utf-8");
+        return new RouteResult(JsonOutput.Serialize(items, limits.JsonDepth, limits.MaxBytes, cancellationToken), "application/json; charset=utf-8");
     }
 }

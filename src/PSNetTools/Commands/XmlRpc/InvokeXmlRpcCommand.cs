@@ -48,6 +48,11 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     [ValidateRange(0, 100)]
     public int RetryCount { get; set; }
 
+    /// <summary>Struct/array levels an answer may nest before it is refused (while it is read, so a hostile one cannot crash the session).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int MaxDepth { get; set; } = XmlRpcReadLimits.DefaultMaxDepth;
+
     /// <summary>Pipeline calls in flight at once; output stays in input order.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -69,6 +74,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             Credential = Credential?.GetNetworkCredential(),
             Headers = Headers?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "") ?? [],
+            MaxDepth = MaxDepth,
             Retry = new RetryPolicy { MaxRetries = RetryCount, IsTransient = ex => ex is not XmlRpcFaultException && TransientFailures.IsTransient(ex) },
         };
         List<(string Method, IReadOnlyList<object?> Parameters)> calls;
@@ -138,6 +144,10 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
                 _ => (ex.GetType().Name, ErrorCategory.NotSpecified),
             };
             var record = new ErrorRecord(ex, id, category, uri);
+            if (ex is XmlRpcLimitException { Limit: nameof(XmlRpcCallOptions.MaxDepth) })
+            {
+                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"If the server's answers are meant to nest this deep, raise -MaxDepth (now {options.MaxDepth})." };
+            }
             output.Add(s => s.WriteError(record));
         }
         return output;

@@ -4,6 +4,7 @@ using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using PSNetTools.Commands.Servers;
+using PSNetTools.Engine.Servers;
 using PSNetTools.Engine.XmlRpc;
 using PSNetTools.Infrastructure;
 
@@ -49,12 +50,13 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
         foreach (DictionaryEntry entry in Method)
         {
             var name = entry.Key?.ToString() ?? "";
-            if (entry.Value is not ScriptBlock script || name.Length == 0 || name.StartsWith("system.", StringComparison.Ordinal))
+            if (name.Length == 0 || name.StartsWith("system.", StringComparison.Ordinal))
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' must map to a scriptblock, and names starting with 'system.' are built in."),
                     "InvalidMethod", ErrorCategory.InvalidArgument, name));
                 return;
             }
+            var script = Handlers.ToScriptBlock(this, entry.Value, name, "method", "InvalidMethod", "@{ add = { param($x, $y) $x + $y } }");
             var parameters = (script.Ast as ScriptBlockAst)?.ParamBlock?.Parameters;
             var function = FunctionPrefix + functions.Count;
             functions[name] = (function, parameters?.Count);
@@ -84,9 +86,26 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
         {
             throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, $"{method} takes {arity} argument(s), got {args.Length}.");
         }
-        // A throw surfaces with the scriptblock's own message (throw '除数不能为零'), which becomes the fault string.
-        var output = await ServerCommands.InvokeHandlerAsync(pool, target.Function, args.Select(XmlRpcValues.ToPowerShell), cancellationToken).ConfigureAwait(false);
-        var items = output.Select(o => XmlRpcValues.ToEngine(o)).ToList();
+        List<PSObject> output;
+        try
+        {
+            output = await ServerCommands.InvokeHandlerAsync(pool, target.Function, args.Select(XmlRpcValues.ToPowerShell), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HandlerFailedException ex)
+        {
+            // A throw or an error record surfaces with the scriptblock's own message (throw '除数不能为零'), which is
+            // the fault string, as in Python's SimpleXMLRPCServer; never a stack trace.
+            throw new XmlRpcFaultException(1, ex.Message);
+        }
+        List<object?> items;
+        try
+        {
+            items = output.Select(o => XmlRpcValues.ToEngine(o)).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HandlerLimitException($"{method}'s result cannot be sent: {ex.Message}", ex);
+        }
         return items.Count switch { 0 => null, 1 => items[0], _ => items.ToArray() };
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using PSNetTools.Engine.XmlRpc;
 
 namespace PSNetTools.Commands.XmlRpc;
 
@@ -8,7 +9,7 @@ internal static class XmlRpcValues
 {
     public static object? ToEngine(object? value, int depth = 0)
     {
-        if (depth > 64) throw new ArgumentException("The argument is nested more than 64 deep (a cycle?).");
+        if (depth >= XmlRpcReadLimits.DefaultMaxDepth) throw new ArgumentException($"The value is nested more than {XmlRpcReadLimits.DefaultMaxDepth} deep (a cycle?).");
         if (value is PSObject ps)
         {
             if (ps.BaseObject is PSCustomObject)
@@ -32,8 +33,15 @@ internal static class XmlRpcValues
         };
     }
 
+    // A PSCustomObject cannot have a property named '' (XML-RPC and Python allow such a member): that struct stays an
+    // ordered dictionary, so $s[''] still finds it instead of the whole value failing.
     public static object? ToPowerShell(object? value) => value switch
     {
+        IDictionary map when map.Contains("") => map.Cast<DictionaryEntry>().Aggregate(new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (m, e) =>
+        {
+            m[e.Key] = ToPowerShell(e.Value);
+            return m;
+        }),
         IDictionary map => ToCustomObject(map),
         object?[] items => items.Select(ToPowerShell).ToArray(),
         _ => value,
