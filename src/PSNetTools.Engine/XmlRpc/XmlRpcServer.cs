@@ -104,19 +104,30 @@ public sealed class XmlRpcServer : SocketHttpServer
         object?[] parameters;
         try
         {
-            (method, parameters) = XmlRpcCodec.ReadCall(body);
+            (method, parameters) = XmlRpcCodec.ReadCall(body, new XmlRpcReadLimits { MaxBytes = Math.Max(1, _options.MaximumBodyBytes) });
         }
         catch (FormatException ex)
         {
             return ("", XmlRpcCodec.Fault(XmlRpcCodec.ParseError, $"Parse error: {ex.Message}"));
         }
+        object? result;
         try
         {
-            return (method, XmlRpcCodec.Response(await InvokeAsync(method, parameters, stopping).ConfigureAwait(false)));
+            result = await InvokeAsync(method, parameters, stopping).ConfigureAwait(false);
         }
         catch (XmlRpcFaultException fault)
         {
             return (method, XmlRpcCodec.Fault(fault.FaultCode, fault.FaultString));
+        }
+        try
+        {
+            return (method, XmlRpcCodec.Response(result));
+        }
+        catch (ArgumentException ex)
+        {
+            // XML 1.0 cannot carry some characters (NUL, most controls): the caller gets a fault saying so, not a broken answer.
+            Log($"{method}: the result cannot be written as XML-RPC: {ex.Message}");
+            return (method, XmlRpcCodec.Fault(XmlRpcCodec.ServerError, $"The result of {method} cannot be written as XML-RPC: it holds a character XML cannot carry (such as NUL)."));
         }
     }
 

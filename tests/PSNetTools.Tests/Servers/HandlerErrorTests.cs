@@ -66,4 +66,18 @@ public sealed class HandlerErrorTests : IDisposable
         Assert.Equal("1|written error detail", r.Output[1].BaseObject);
         Assert.Equal("fine", r.Output[2].BaseObject);
     }
+
+    [Fact]
+    public void An_xmlrpc_result_that_xml_cannot_carry_is_a_fault_not_a_broken_answer()
+    {
+        var r = Ps.Run("""
+            $rpc = Start-XmlRpcServer -Port 0 -Method @{ nul = { "a$([char]0)b" }; fine = { 'fine' } }
+            $u = "http://127.0.0.1:$($rpc.Port)/RPC2"
+            try { $null = Invoke-XmlRpc $u -Method nul -ErrorAction Stop; 'returned' } catch { "$($_.Exception.FaultCode)|$($_.Exception.FaultString)" }
+            Invoke-XmlRpc $u -Method fine
+            $rpc | Stop-NetServer
+            """);
+        Assert.Equal("-32603|The result of nul cannot be written as XML-RPC: it holds a character XML cannot carry (such as NUL).", r.Output[0].BaseObject);
+        Assert.Equal("fine", r.Output[1].BaseObject);
+    }
 }
