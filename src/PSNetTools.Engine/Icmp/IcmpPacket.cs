@@ -48,9 +48,11 @@ internal static class IcmpPacket
         ttl = 0;
         if (headerIncluded && family == AddressFamily.InterNetwork)
         {
-            if (data.Length < 20) return false;
+            // The header length comes from the packet: a lying one (longer than what arrived) is not ours to parse.
+            var ipHeader = (data[0] & 0x0F) * 4;
+            if (data.Length < 20 || ipHeader < 20 || ipHeader > data.Length) return false;
             ttl = data[8];
-            data = data[((data[0] & 0x0F) * 4)..];
+            data = data[ipHeader..];
         }
         if (data.Length < 8) return false;
         var v6 = family == AddressFamily.InterNetworkV6;

@@ -122,18 +122,30 @@ internal sealed class RawIcmpTransport : IEchoTransport
             {
                 continue;
             }
-            var now = Stopwatch.GetTimestamp();
-            // Raw IPv4 sockets deliver the IP header; IPv6 raw and Linux ping sockets deliver the ICMP message alone.
-            var headerIncluded = !_datagram && _family == AddressFamily.InterNetwork;
-            if (!IcmpPacket.TryParse(buffer.AsSpan(0, received.ReceivedBytes), _family, headerIncluded, out var status, out var identifier, out var sequence, out var ttl)) continue;
-            // A ping socket's identifier is chosen by the kernel, which already filters replies for this socket.
-            if (!_datagram && identifier != _identifier) continue;
-            if (!_pending.TryGetValue(sequence, out var pending)) continue;
-            var from = ((IPEndPoint)received.RemoteEndPoint).Address;
-            if (status == PingStatus.Success && !from.Equals(pending.Address)) continue;
-            var rtt = Stopwatch.GetElapsedTime(pending.Started, now).TotalMilliseconds;
-            pending.Reply.TrySetResult((status, status == PingStatus.Success ? rtt : 0, ttl, from));
+            try
+            {
+                Deliver(buffer.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint);
+            }
+            catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or InvalidCastException)
+            {
+                // A raw socket sees every ICMP message of the host: one that does not parse must not end the loop.
+            }
         }
+    }
+
+    private void Deliver(ReadOnlySpan<byte> packet, EndPoint remote)
+    {
+        var now = Stopwatch.GetTimestamp();
+        // Raw IPv4 sockets deliver the IP header; IPv6 raw and Linux ping sockets deliver the ICMP message alone.
+        var headerIncluded = !_datagram && _family == AddressFamily.InterNetwork;
+        if (!IcmpPacket.TryParse(packet, _family, headerIncluded, out var status, out var identifier, out var sequence, out var ttl)) return;
+        // A ping socket's identifier is chosen by the kernel, which already filters replies for this socket.
+        if (!_datagram && identifier != _identifier) return;
+        if (!_pending.TryGetValue(sequence, out var pending)) return;
+        var from = ((IPEndPoint)remote).Address;
+        if (status == PingStatus.Success && !from.Equals(pending.Address)) return;
+        var rtt = Stopwatch.GetElapsedTime(pending.Started, now).TotalMilliseconds;
+        pending.Reply.TrySetResult((status, status == PingStatus.Success ? rtt : 0, ttl, from));
     }
 
     public void Dispose()

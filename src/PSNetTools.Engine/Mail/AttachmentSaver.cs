@@ -7,7 +7,8 @@ namespace PSNetTools.Engine.Mail;
 /// <summary>
 /// Writes attachments under one directory and nowhere else: the file name a message carries is untrusted, so path
 /// separators, "..", drive letters, control characters and device names (CON, NUL...) are neutralised; two
-/// attachments with one name get "name (2).ext"; an existing file is kept unless Force.
+/// attachments with one name get "name (2).ext"; an existing file is kept unless Force. No link inside the directory
+/// is ever followed: Force replaces a link itself (see <see cref="SaveAsync"/>), and a real folder is never replaced.
 /// </summary>
 internal sealed class AttachmentSaver
 {
@@ -35,9 +36,22 @@ internal sealed class AttachmentSaver
         foreach (var part in message.Attachments.OfType<MimePart>().Where(p => p.Content is not null))
         {
             var path = Reserve(SafeName(part.FileName));
-            await using (var file = new FileStream(path, _force ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            // Written to a new file of our own first (CreateNew is O_EXCL: it never opens through a link), then renamed
+            // onto the name: a rename replaces the directory entry itself, so a link planted there is replaced, never
+            // followed, and a dangling one does not get its target created. Without Force the rename refuses any entry.
+            var partial = Path.Combine(_directory, $".{Guid.NewGuid():N}.part");
+            try
             {
-                await part.Content!.DecodeToAsync(file, cancellationToken).ConfigureAwait(false);
+                await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                {
+                    await part.Content!.DecodeToAsync(file, cancellationToken).ConfigureAwait(false);
+                }
+                File.Move(partial, path, overwrite: _force);
+            }
+            catch
+            {
+                File.Delete(partial);
+                throw;
             }
             saved.Add(path);
         }
@@ -82,8 +96,10 @@ internal sealed class AttachmentSaver
                 throw new MailException(new TargetFailure(name, "MailUnsafeAttachmentName", FailureKind.InvalidTarget,
                     $"The attachment name '{name}' would leave {_directory}; not saved."));
             }
-            // Force overwrites files from earlier runs, never an attachment written a moment ago in this one.
-            var taken = _writtenThisRun.Contains(full) || (!_force && (File.Exists(full) || Directory.Exists(full)));
+            // Force replaces files (and links) from earlier runs, never a real folder, nor an attachment written a moment
+            // ago in this one. Entries are looked at without following links: a dangling link is taken too.
+            var entry = Inspect(full);
+            var taken = _writtenThisRun.Contains(full) || entry == Entry.Directory || (!_force && entry != Entry.None);
             if (!taken)
             {
                 _writtenThisRun.Add(full);
@@ -91,5 +107,21 @@ internal sealed class AttachmentSaver
             }
             candidate = Path.Combine(_directory, $"{stem} ({n}){ext}");
         }
+    }
+
+    private enum Entry
+    {
+        None,
+        File,
+        Directory,
+        Link,
+    }
+
+    private static Entry Inspect(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null) return Entry.Link;
+        if (info.Exists) return Entry.File;
+        return Directory.Exists(path) ? Entry.Directory : Entry.None;
     }
 }

@@ -22,6 +22,15 @@ public sealed record MessageOptions
     /// <summary>Once a reply has started, this long without more bytes ends it (TCP has no message boundaries).</summary>
     public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The default of <see cref="MaxReplyBytes"/>: 16 MB.</summary>
+    public const int DefaultMaxReplyBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The most bytes one reply may hold. A peer that keeps sending (TCP has no message boundaries, UDP datagrams
+    /// can keep coming) would otherwise fill the session's memory; past it the reply is dropped with ReplyTooLarge.
+    /// </summary>
+    public int MaxReplyBytes { get; init; } = DefaultMaxReplyBytes;
+
     /// <summary>UDP: send and do not wait for replies.</summary>
     public bool NoResponse { get; init; }
 

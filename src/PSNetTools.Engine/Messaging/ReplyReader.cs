@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using PSNetTools.Engine.Net;
 
 namespace PSNetTools.Engine.Messaging;
 
@@ -10,17 +12,27 @@ namespace PSNetTools.Engine.Messaging;
 internal sealed class ReplyReader
 {
     private readonly Func<Memory<byte>, CancellationToken, ValueTask<int>> _receive;
-    private readonly byte[] _buffer = new byte[16 * 1024];
+    private readonly byte[] _buffer;
     private readonly CancellationToken _lifetime;
     private Task<int>? _pending;
 
-    public ReplyReader(Func<Memory<byte>, CancellationToken, ValueTask<int>> receive, CancellationToken lifetime)
+    /// <param name="bufferSize">What one receive may return: 16 KB for a stream; a whole datagram (64 KB) for UDP, whose excess would be lost.</param>
+    public ReplyReader(Func<Memory<byte>, CancellationToken, ValueTask<int>> receive, CancellationToken lifetime, int bufferSize = 16 * 1024)
     {
+        _buffer = new byte[bufferSize];
         _receive = receive;
         _lifetime = lifetime;
     }
 
+    /// <summary>The completion of a reply that passed <see cref="MessageOptions.MaxReplyBytes"/>: its bytes are dropped, the exchange ends.</summary>
+    public const string TooLarge = "TooLarge";
+
     public bool PeerClosed { get; private set; }
+
+    /// <summary>The ReplyTooLarge failure: which limit stopped the exchange.</summary>
+    public static TargetFailure TooLargeFailure(string where, int sequence, MessageOptions options) =>
+        new(where, "ReplyTooLarge", FailureKind.LimitExceeded, string.Create(CultureInfo.InvariantCulture,
+            $"{where}: the reply to message {sequence} passed the limit of {options.MaxReplyBytes:N0} bytes a reply may hold (MaxReplyBytes); it was dropped and the exchange ended."));
 
     public async Task<(byte[] Bytes, string Completion, double FirstByteMs)> ReadAsync(MessageOptions options, Stopwatch sinceSend, CancellationToken cancellationToken)
     {
@@ -41,6 +53,8 @@ internal sealed class ReplyReader
                 break;
             }
             if (collected.Length == 0) firstByteMs = sinceSend.Elapsed.TotalMilliseconds;
+            // Checked before the bytes are kept: memory stays within the limit however fast the peer sends.
+            if (collected.Length + read > options.MaxReplyBytes) return ([], TooLarge, firstByteMs);
             collected.Write(_buffer, 0, read);
         }
         return (collected.ToArray(), "PeerClosed", firstByteMs);

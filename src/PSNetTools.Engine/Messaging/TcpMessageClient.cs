@@ -46,6 +46,7 @@ public static class TcpMessageClient
                     await Deadline.RunAsync(ct => connection.Stream.WriteAsync(payload, ct).AsTask(), options.ReadTimeout, where, cancellationToken).ConfigureAwait(false);
                     options.Log?.Invoke($"{where}: sent {payload.Length} bytes.");
                     var (bytes, completion, firstByteMs) = await reader.ReadAsync(options, watch, cancellationToken).ConfigureAwait(false);
+                    if (completion == ReplyReader.TooLarge) return Outcome.Success(new MessageExchange(replies, ReplyReader.TooLargeFailure(where, sequence, options)));
                     options.Log?.Invoke($"{where}: received {bytes.Length} bytes ({completion}).");
                     replies.Add(new MessageReply
                     {

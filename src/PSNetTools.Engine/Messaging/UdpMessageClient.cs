@@ -24,7 +24,7 @@ public static class UdpMessageClient
         using var socket = new Socket(target.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         // Connected: only the target's datagrams are received, and "port unreachable" surfaces as a refusal.
         await socket.ConnectAsync(new IPEndPoint(target.Address, options.Port), cancellationToken).ConfigureAwait(false);
-        var reader = new ReplyReader(socket.ReceiveAsync, cancellationToken);
+        var reader = new ReplyReader(socket.ReceiveAsync, cancellationToken, 65_536);
         var sequence = 0;
         foreach (var payload in options.Payloads)
         {
@@ -42,6 +42,7 @@ public static class UdpMessageClient
                 var (bytes, completion, firstByteMs) = options.NoResponse
                     ? ([], "NotAwaited", 0)
                     : await reader.ReadAsync(options, watch, cancellationToken).ConfigureAwait(false);
+                if (completion == ReplyReader.TooLarge) return Outcome.Success(new MessageExchange(replies, ReplyReader.TooLargeFailure(where, sequence, options)));
                 replies.Add(new MessageReply
                 {
                     ComputerName = target.ComputerName,

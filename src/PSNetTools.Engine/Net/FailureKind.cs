@@ -16,4 +16,7 @@ public enum FailureKind
 
     /// <summary>The server rejected the credentials or requires some.</summary>
     AuthenticationFailed,
+
+    /// <summary>A named limit stopped the work (too many targets, a reply too large); the message names it.</summary>
+    LimitExceeded,
 }

@@ -16,17 +16,39 @@ public static class FanOut
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        // Our own token: a consumer that stops reading early (break, Select-Object -First) must stop the workers too,
+        // or they would wait forever on the full channel.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var results = Channel.CreateBounded<Outcome<T>>(new BoundedChannelOptions(Math.Max(64, throttleLimit)) { SingleReader = true });
         var running = Parallel.ForEachAsync(
-            TargetExpansion.ExpandAsync(computerNames, cancellationToken),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit), CancellationToken = cancellationToken },
+            TargetExpansion.ExpandAsync(computerNames, stop.Token),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit), CancellationToken = stop.Token },
             async (target, ct) =>
             {
                 var outcome = target.Failure is null ? await work(target.Value, ct).ConfigureAwait(false) : Outcome.Failed<T>(target.Failure);
                 await results.Writer.WriteAsync(outcome, ct).ConfigureAwait(false);
             });
         _ = running.ContinueWith(t => results.Writer.TryComplete(t.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        await foreach (var outcome in results.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return outcome;
+        var finished = false;
+        try
+        {
+            await foreach (var outcome in results.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return outcome;
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await running.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
         await running.ConfigureAwait(false);
     }
 }

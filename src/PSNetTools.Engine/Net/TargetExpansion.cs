@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -11,6 +12,28 @@ namespace PSNetTools.Engine.Net;
 /// </summary>
 public static class TargetExpansion
 {
+    /// <summary>
+    /// Above this many probes (addresses × ports) a fan-out run must be asked for explicitly: 65,536 is every port of
+    /// one host, and a /8 typed by mistake would otherwise send sixteen million.
+    /// </summary>
+    public const long DefaultMaxProbes = 65_536;
+
+    /// <summary>
+    /// The guard every fan-out command runs before it sends anything: null when <paramref name="inputs"/> ×
+    /// <paramref name="probesPerAddress"/> stays within <paramref name="maxProbes"/>, else the ScanTooLarge failure.
+    /// Counting needs no DNS (a name counts as one address) and expands nothing.
+    /// </summary>
+    public static TargetFailure? CheckSize(IReadOnlyCollection<string> inputs, int probesPerAddress, long maxProbes = DefaultMaxProbes)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var addresses = CountAddresses(inputs);
+        var total = addresses * Math.Max(1, probesPerAddress);
+        if (total <= maxProbes) return null;
+        var per = probesPerAddress > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({addresses:N0} addresses × {probesPerAddress:N0} ports)") : "";
+        return new TargetFailure(string.Join(",", inputs), "ScanTooLarge", FailureKind.LimitExceeded, string.Create(CultureInfo.InvariantCulture,
+            $"This run is {total:N0} probes{per}, more than the limit of {maxProbes:N0} probes a run may send without being asked to."));
+    }
+
     /// <summary>How many addresses the inputs stand for (names count as one), without expanding anything.</summary>
     public static BigInteger CountAddresses(IEnumerable<string> inputs)
     {

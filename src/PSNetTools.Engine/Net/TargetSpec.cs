@@ -62,8 +62,14 @@ public sealed class TargetSpec
         var slash = s.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)
         {
-            if (!IPAddress.TryParse(s[..slash], out var network) ||
-                !int.TryParse(s[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
+            if (!TryAddress(s[..slash], out var network, out var badNetwork))
+            {
+                error = badNetwork is null
+                    ? $"'{text}' is not a valid CIDR block: write it as 10.0.0.0/24 or fd00::/120."
+                    : $"'{text}' is not a valid CIDR block: '{s[..slash]}' is {badNetwork}";
+                return false;
+            }
+            if (!int.TryParse(s[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
             {
                 error = $"'{text}' is not a valid CIDR block: write it as 10.0.0.0/24 or fd00::/120.";
                 return false;
@@ -82,19 +88,29 @@ public sealed class TargetSpec
         }
 
         var dash = s.IndexOf('-', StringComparison.Ordinal);
-        if (dash > 0 && IPAddress.TryParse(s[..dash], out var start) && start.AddressFamily == AddressFamily.InterNetwork)
+        if (dash > 0 && LooksLikeIPv4(s[..dash]))
         {
+            if (!TryStrictIPv4(s[..dash], out var start, out var badStart))
+            {
+                error = $"'{text}' is not a valid address range: '{s[..dash]}' is {badStart}";
+                return false;
+            }
             var tail = s[(dash + 1)..];
             IPAddress? end = null;
-            if (int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out var lastOctet) && lastOctet <= 255)
+            if (tail.Length is > 0 and <= 3 && tail.All(char.IsAsciiDigit) && int.Parse(tail, CultureInfo.InvariantCulture) <= 255)
             {
                 var b = start.GetAddressBytes();
-                b[3] = (byte)lastOctet;
+                b[3] = (byte)int.Parse(tail, CultureInfo.InvariantCulture);
                 end = new IPAddress(b);
             }
-            else if (tail.Count(c => c == '.') == 3 && IPAddress.TryParse(tail, out var e) && e.AddressFamily == AddressFamily.InterNetwork)
+            else if (TryStrictIPv4(tail, out var e, out var badEnd))
             {
                 end = e;
+            }
+            else if (LooksLikeIPv4(tail))
+            {
+                error = $"'{text}' is not a valid address range: '{tail}' is {badEnd}";
+                return false;
             }
             if (end is null)
             {
@@ -112,10 +128,16 @@ public sealed class TargetSpec
             return true;
         }
 
-        if (IPAddress.TryParse(s, out var address))
+        if (TryAddress(s, out var address, out var badAddress))
         {
             spec = new TargetSpec(s, TargetKind.Address, ToInteger(address), 1, address.AddressFamily);
             return true;
+        }
+        if (badAddress is not null)
+        {
+            // Never a host name to look up: resolvers answer "256.0.0.1" with NXDOMAIN at best, a search domain's host at worst.
+            error = $"'{text}' is {badAddress}";
+            return false;
         }
 
         if (Uri.CheckHostName(s) != UriHostNameType.Dns)
@@ -124,6 +146,48 @@ public sealed class TargetSpec
             return false;
         }
         spec = new TargetSpec(s, TargetKind.HostName, 0, 1, AddressFamily.Unspecified);
+        return true;
+    }
+
+    /// <summary>
+    /// An IPv6 address, or an IPv4 address written as four decimal numbers from 0 to 255. What only looks like IPv4
+    /// (digits and dots, or a form the C library would take: "1.2.3" is 1.2.0.3, "0x7f.1" and "017.0.0.1" are hex and
+    /// octal, "2130706433" is one number) is refused with <paramref name="bad"/> saying why, so it can neither reach a
+    /// surprising address nor go to DNS as a name.
+    /// </summary>
+    private static bool TryAddress(string s, out IPAddress address, out string? bad)
+    {
+        bad = null;
+        if (LooksLikeIPv4(s)) return TryStrictIPv4(s, out address, out bad);
+        if (s.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(s, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            address = v6;
+            return true;
+        }
+        address = IPAddress.None;
+        return false;
+    }
+
+    private static bool LooksLikeIPv4(string s) =>
+        s.Length > 0 && !s.Contains(':', StringComparison.Ordinal) &&
+        (s.All(c => char.IsAsciiDigit(c) || c == '.') || (IPAddress.TryParse(s, out var a) && a.AddressFamily == AddressFamily.InterNetwork));
+
+    private static bool TryStrictIPv4(string s, out IPAddress address, out string? bad)
+    {
+        address = IPAddress.None;
+        bad = null;
+        var parts = s.Split('.');
+        string? why = null;
+        if (parts.Length != 4) why = $"has {parts.Length} part{(parts.Length == 1 ? "" : "s")}, not 4";
+        else if (parts.FirstOrDefault(p => p.Length == 0 || !p.All(char.IsAsciiDigit)) is { } notDecimal) why = $"has '{notDecimal}', which is not a decimal number";
+        else if (parts.FirstOrDefault(p => p.Length > 1 && p[0] == '0') is { } octal) why = $"has '{octal}', whose leading zero some tools read as octal";
+        else if (parts.FirstOrDefault(p => p.Length > 3 || int.Parse(p, CultureInfo.InvariantCulture) > 255) is { } big) why = $"has '{big}', which is above 255";
+        if (why is not null)
+        {
+            bad = $"not a valid IPv4 address: it {why}; write four numbers from 0 to 255, such as 192.0.2.10.";
+            return false;
+        }
+        address = new IPAddress(parts.Select(p => byte.Parse(p, CultureInfo.InvariantCulture)).ToArray());
         return true;
     }
 

@@ -47,6 +47,7 @@ public static class ErrorRecords
         FailureKind.ProtocolError => ErrorCategory.ProtocolError,
         FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
         FailureKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
+        FailureKind.LimitExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 }

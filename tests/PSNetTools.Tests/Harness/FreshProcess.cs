@@ -13,6 +13,29 @@ public static class FreshProcess
     public static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec = 60) =>
         Run(script, timeoutSec, asNobody: false, BuiltHost, Ps.ModuleManifest);
 
+    /// <summary>
+    /// The same inside a network namespace of its own (tests/peers/hostile/isolated_net.sh): only loopback exists, so
+    /// nothing can leave the machine even if a guard under test is broken, and the resolver is a spy on 127.0.0.1:53
+    /// whose log of names asked comes back as <c>DnsQueries</c>.
+    /// </summary>
+    public static (int ExitCode, string Stdout, string Stderr, string[] DnsQueries) RunIsolated(string script, double timeoutSec = 60)
+    {
+        if (Environment.UserName != "root") Assert.Fail("this test runs in its own network namespace (unshare); run the tests as root (CI does)");
+        foreach (var tool in new[] { "unshare", "ip", "python3" }) PSNetTools.Testing.PeerProcess.Require(tool);
+        var log = Path.Combine(Path.GetTempPath(), $"psnt-dns-{Guid.NewGuid():N}.log");
+        try
+        {
+            var (code, stdout, stderr) = Run(script, timeoutSec, asNobody: false, BuiltHost, Ps.ModuleManifest,
+                [Path.Combine(Ps.RepoRoot, "tests", "peers", "hostile", "isolated_net.sh"), log]);
+            if (!File.Exists(log)) Assert.Fail($"the DNS spy of isolated_net.sh never started: {stderr}");
+            return (code, stdout, stderr, File.ReadAllLines(log));
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
     /// <summary>The same as the unprivileged user nobody (setpriv), to see what a non-root user gets.</summary>
     public static (int ExitCode, string Stdout, string Stderr) RunAsNobody(string script, double timeoutSec = 60)
     {
@@ -43,12 +66,17 @@ public static class FreshProcess
         }
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec, bool asNobody, string hostDirectory, string manifest)
+    private static (int ExitCode, string Stdout, string Stderr) Run(string script, double timeoutSec, bool asNobody, string hostDirectory, string manifest,
+        string[]? wrapper = null)
     {
         var host = Path.Combine(hostDirectory, "pshost.dll");
         if (!File.Exists(host)) Assert.Fail($"{host} is missing: run 'dotnet build -c Release' first.");
-        var psi = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (asNobody)
+        var psi = new ProcessStartInfo(wrapper?[0] ?? (asNobody ? "setpriv" : "dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (wrapper is not null)
+        {
+            foreach (var a in wrapper.Skip(1).Append("dotnet")) psi.ArgumentList.Add(a);
+        }
+        else if (asNobody)
         {
             foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "dotnet" }) psi.ArgumentList.Add(a);
         }

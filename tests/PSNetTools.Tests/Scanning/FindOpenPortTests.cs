@@ -49,7 +49,7 @@ public class FindOpenPortTests
         var r = Ps.Run("Find-OpenPort 127.0.0.0/8 -Port 80", timeoutSec: 10);
         var error = Assert.Single(r.Errors);
         Assert.StartsWith("ScanTooLarge", error.FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.Contains("-Force", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Empty(r.Output);
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(5));
         var exactly = Ps.Run("Find-OpenPort 127.0.0.1 -Port 1-65535 | Where-Object Port -eq 0", timeoutSec: 60);

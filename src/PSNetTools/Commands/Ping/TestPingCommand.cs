@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using PSNetTools.Engine.Icmp;
+using PSNetTools.Commands.Scanning;
 using PSNetTools.Engine.Net;
 using PSNetTools.Infrastructure;
 
@@ -53,11 +54,16 @@ public sealed class TestPingCommand : AsyncCmdlet
     [ValidateRange(1, 65536)]
     public int ThrottleLimit { get; set; } = 1024;
 
+    /// <summary>Runs a ping of more than 65,536 addresses, which otherwise stops with ScanTooLarge.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     // Hosts from the pipeline are gathered so that all of them are pinged side by side.
     protected override void ProcessRecord() => _targets.AddRange(ComputerName);
 
     protected override void EndProcessing()
     {
+        ScanSizeGuard.Check(this, _targets, 1, Force, "-ComputerName");
         var options = new PingOptions
         {
             Count = Count,

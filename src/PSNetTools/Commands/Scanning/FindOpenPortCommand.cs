@@ -11,8 +11,6 @@ namespace PSNetTools.Commands.Scanning;
 [OutputType(typeof(PortScanResult))]
 public sealed class FindOpenPortCommand : AsyncCmdlet
 {
-    /// <summary>Above this many host × port probes the user must confirm with -Force: 65,536 is every port of one host.</summary>
-    private const int ForceThreshold = 65_536;
     private const int ProgressId = 7101;
     private readonly List<string> _targets = [];
 
@@ -45,14 +43,8 @@ public sealed class FindOpenPortCommand : AsyncCmdlet
     protected override void EndProcessing()
     {
         IReadOnlyList<int> ports = Port is null ? ServiceNames.CommonPorts : new PortSet(Port).Ports;
+        ScanSizeGuard.Check(this, _targets, ports.Count, Force, "-ComputerName or -Port");
         var total = TargetExpansion.CountAddresses(_targets) * ports.Count;
-        if (total > ForceThreshold && !Force)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"This scan is {total:N0} host × port probes, more than {ForceThreshold:N0}; add -Force to run it, or narrow -ComputerName or -Port.")),
-                "ScanTooLarge", ErrorCategory.LimitsExceeded, string.Join(",", _targets)));
-        }
         var options = new PortScanOptions
         {
             Ports = ports,

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
+using PSNetTools.Commands.Scanning;
 using PSNetTools.Engine.Net;
 using PSNetTools.Engine.Tls;
 using PSNetTools.Infrastructure;
@@ -47,6 +48,10 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
     [ValidateRange(1, 1000)]
     public int ThrottleLimit { get; set; } = 32;
 
+    /// <summary>Inspects more than 65,536 address × port pairs, which otherwise stops with ScanTooLarge.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == UriSet)
@@ -71,6 +76,7 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
     // All targets are inspected together in EndProcessing, up to -ThrottleLimit at once.
     protected override void EndProcessing()
     {
+        ScanSizeGuard.Check(this, [.. _targets.Select(t => t.Host)], 1, Force, "-ComputerName or -Port");
         var groups = _targets.GroupBy(t => (t.Port, t.ServerName)).ToList();
         RunAsync(async (sink, ct) =>
         {

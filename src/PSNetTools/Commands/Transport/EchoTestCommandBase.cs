@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSNetTools.Commands.Scanning;
 using PSNetTools.Engine.Echo;
 using PSNetTools.Engine.Net;
 using PSNetTools.Infrastructure;
@@ -38,6 +39,10 @@ public abstract class EchoTestCommandBase : AsyncCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    /// <summary>Runs a test of more than 65,536 address × port probes, which otherwise stops with ScanTooLarge.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected abstract IAsyncEnumerable<Outcome<EchoTestResult>> Probe(IEnumerable<string> targets, EchoProbeOptions options, CancellationToken cancellationToken);
 
     // Targets from the pipeline are gathered first so they can all be probed at once.
@@ -47,6 +52,7 @@ public abstract class EchoTestCommandBase : AsyncCmdlet
     {
         var allIntact = true;
         var ports = new PortSet(Port).Ports;
+        ScanSizeGuard.Check(this, _targets, ports.Count, Force, "-ComputerName or -Port");
         RunAsync(async (sink, ct) =>
         {
             foreach (var port in ports)

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text;
+using PSNetTools.Commands.Scanning;
 using PSNetTools.Engine.Messaging;
 using PSNetTools.Engine.Net;
 using PSNetTools.Infrastructure;
@@ -46,6 +47,27 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
     [ValidateRange(1, 10_000)]
     public int ThrottleLimit { get; set; } = 32;
 
+    /// <summary>The most bytes one reply may hold (default 16 MB); a reply past it ends that target's exchange with ReplyTooLarge.</summary>
+    [Parameter]
+    [ValidateRange(1, 2_000_000_000)]
+    public int MaxReplyBytes { get; set; } = MessageOptions.DefaultMaxReplyBytes;
+
+    /// <summary>Sends to more than 65,536 address × port pairs, which otherwise stops with ScanTooLarge.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    // The engine names the limit; the cmdlet says which parameter raises it.
+    private ErrorRecord Advise(TargetFailure failure)
+    {
+        var record = ErrorRecords.From(failure);
+        if (failure.ErrorId == "ReplyTooLarge")
+        {
+            var advice = $"If the peer's replies are meant to be this large, raise -MaxReplyBytes (now {MaxReplyBytes:N0}).";
+            record.ErrorDetails = new ErrorDetails($"{failure.Message} {advice}") { RecommendedAction = advice };
+        }
+        return record;
+    }
+
     protected abstract IAsyncEnumerable<Outcome<MessageExchange>> Exchange(IEnumerable<string> targets, MessageOptions options, CancellationToken cancellationToken);
 
     protected virtual MessageOptions Customize(MessageOptions options) => options;
@@ -65,6 +87,7 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
         IReadOnlyList<byte[]> payloads = ParameterSetName == BytesSet ? [InputObject] : [.. Message.Select(encoding.GetBytes)];
         var targets = ComputerName;
         var ports = new PortSet(Port).Ports;
+        ScanSizeGuard.Check(this, targets, ports.Count, Force, "-ComputerName or -Port");
         RunAsync(async (sink, ct) =>
         {
             foreach (var port in ports)
@@ -77,6 +100,7 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
                     ReadTimeout = TimeSpan.FromSeconds(ReadTimeoutSec),
                     QuietPeriod = TimeSpan.FromSeconds(QuietPeriodSec),
                     ThrottleLimit = ThrottleLimit,
+                    MaxReplyBytes = MaxReplyBytes,
                     Log = sink.WriteVerbose,
                 });
                 await foreach (var outcome in Exchange(targets, options, ct))
@@ -87,7 +111,7 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
                         continue;
                     }
                     foreach (var reply in outcome.Value!.Replies) sink.WriteObject(reply);
-                    if (outcome.Value.Failure is { } cut) sink.WriteFailure(cut);
+                    if (outcome.Value.Failure is { } cut) sink.WriteError(Advise(cut));
                 }
             }
         }, ComputerName);

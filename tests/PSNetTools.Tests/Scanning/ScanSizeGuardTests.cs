@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
+using PSNetTools.Tests.Harness;
+
+namespace PSNetTools.Tests.Scanning;
+
+/// <summary>
+/// Issue 10 item 16: every cmdlet that fans out over blocks and ranges refuses 127.0.0.0/8 (16,777,216 addresses)
+/// with ScanTooLarge before it sends anything. A listener on 127.0.0.1 (the second address of the block) counts what
+/// reached it: a broken guard would connect there at once, and only ever to loopback.
+/// </summary>
+public sealed class ScanSizeGuardTests : IDisposable
+{
+    private readonly TcpListener _tcp = new(IPAddress.Loopback, 0);
+    private readonly Socket _udp = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly int _port;
+
+    public ScanSizeGuardTests()
+    {
+        _tcp.Start();
+        _port = ((IPEndPoint)_tcp.LocalEndpoint).Port;
+        _udp.Bind(new IPEndPoint(IPAddress.Loopback, _port));
+    }
+
+    public void Dispose()
+    {
+        _tcp.Stop();
+        _udp.Dispose();
+    }
+
+    [Theory]
+    [InlineData("Find-OpenPort 127.0.0.0/8 -Port {0}")]
+    [InlineData("Test-Ping 127.0.0.0/8 -Count 1")]
+    [InlineData("Test-TcpEcho 127.0.0.0/8 -Port {0}")]
+    [InlineData("Test-UdpEcho 127.0.0.0/8 -Port {0}")]
+    [InlineData("Send-TcpMessage 127.0.0.0/8 -Port {0} -Message hi")]
+    [InlineData("Send-UdpMessage 127.0.0.0/8 -Port {0} -Message hi")]
+    [InlineData("Get-TlsCertificate 127.0.0.0/8 -Port {0}")]
+    [InlineData("'127.0.0.0/9', '127.128.0.0/9' | Test-Ping -Count 1")]
+    public void A_slash_8_is_refused_before_anything_is_sent(string command)
+    {
+        var r = Ps.Run(string.Format(System.Globalization.CultureInfo.InvariantCulture, command, _port), timeoutSec: 20);
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("ScanTooLarge,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
+        Assert.Contains("16,777,216 probes", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("limit of 65,536", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.Empty(r.Output);
+        Assert.True(r.Elapsed < TimeSpan.FromSeconds(10), $"took {r.Elapsed}");
+        Assert.False(_tcp.Pending(), "a connection reached 127.0.0.1");
+        Assert.Equal(0, _udp.Available);
+    }
+
+    [Fact]
+    public void Ports_multiply_the_count()
+    {
+        // 256 addresses × 300 ports = 76,800 probes.
+        var r = Ps.Run($"Test-TcpEcho 127.0.0.0/24 -Port 1-300", timeoutSec: 20);
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("ScanTooLarge,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("256 addresses × 300 ports", error.Exception.Message, StringComparison.Ordinal);
+        Assert.False(_tcp.Pending());
+    }
+
+    [Fact]
+    public void Every_fan_out_cmdlet_has_Force()
+    {
+        var r = Ps.Run("""
+            'Find-OpenPort', 'Test-Ping', 'Test-TcpEcho', 'Test-UdpEcho', 'Send-TcpMessage', 'Send-UdpMessage', 'Get-TlsCertificate' |
+                ForEach-Object { '{0}={1}' -f $_, (Get-Command $_).Parameters.ContainsKey('Force') }
+            """);
+        r.AssertNoErrors();
+        Assert.All(r.Output, o => Assert.EndsWith("=True", o.BaseObject.ToString(), StringComparison.Ordinal));
+    }
+}
