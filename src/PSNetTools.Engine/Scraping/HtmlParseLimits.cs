@@ -7,11 +7,12 @@ namespace PSNetTools.Engine.Scraping;
 /// </summary>
 public sealed record HtmlParseLimits
 {
-    public static HtmlParseLimits Default { get; } = new();
+    public const int DefaultMaximumDepth = 512;
 
+    // Declared before Default: static fields initialise in order, and Default's constructor reads this one.
     public static readonly TimeSpan DefaultMaximumParseTime = TimeSpan.FromSeconds(10);
 
-    public const int DefaultMaximumDepth = 512;
+    public static HtmlParseLimits Default { get; } = new();
 
     /// <summary>Parsing one page longer than this stops with <see cref="HtmlParseLimitException"/>.</summary>
     public TimeSpan MaximumParseTime { get; init; } = DefaultMaximumParseTime;

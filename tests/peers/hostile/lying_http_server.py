@@ -13,6 +13,7 @@ hostile server on 127.0.0.1 and the recorder on 127.0.0.2 (or on another port of
   /deep?n=N                      N nested <div> elements, never closed
   /big?n=N                       N bytes of HTML
   /page                          a small HTML page
+  /cut                           promises 100000 bytes of HTML, sends 10 and closes the connection
   /_seen                         JSON: [{"listener": "127.0.0.2:8081", "path": ..., "headers": {...}}] of every request
 """
 import json
@@ -73,6 +74,15 @@ class Handler(BaseHTTPRequestHandler):
             n = int(query["n"][0])
             head = b"<!DOCTYPE html><html><head><title>big</title></head><body><p>"
             return self.send(200, head + b"x" * max(0, n - len(head)), "text/html")
+        if url.path == "/cut":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"<html><bo")
+            self.wfile.flush()
+            self.close_connection = True
+            return
         if url.path == "/page":
             return self.send(200, b"<!DOCTYPE html><html><head><title>landed</title></head><body><h1>landed</h1></body></html>", "text/html")
         return self.send(404, b"not found", "text/plain")
