@@ -13,17 +13,26 @@ public sealed class LyingHttpServer : IDisposable
 
     /// <param name="robotsTo">Where /robots.txt redirects, built from the ports (null: robots.txt is a 404).</param>
     /// <param name="linksPerPage">How many unique links each page under /p/ holds.</param>
-    public LyingHttpServer(Func<LyingHttpServer, string>? robotsTo = null, int linksPerPage = 1000)
+    /// <param name="tls">Also an https listener (TlsBaseUri) with the self-signed test certificate.</param>
+    public LyingHttpServer(Func<LyingHttpServer, string>? robotsTo = null, int linksPerPage = 1000, bool tls = false)
     {
         Port = Loopback.FreeTcpPort();
         OtherHostPort = Loopback.FreeTcpPort();
         OtherPort = Loopback.FreeTcpPort();
+        TlsPort = tls ? Loopback.FreeTcpPort() : 0;
         var script = Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "hostile", "lying_http_server.py");
         var robots = robotsTo is null ? "" : $"--robots-to={robotsTo(this)} ";
+        var https = tls ? $"--tls=127.0.0.1:{TlsPort} --cert={TestCertificates.File("selfsigned.crt")} --key={TestCertificates.File("selfsigned.key")} " : "";
         // The main listener last: once it answers, the others are bound too.
-        _process = PeerProcess.Start("python3", $"{script} {robots}--links-per-page={linksPerPage} 127.0.0.2:{OtherHostPort} 127.0.0.1:{OtherPort} 127.0.0.1:{Port}", Port);
+        _process = PeerProcess.Start("python3", $"{script} {robots}{https}--links-per-page={linksPerPage} 127.0.0.2:{OtherHostPort} 127.0.0.1:{OtherPort} 127.0.0.1:{Port}", Port);
         WaitFor("127.0.0.2", OtherHostPort);
+        if (tls) WaitFor("127.0.0.1", TlsPort);
     }
+
+    /// <summary>The https listener (with tls: true), same routes; the certificate is self-signed.</summary>
+    public int TlsPort { get; }
+
+    public string TlsBaseUri => $"https://127.0.0.1:{TlsPort}";
 
     public int Port { get; }
 

@@ -17,7 +17,7 @@ public sealed class HostileRedirectTests : IClassFixture<HostileRedirectTests.Pe
 
     public sealed class Peers : IDisposable
     {
-        public LyingHttpServer Server { get; } = new();
+        public LyingHttpServer Server { get; } = new(tls: true);
 
         public void Dispose() => Server.Dispose();
     }
@@ -33,10 +33,18 @@ public sealed class HostileRedirectTests : IClassFixture<HostileRedirectTests.Pe
             $null = Test-HttpEndpoint '{{To(s.OtherHostUri, "check-307")}}&status=307' -Method POST -Body 'b' -Headers $h
             $null = Invoke-Scrape '{{To(s.OtherHostUri, "scrape-host")}}', '{{To(s.OtherPortUri, "scrape-port")}}', '{{To(s.BaseUri, "scrape-same")}}' -Headers $h
             $null = Invoke-Crawl '{{To(s.OtherHostUri, "crawl-host")}}', '{{To(s.OtherPortUri, "crawl-port")}}', '{{To(s.BaseUri, "crawl-same")}}' -Headers $h -Depth 1 -AllowedDomain 127.0.0.1, 127.0.0.2 -RespectRobotsTxt:$false
+            # https -> http on the same host: a downgrade is another origin too.
+            $down = '{{s.TlsBaseUri}}/redirect?to=' + [uri]::EscapeDataString('{{s.BaseUri}}/page?from=')
+            $null = Test-HttpEndpoint ($down + 'check-down') -Headers $h -SkipCertificateCheck
+            $null = Invoke-Scrape ($down + 'scrape-down') -Headers $h -SkipCertificateCheck
+            $null = Invoke-Crawl ($down + 'crawl-down') -Headers $h -Depth 1 -RespectRobotsTxt:$false -SkipCertificateCheck
             """);
         r.AssertNoErrors();
-        var landed = _server.Seen().Where(q => q.Path.StartsWith("/page?from=", StringComparison.Ordinal)).ToList();
-        foreach (var tag in new[] { "check-host", "check-port", "check-307", "scrape-host", "scrape-port", "crawl-host", "crawl-port" })
+        var seen = _server.Seen();
+        var landed = seen.Where(q => q.Path.StartsWith("/page?from=", StringComparison.Ordinal)).ToList();
+        // The first hop of the https chain did carry them: the secrets were there to leak.
+        Assert.Contains(seen, q => q.Path.StartsWith("/redirect?to=", StringComparison.Ordinal) && q.Path.Contains("check-down", StringComparison.Ordinal) && q.Headers.ContainsKey("Authorization"));
+        foreach (var tag in new[] { "check-host", "check-port", "check-307", "check-down", "scrape-host", "scrape-port", "scrape-down", "crawl-host", "crawl-port", "crawl-down" })
         {
             var hop = Assert.Single(landed, q => q.Path.EndsWith("from=" + tag, StringComparison.Ordinal));
             foreach (var secret in new[] { "Authorization", "Cookie", "X-Api-Key" }) Assert.False(hop.Headers.ContainsKey(secret), $"{tag}: {secret} reached {hop.Listener}");

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A lying web server for the HTTP client tests (Test-HttpEndpoint, Invoke-Scrape, Invoke-Crawl), loopback only.
 
-Usage: lying_http_server.py ADDRESS:PORT [ADDRESS:PORT ...]   (each must be in 127.0.0.0/8)
+Usage: lying_http_server.py [--tls=ADDRESS:PORT --cert=FILE --key=FILE] ADDRESS:PORT [ADDRESS:PORT ...]
+(every address must be in 127.0.0.0/8; the --tls listener speaks https with the given certificate)
 Every listener serves the same routes and records the headers of every request it gets, so one process plays both the
 hostile server on 127.0.0.1 and the recorder on 127.0.0.2 (or on another port of 127.0.0.1):
 
@@ -17,6 +18,7 @@ hostile server on 127.0.0.1 and the recorder on 127.0.0.2 (or on another port of
   /_seen                         JSON: [{"listener": "127.0.0.2:8081", "path": ..., "headers": {...}}] of every request
 """
 import json
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -110,21 +112,35 @@ def links_page(prefix, n):
     return b"".join(parts)
 
 
+def loopback_server(host, port):
+    if not ip_address(host).is_loopback:
+        sys.exit("lying_http_server.py listens on loopback only, not " + host)
+    server = ThreadingHTTPServer((host, int(port)), Handler)
+    server.daemon_threads = True
+    return server
+
+
 def main(argv):
     listeners = []
+    tls = {}
     for arg in argv:
+        if arg.startswith(("--tls=", "--cert=", "--key=")):
+            name, value = arg[2:].split("=", 1)
+            tls[name] = value
+            continue
         if arg.startswith("--robots-to="):
             OPTIONS["robots_to"] = arg.split("=", 1)[1]
             continue
         if arg.startswith("--links-per-page="):
             OPTIONS["links_per_page"] = int(arg.split("=", 1)[1])
             continue
-        host, port = arg.rsplit(":", 1)
-        if not ip_address(host).is_loopback:
-            sys.exit("lying_http_server.py listens on loopback only, not " + host)
-        server = ThreadingHTTPServer((host, int(port)), Handler)
-        server.daemon_threads = True
-        listeners.append(server)
+        listeners.append(loopback_server(*arg.rsplit(":", 1)))
+    if "tls" in tls:
+        server = loopback_server(*tls["tls"].rsplit(":", 1))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls["cert"], tls["key"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        listeners.insert(0, server)
     if not listeners:
         sys.exit(__doc__)
     for server in listeners[1:]:
