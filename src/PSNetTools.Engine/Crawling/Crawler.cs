@@ -59,7 +59,7 @@ public static class Crawler
         private readonly Regex[] _include = [.. options.IncludePatterns.Select(p => new Regex(p, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)))];
         private readonly Regex[] _exclude = [.. options.ExcludePatterns.Select(p => new Regex(p, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)))];
         private readonly HashSet<string> _trustedOrigins = new(options.StartUris.Select(u => u.GetLeftPart(UriPartial.Authority)), StringComparer.OrdinalIgnoreCase);
-        private readonly FetchOptions _untrusted = options.Fetch with { Headers = HttpRedirectsSafe(options.Fetch.Headers) };
+        private readonly FetchOptions _untrusted = options.Fetch with { Headers = SafeOnly(options.Fetch.Headers) };
         private long _admitted;
 
         public async Task RunAsync(ChannelWriter<CrawlPage> rows, CancellationToken cancellationToken)
@@ -79,7 +79,6 @@ public static class Crawler
                     {
                         counters.Queue(-1);
                         var row = await VisitAsync(item.Uri, item.Referrer, current, next, ct).ConfigureAwait(false);
-                        if (row is null) return;
                         counters.Done();
                         await rows.WriteAsync(row, ct).ConfigureAwait(false);
                     }).ConfigureAwait(false);
@@ -92,7 +91,7 @@ public static class Crawler
             }
         }
 
-        private async Task<CrawlPage?> VisitAsync(Uri uri, string referrer, int depth, ConcurrentQueue<(Uri, string)> next, CancellationToken cancellationToken)
+        private async Task<CrawlPage> VisitAsync(Uri uri, string referrer, int depth, ConcurrentQueue<(Uri, string)> next, CancellationToken cancellationToken)
         {
             if (options.RespectRobotsTxt && !(await RobotsAsync(uri, cancellationToken).ConfigureAwait(false)).IsAllowed(uri))
             {
@@ -164,7 +163,7 @@ public static class Crawler
 
         private static readonly RedirectPolicy AnyHop = new() { MaximumRedirections = int.MaxValue };
 
-        private static Dictionary<string, string> HttpRedirectsSafe(IReadOnlyDictionary<string, string> headers) =>
+        private static Dictionary<string, string> SafeOnly(IReadOnlyDictionary<string, string> headers) =>
             HttpRedirects.HeadersFor(headers, trusted: false).ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
 
         // The caller's headers (Authorization, Cookie, keys) go only to the origins the caller started at.
