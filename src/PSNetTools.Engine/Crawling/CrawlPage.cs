@@ -23,6 +23,9 @@ public sealed record CrawlPage
 
     public long Bytes { get; init; }
 
+    /// <summary>The answer went on beyond MaximumContentBytes: Bytes is the part read, and links were taken from it.</summary>
+    public bool Truncated { get; init; }
+
     public double DurationMs { get; init; }
 
     /// <summary>Why the page could not be fetched or was skipped; empty otherwise.</summary>

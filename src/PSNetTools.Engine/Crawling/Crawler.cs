@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using PSNetTools.Engine.Net;
 using PSNetTools.Engine.Scraping;
 
 namespace PSNetTools.Engine.Crawling;
@@ -12,7 +13,9 @@ namespace PSNetTools.Engine.Crawling;
 /// Invoke-Crawl: breadth first, one depth level at a time, ThrottleLimit requests in flight (PerHostLimit per host,
 /// with an optional delay between requests to a host). Every URL is normalised and fetched at most once, robots.txt
 /// is honoured, redirects are followed only inside the allowed domains, and only HTML is parsed. Depth and MaxPages
-/// bound crawler traps. Rows stream out as pages arrive.
+/// bound crawler traps; MaxPages also bounds the frontier (no more URLs are ever queued than may be visited) and
+/// MaximumLinksPerPage what one page may add, so a page of 200,000 links costs a count, not gigabytes. The caller's
+/// headers go only to the start pages' origins. Rows stream out as pages arrive.
 /// </summary>
 public static class Crawler
 {
@@ -55,17 +58,19 @@ public static class Crawler
         private readonly string[] _domains = [.. (options.AllowedDomains.Count > 0 ? options.AllowedDomains : options.StartUris.Select(u => u.Host)).Select(d => d.Trim().TrimStart('.').ToLowerInvariant())];
         private readonly Regex[] _include = [.. options.IncludePatterns.Select(p => new Regex(p, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)))];
         private readonly Regex[] _exclude = [.. options.ExcludePatterns.Select(p => new Regex(p, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)))];
-        private int _fetched;
+        private readonly HashSet<string> _trustedOrigins = new(options.StartUris.Select(u => u.GetLeftPart(UriPartial.Authority)), StringComparer.OrdinalIgnoreCase);
+        private readonly FetchOptions _untrusted = options.Fetch with { Headers = SafeOnly(options.Fetch.Headers) };
+        private long _admitted;
 
         public async Task RunAsync(ChannelWriter<CrawlPage> rows, CancellationToken cancellationToken)
         {
             var level = new List<(Uri Uri, string Referrer)>();
             foreach (var start in options.StartUris)
             {
-                if (UrlNormalizer.TryNormalize(start, start.AbsoluteUri, out var n) && _seen.TryAdd(UrlNormalizer.Key(n), 0)) level.Add((n, ""));
+                if (UrlNormalizer.TryNormalize(start, start.AbsoluteUri, out var n) && TryAdmit(n) == Admission.Queued) level.Add((n, ""));
             }
             counters.Queue(level.Count);
-            for (var depth = 0; level.Count > 0 && Volatile.Read(ref _fetched) < options.MaxPages; depth++)
+            for (var depth = 0; level.Count > 0; depth++)
             {
                 var next = new ConcurrentQueue<(Uri, string)>();
                 var current = depth;
@@ -74,7 +79,6 @@ public static class Crawler
                     {
                         counters.Queue(-1);
                         var row = await VisitAsync(item.Uri, item.Referrer, current, next, ct).ConfigureAwait(false);
-                        if (row is null) return;
                         counters.Done();
                         await rows.WriteAsync(row, ct).ConfigureAwait(false);
                     }).ConfigureAwait(false);
@@ -87,13 +91,12 @@ public static class Crawler
             }
         }
 
-        private async Task<CrawlPage?> VisitAsync(Uri uri, string referrer, int depth, ConcurrentQueue<(Uri, string)> next, CancellationToken cancellationToken)
+        private async Task<CrawlPage> VisitAsync(Uri uri, string referrer, int depth, ConcurrentQueue<(Uri, string)> next, CancellationToken cancellationToken)
         {
             if (options.RespectRobotsTxt && !(await RobotsAsync(uri, cancellationToken).ConfigureAwait(false)).IsAllowed(uri))
             {
                 return new CrawlPage { Uri = uri.AbsoluteUri, Depth = depth, Referrer = referrer, Error = "DisallowedByRobotsTxt: robots.txt of this host asks crawlers not to fetch it (use -RespectRobotsTxt:$false to ignore it)." };
             }
-            if (Interlocked.Increment(ref _fetched) > options.MaxPages) return null;
             var gate = _hosts.GetOrAdd(uri.Authority, _ => new HostGate(options.PerHostLimit));
             var watch = Stopwatch.StartNew();
             Outcomes.Outcome fetched;
@@ -101,7 +104,7 @@ public static class Crawler
             try
             {
                 watch.Restart();
-                var outcome = await PageFetcher.FetchAsync(uri, options.Fetch, cancellationToken).ConfigureAwait(false);
+                var outcome = await PageFetcher.FetchAsync(uri, FetchFor(uri), cancellationToken).ConfigureAwait(false);
                 fetched = new Outcomes.Outcome(outcome.Value, outcome.Failure is { } failure ? $"{failure.ErrorId}: {failure.Message}" : null);
             }
             finally
@@ -121,45 +124,119 @@ public static class Crawler
                 StatusCode = source.StatusCode,
                 ContentType = source.ContentType ?? "",
                 Bytes = source.Content.LongLength,
+                Truncated = source.Truncated,
                 DurationMs = ms,
             };
             if (source.StatusCode is >= 300 and < 400 && source.Location is { } location)
             {
+                if (Uri.TryCreate(location, UriKind.Absolute, out var target) && HttpRedirects.Refuse(new RedirectHop(uri, HttpMethod.Get), target, AnyHop) is { } refused)
+                {
+                    return row with { Error = $"{refused.ErrorId}: {refused.Message}" };
+                }
                 // A redirect is followed like a link (one more hop), and only inside the allowed domains.
-                Enqueue(uri, location, depth, next, uri.AbsoluteUri);
+                EnqueueAll(uri, [location], depth, next);
                 return row;
             }
             if (!source.IsHtml || source.StatusCode >= 400) return row;
             if (options.Selectors.Count > 0)
             {
-                var (page, items) = await HtmlScraper.AnalyzeAsync(source, options.Selectors, cancellationToken).ConfigureAwait(false);
-                if (depth < options.Depth)
+                HtmlPage page;
+                IReadOnlyList<ScrapedElement> items;
+                try
                 {
-                    foreach (var link in page.Links) Enqueue(uri, link.Href, depth, next, uri.AbsoluteUri);
+                    (page, items) = await HtmlScraper.AnalyzeAsync(source, options.Selectors, options.ParseLimits, cancellationToken).ConfigureAwait(false);
                 }
+                catch (HtmlParseLimitException ex)
+                {
+                    return row with { Error = $"{HtmlParseLimitException.ErrorId}: {ex.Message}" };
+                }
+                EnqueueAll(uri, [.. page.Links.Take(options.MaximumLinksPerPage).Select(l => l.Href)], depth, next);
+                LinkLimit(uri, page.LinkCount, depth);
                 return row with { Title = page.Title, LinkCount = page.LinkCount, Items = items };
             }
             // Without selectors only the title and the links are needed: the one-pass scanner, not a DOM.
-            var (title, links) = LinkScanner.Scan(source);
-            if (depth < options.Depth)
-            {
-                foreach (var link in links) Enqueue(uri, link, depth, next, uri.AbsoluteUri);
-            }
-            return row with { Title = title, LinkCount = links.Count };
+            var (title, links, total) = LinkScanner.Scan(source, options.MaximumLinksPerPage);
+            EnqueueAll(uri, links, depth, next);
+            LinkLimit(uri, total, depth);
+            return row with { Title = title, LinkCount = total };
         }
 
-        private void Enqueue(Uri from, string href, int depth, ConcurrentQueue<(Uri, string)> next, string referrer)
+        private static readonly RedirectPolicy AnyHop = new() { MaximumRedirections = int.MaxValue };
+
+        private static Dictionary<string, string> SafeOnly(IReadOnlyDictionary<string, string> headers) =>
+            HttpRedirects.HeadersFor(headers, trusted: false).ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+
+        // The caller's headers (Authorization, Cookie, keys) go only to the origins the caller started at.
+        private FetchOptions FetchFor(Uri uri) => _trustedOrigins.Contains(uri.GetLeftPart(UriPartial.Authority)) ? options.Fetch : _untrusted;
+
+        private void LinkLimit(Uri page, int total, int depth)
         {
-            if (depth >= options.Depth || !UrlNormalizer.TryNormalize(from, href, out var uri) || !IsAllowed(uri)) return;
-            if (!_seen.TryAdd(UrlNormalizer.Key(uri), 0)) return;
-            next.Enqueue((uri, referrer));
-            counters.Queue(1);
+            // At the last depth no link is followed anyway, so none was dropped.
+            if (total <= options.MaximumLinksPerPage || depth >= options.Depth) return;
+            counters.OverLinkLimit(total - options.MaximumLinksPerPage);
+            Log($"{page.AbsoluteUri}: {total:N0} links; only the first {options.MaximumLinksPerPage:N0} are taken (the per-page link limit).");
+        }
+
+        private void EnqueueAll(Uri from, IReadOnlyList<string> hrefs, int depth, ConcurrentQueue<(Uri, string)> next)
+        {
+            if (depth >= options.Depth) return;
+            var notQueued = 0;
+            foreach (var href in hrefs)
+            {
+                if (!UrlNormalizer.TryNormalize(from, href, out var uri) || !IsAllowed(uri)) continue;
+                switch (TryAdmit(uri))
+                {
+                    case Admission.Queued:
+                        next.Enqueue((uri, from.AbsoluteUri));
+                        counters.Queue(1);
+                        break;
+                    case Admission.Full:
+                        notQueued++;
+                        break;
+                }
+            }
+            if (notQueued == 0) return;
+            counters.NotQueued(notQueued);
+            Log($"{from.AbsoluteUri}: {notQueued:N0} new links not queued; the crawl already holds its MaxPages ({options.MaxPages:N0}) URLs.");
+        }
+
+        // Only URLs that will be visited are remembered: once MaxPages are queued, a new link is counted and dropped,
+        // so neither the frontier nor the seen set grows past MaxPages.
+        private Admission TryAdmit(Uri uri)
+        {
+            var key = UrlNormalizer.Key(uri);
+            if (_seen.ContainsKey(key)) return Admission.Seen;
+            if (Interlocked.Increment(ref _admitted) > options.MaxPages)
+            {
+                Interlocked.Decrement(ref _admitted);
+                return Admission.Full;
+            }
+            if (_seen.TryAdd(key, 0)) return Admission.Queued;
+            Interlocked.Decrement(ref _admitted);
+            return Admission.Seen;
+        }
+
+        private void Log(string line)
+        {
+            try
+            {
+                options.Log?.Invoke(line);
+            }
+            catch (Exception)
+            {
+                // A logger that fails must not end the crawl.
+            }
+        }
+
+        private bool IsAllowedHost(string host)
+        {
+            host = host.ToLowerInvariant();
+            return _domains.Any(d => host == d || host.EndsWith("." + d, StringComparison.Ordinal));
         }
 
         private bool IsAllowed(Uri uri)
         {
-            var host = uri.Host.ToLowerInvariant();
-            if (!_domains.Any(d => host == d || host.EndsWith("." + d, StringComparison.Ordinal))) return false;
+            if (!IsAllowedHost(uri.Host)) return false;
             var text = uri.AbsoluteUri;
             if (_include.Length > 0 && !_include.Any(r => r.IsMatch(text))) return false;
             return !_exclude.Any(r => r.IsMatch(text));
@@ -168,10 +245,32 @@ public static class Crawler
         private Task<RobotsTxt> RobotsAsync(Uri uri, CancellationToken cancellationToken) =>
             _robots.GetOrAdd(uri.GetLeftPart(UriPartial.Authority), async root =>
             {
-                var fetched = await PageFetcher.FetchAsync(new Uri(root + "/robots.txt"), options.Fetch with { FollowRedirects = true, MaximumContentBytes = 512 * 1024 }, cancellationToken).ConfigureAwait(false);
+                // Redirects of robots.txt are followed (five hops, RFC 9309) only inside the allowed domains: a host
+                // must not be able to send the crawler, with the caller's headers, anywhere else.
+                var robotsUri = new Uri(root + "/robots.txt");
+                var fetch = FetchFor(robotsUri) with
+                {
+                    FollowRedirects = true,
+                    MaximumRedirections = 5,
+                    MaximumContentBytes = 512 * 1024,
+                    RedirectAllowed = target => IsAllowedHost(target.Host),
+                    RedirectAllowedDescription = "the allowed domains",
+                };
+                var fetched = await PageFetcher.FetchAsync(robotsUri, fetch, cancellationToken).ConfigureAwait(false);
+                if (fetched.Failure is { ErrorId: HttpRedirects.RedirectNotAllowed or HttpRedirects.RedirectNotHttp or HttpRedirects.TooManyRedirects } refused)
+                {
+                    Log($"robots.txt not fetched: {refused.Message} The host is crawled as if it had none.");
+                }
                 // No robots.txt (or an unreachable one) means no rules, as crawlers agree.
                 return fetched.Value is { StatusCode: 200 } robots ? RobotsTxt.Parse(Encoding.UTF8.GetString(robots.Content), options.Fetch.UserAgent) : RobotsTxt.AllowAll;
             });
+    }
+
+    private enum Admission
+    {
+        Queued,
+        Seen,
+        Full,
     }
 
     private static class Outcomes

@@ -18,14 +18,17 @@ public sealed record HttpCheckOptions
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Redirects followed at most; one more is a TooManyRedirects failure. See HttpRedirects for what a hop keeps.</summary>
     public int MaximumRedirection { get; init; } = 5;
 
     public bool SkipCertificateCheck { get; init; }
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
-    /// <summary>Bodies beyond this are not read further (ContentLength still reports the header).</summary>
-    public long MaximumContentBytes { get; init; } = 16 * 1024 * 1024;
+    /// <summary>Bodies beyond this are not read further (ContentLength still reports the header; Truncated says so).</summary>
+    public long MaximumContentBytes { get; init; } = DefaultMaximumContentBytes;
+
+    public const long DefaultMaximumContentBytes = 16 * 1024 * 1024;
 
     public string UserAgent { get; init; } = "PSNetTools/" + typeof(HttpCheckOptions).Assembly.GetName().Version?.ToString(3);
 }

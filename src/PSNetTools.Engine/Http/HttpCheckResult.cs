@@ -22,6 +22,9 @@ public sealed record HttpCheckResult
     /// <summary>The Content-Length header, else the bytes read; -1 when unknown.</summary>
     public long ContentLength { get; init; } = -1;
 
+    /// <summary>The body went on beyond the size cap and was not read further (TotalMs and -ExpectContent cover the part read).</summary>
+    public bool Truncated { get; init; }
+
     public string Server { get; init; } = "";
 
     /// <summary>Name resolution, summed over the connections opened (0 for an address literal).</summary>

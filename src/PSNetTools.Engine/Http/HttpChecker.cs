@@ -64,67 +64,42 @@ public static class HttpChecker
         };
         try
         {
-            while (true)
+            // Redirects by hand (HttpRedirects): counted, only to http(s), -Headers only while on the first origin.
+            var policy = new RedirectPolicy { MaximumRedirections = options.MaximumRedirection };
+            using var answer = await HttpRedirects.SendAsync(client, new RedirectHop(uri, method), policy, hop => Request(hop, options), deadline.Token).ConfigureAwait(false);
+            var response = answer.Response;
+            var status = (int)response.StatusCode;
+            (current, method, redirects) = (answer.Hop.Uri, answer.Hop.Method, answer.Hop.Number);
+            if (answer.Stopped is { } stop)
             {
-                // HTTP/2 when the server offers it over TLS (ALPN), else HTTP/1.1, as browsers and curl do.
-                using var request = new HttpRequestMessage(method, current) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-                request.Headers.UserAgent.ParseAdd(options.UserAgent);
-                foreach (var (name, value) in options.Headers)
-                {
-                    if (!request.Headers.TryAddWithoutValidation(name, value))
-                    {
-                        request.Content ??= new ByteArrayContent([]);
-                        request.Content.Headers.TryAddWithoutValidation(name, value);
-                    }
-                }
-                if (options.Body is { } body && method != HttpMethod.Get && method != HttpMethod.Head)
-                {
-                    var content = new StringContent(body, Encoding.UTF8);
-                    if (request.Content is { } headersOnly)
-                    {
-                        foreach (var h in headersOnly.Headers) content.Headers.TryAddWithoutValidation(h.Key, h.Value);
-                    }
-                    request.Content = content;
-                }
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
-                {
-                    if (redirects >= options.MaximumRedirection)
-                    {
-                        return Failed($"TooManyRedirects: more than {options.MaximumRedirection} redirects (last to {new Uri(current, location).AbsoluteUri}); raise -MaximumRedirection or check for a loop.", status);
-                    }
-                    redirects++;
-                    current = new Uri(current, location);
-                    // 303, and 301/302 after a POST, turn into GET as browsers do.
-                    if (status == 303 || (status is 301 or 302 && method == HttpMethod.Post)) method = HttpMethod.Get;
-                    continue;
-                }
-                var firstByte = watch.Elapsed.TotalMilliseconds;
-                var (read, text) = await ReadBodyAsync(response, options, deadline.Token).ConfigureAwait(false);
-                var total = watch.Elapsed.TotalMilliseconds;
-                var expectation = Expectation(status, text, options);
-                return new HttpCheckResult
-                {
-                    Uri = uri.OriginalString,
-                    Method = method.Method,
-                    StatusCode = status,
-                    Success = expectation.Length == 0,
-                    FinalUri = current.AbsoluteUri,
-                    RedirectCount = redirects,
-                    HttpVersion = response.Version.ToString(),
-                    ContentLength = response.Content.Headers.ContentLength ?? read,
-                    Server = response.Headers.Server.ToString(),
-                    DnsMs = RoundTripStats.Round(timing.DnsMs),
-                    ConnectMs = RoundTripStats.Round(timing.ConnectMs),
-                    TlsMs = RoundTripStats.Round(timing.TlsMs),
-                    FirstByteMs = RoundTripStats.Round(firstByte),
-                    TotalMs = RoundTripStats.Round(total),
-                    TlsProtocol = timing.TlsProtocol,
-                    CertificateNotAfter = timing.CertificateNotAfter,
-                    Error = expectation,
-                };
+                var advice = stop.ErrorId == HttpRedirects.TooManyRedirects ? " Raise -MaximumRedirection if the chain is legitimate." : "";
+                return Failed($"{stop.ErrorId}: {stop.Message}{advice}", status);
             }
+            var firstByte = watch.Elapsed.TotalMilliseconds;
+            var (read, truncated, text) = await ReadBodyAsync(response, options, deadline.Token).ConfigureAwait(false);
+            var total = watch.Elapsed.TotalMilliseconds;
+            var expectation = Expectation(status, text, options);
+            return new HttpCheckResult
+            {
+                Uri = uri.OriginalString,
+                Method = method.Method,
+                StatusCode = status,
+                Success = expectation.Length == 0,
+                FinalUri = current.AbsoluteUri,
+                RedirectCount = redirects,
+                HttpVersion = response.Version.ToString(),
+                ContentLength = response.Content.Headers.ContentLength ?? read,
+                Truncated = truncated,
+                Server = response.Headers.Server.ToString(),
+                DnsMs = RoundTripStats.Round(timing.DnsMs),
+                ConnectMs = RoundTripStats.Round(timing.ConnectMs),
+                TlsMs = RoundTripStats.Round(timing.TlsMs),
+                FirstByteMs = RoundTripStats.Round(firstByte),
+                TotalMs = RoundTripStats.Round(total),
+                TlsProtocol = timing.TlsProtocol,
+                CertificateNotAfter = timing.CertificateNotAfter,
+                Error = expectation,
+            };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -134,6 +109,38 @@ public static class HttpChecker
         {
             return Failed(Describe(ex, options));
         }
+        catch (IOException ex)
+        {
+            // The body broke off (reset, or shorter than its Content-Length): this check's failure, not the pipeline's.
+            return Failed($"ConnectionReset: the answer broke off: {ex.Message}");
+        }
+    }
+
+    private static HttpRequestMessage Request(RedirectHop hop, HttpCheckOptions options)
+    {
+        // HTTP/2 when the server offers it over TLS (ALPN), else HTTP/1.1, as browsers and curl do.
+        var request = new HttpRequestMessage(hop.Method, hop.Uri) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        request.Headers.UserAgent.ParseAdd(options.UserAgent);
+        foreach (var (name, value) in HttpRedirects.HeadersFor(options.Headers, hop.Trusted))
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content ??= new ByteArrayContent([]);
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        // The body goes with every hop that keeps the method (307, 308); a hop turned into GET has none.
+        if (options.Body is { } body && hop.Method != HttpMethod.Get && hop.Method != HttpMethod.Head)
+        {
+            var content = new StringContent(body, Encoding.UTF8);
+            if (request.Content is { } headersOnly)
+            {
+                foreach (var h in headersOnly.Headers) content.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                headersOnly.Dispose();
+            }
+            request.Content = content;
+        }
+        return request;
     }
 
     private static string Describe(HttpRequestException ex, HttpCheckOptions options)
@@ -176,7 +183,7 @@ public static class HttpChecker
     }
 
     // The body is always read (TotalMs includes it) but only kept as text when -ExpectContent needs it.
-    private static async Task<(long Read, string? Text)> ReadBodyAsync(HttpResponseMessage response, HttpCheckOptions options, CancellationToken cancellationToken)
+    private static async Task<(long Read, bool Truncated, string? Text)> ReadBodyAsync(HttpResponseMessage response, HttpCheckOptions options, CancellationToken cancellationToken)
     {
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var keep = options.ExpectContent is null ? null : new MemoryStream();
@@ -189,7 +196,9 @@ public static class HttpChecker
             total += n;
             keep?.Write(buffer, 0, n);
         }
-        if (keep is null) return (total, null);
+        // One byte more tells a body cut at the cap from one that ends exactly there.
+        var truncated = total >= options.MaximumContentBytes && await body.ReadAsync(buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) > 0;
+        if (keep is null) return (total, truncated, null);
         var charset = response.Content.Headers.ContentType?.CharSet;
         Encoding encoding;
         try
@@ -200,7 +209,7 @@ public static class HttpChecker
         {
             encoding = Encoding.UTF8;
         }
-        return (total, encoding.GetString(keep.GetBuffer(), 0, (int)keep.Length));
+        return (total, truncated, encoding.GetString(keep.GetBuffer(), 0, (int)keep.Length));
     }
 
     private static SocketsHttpHandler CreateHandler(HttpCheckOptions options, PhaseTiming timing)

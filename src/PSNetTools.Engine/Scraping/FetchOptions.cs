@@ -17,6 +17,19 @@ public sealed record FetchOptions
     /// <summary>False: a redirect comes back as it is (status and Location), for crawlers that decide where to go.</summary>
     public bool FollowRedirects { get; init; } = true;
 
-    /// <summary>Reading stops here; the page is parsed from what arrived.</summary>
-    public long MaximumContentBytes { get; init; } = 50L * 1024 * 1024;
+    /// <summary>Redirects followed at most; one more is a TooManyRedirects failure.</summary>
+    public int MaximumRedirections { get; init; } = DefaultMaximumRedirections;
+
+    public const int DefaultMaximumRedirections = 10;
+
+    /// <summary>Where a followed redirect may lead (beyond http and https); null: anywhere. Refused: RedirectNotAllowed.</summary>
+    public Func<Uri, bool>? RedirectAllowed { get; init; }
+
+    /// <summary>What <see cref="RedirectAllowed"/> admits, in words, for the RedirectNotAllowed message.</summary>
+    public string RedirectAllowedDescription { get; init; } = "the allowed addresses";
+
+    /// <summary>Reading stops here; the page is parsed from what arrived and HtmlSource.Truncated says so.</summary>
+    public long MaximumContentBytes { get; init; } = DefaultMaximumContentBytes;
+
+    public const long DefaultMaximumContentBytes = 50L * 1024 * 1024;
 }

@@ -27,6 +27,9 @@ public sealed record HtmlPage
 
     public int FormCount { get; init; }
 
+    /// <summary>The page went on beyond the size cap: what is here was parsed from the part that was read.</summary>
+    public bool Truncated { get; init; }
+
     /// <summary>Links as absolute URIs with their text, in page order (fragment-only and javascript: links left out).</summary>
     public IReadOnlyList<PageLink> Links { get; init; } = [];
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
 using AngleSharp.Io;
 using PSNetTools.Engine.Net;
 
@@ -10,21 +11,27 @@ namespace PSNetTools.Engine.Scraping;
 /// <summary>
 /// Parses pages with AngleSharp (an HTML5-conformant parser, so malformed HTML is repaired as browsers do) and turns
 /// them into the module's own records; no AngleSharp type leaves this class. The encoding comes from the BOM, the
-/// Content-Type header or a meta tag, in the order browsers use, so GBK or Shift_JIS pages read correctly.
+/// Content-Type header or a meta tag, in the order browsers use, so GBK or Shift_JIS pages read correctly. Every parse
+/// runs under <see cref="HtmlParseLimits"/>: a time budget and a nesting cap.
 /// </summary>
 public static partial class HtmlScraper
 {
-    public static async Task<HtmlPage> DescribeAsync(HtmlSource source, CancellationToken cancellationToken = default)
+    public static Task<HtmlPage> DescribeAsync(HtmlSource source, CancellationToken cancellationToken = default) => DescribeAsync(source, null, cancellationToken);
+
+    public static async Task<HtmlPage> DescribeAsync(HtmlSource source, HtmlParseLimits? limits, CancellationToken cancellationToken = default)
     {
-        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        using var document = await ParseAsync(source, limits, cancellationToken).ConfigureAwait(false);
         return Describe(source, document);
     }
 
     /// <summary>The page summary and the elements matched by <paramref name="selectors"/>, from one parse.</summary>
-    public static async Task<(HtmlPage Page, IReadOnlyList<ScrapedElement> Elements)> AnalyzeAsync(HtmlSource source, IReadOnlyList<string> selectors, CancellationToken cancellationToken = default)
+    public static Task<(HtmlPage Page, IReadOnlyList<ScrapedElement> Elements)> AnalyzeAsync(HtmlSource source, IReadOnlyList<string> selectors, CancellationToken cancellationToken = default) =>
+        AnalyzeAsync(source, selectors, null, cancellationToken);
+
+    public static async Task<(HtmlPage Page, IReadOnlyList<ScrapedElement> Elements)> AnalyzeAsync(HtmlSource source, IReadOnlyList<string> selectors, HtmlParseLimits? limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(selectors);
-        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        using var document = await ParseAsync(source, limits, cancellationToken).ConfigureAwait(false);
         return (Describe(source, document), selectors.Count == 0 ? [] : Select(source, document, selectors));
     }
 
@@ -45,6 +52,7 @@ public static partial class HtmlScraper
             Title = Normalize(document.Title ?? ""),
             Description = document.QuerySelector("meta[name=description i]")?.GetAttribute("content")?.Trim() ?? "",
             Encoding = document.CharacterSet,
+            Truncated = source.Truncated,
             FormCount = document.Forms.Length,
             Links = links,
             Headings = [.. document.QuerySelectorAll("h1, h2, h3, h4, h5, h6").Select(h => $"{h.LocalName}: {Normalize(h.TextContent)}")],
@@ -53,10 +61,13 @@ public static partial class HtmlScraper
     }
 
     /// <summary>One record per element matched by each selector, in document order per selector.</summary>
-    public static async Task<IReadOnlyList<ScrapedElement>> SelectAsync(HtmlSource source, IReadOnlyList<string> selectors, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<ScrapedElement>> SelectAsync(HtmlSource source, IReadOnlyList<string> selectors, CancellationToken cancellationToken = default) =>
+        SelectAsync(source, selectors, null, cancellationToken);
+
+    public static async Task<IReadOnlyList<ScrapedElement>> SelectAsync(HtmlSource source, IReadOnlyList<string> selectors, HtmlParseLimits? limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(selectors);
-        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        using var document = await ParseAsync(source, limits, cancellationToken).ConfigureAwait(false);
         return Select(source, document, selectors);
     }
 
@@ -96,9 +107,12 @@ public static partial class HtmlScraper
     }
 
     /// <summary>Every table matched by <paramref name="selector"/> as a grid with spans expanded (see <see cref="TableGrid"/>).</summary>
-    public static async Task<IReadOnlyList<TableGrid>> TablesAsync(HtmlSource source, string selector, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<TableGrid>> TablesAsync(HtmlSource source, string selector, CancellationToken cancellationToken = default) =>
+        TablesAsync(source, selector, null, cancellationToken);
+
+    public static async Task<IReadOnlyList<TableGrid>> TablesAsync(HtmlSource source, string selector, HtmlParseLimits? limits, CancellationToken cancellationToken = default)
     {
-        using var document = await ParseAsync(source, cancellationToken).ConfigureAwait(false);
+        using var document = await ParseAsync(source, limits, cancellationToken).ConfigureAwait(false);
         IEnumerable<IElement> tables;
         try
         {
@@ -111,18 +125,30 @@ public static partial class HtmlScraper
         return [.. tables.OfType<IHtmlTableElement>().Select(t => TableGrid.From(t, Normalize))];
     }
 
-    private static async Task<IDocument> ParseAsync(HtmlSource source, CancellationToken cancellationToken)
+    private static async Task<IDocument> ParseAsync(HtmlSource source, HtmlParseLimits? limits, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        limits ??= HtmlParseLimits.Default;
         TextEncodings.EnsureCodePages();
-        // No loaders, no scripting: a scraped page must never make the parser fetch anything.
-        var context = BrowsingContext.New(Configuration.Default);
-        var document = await context.OpenAsync(response =>
+        // No loaders, no scripting: a scraped page must never make the parser fetch anything. The parser checks the
+        // token between tokens, so the budget (and Ctrl+C) stops even a page whose every tag costs a scan of the stack.
+        var parserOptions = new HtmlParserOptions { MaximumDepth = limits.MaximumDepth };
+        var context = BrowsingContext.New(Configuration.Default.WithOnly<IHtmlParser>(c => new HtmlParser(parserOptions, c)));
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(limits.MaximumParseTime);
+        try
         {
-            response.Content(new MemoryStream(source.Content, writable: false), shouldDispose: true);
-            if (IsResolvable(source.Uri)) response.Address(source.Uri);
-            if (!string.IsNullOrEmpty(source.ContentType)) response.Header(HeaderNames.ContentType, source.ContentType);
-        }, cancellationToken).ConfigureAwait(false);
-        return document;
+            return await context.OpenAsync(response =>
+            {
+                response.Content(new MemoryStream(source.Content, writable: false), shouldDispose: true);
+                if (IsResolvable(source.Uri)) response.Address(source.Uri);
+                if (!string.IsNullOrEmpty(source.ContentType)) response.Header(HeaderNames.ContentType, source.ContentType);
+            }, budget.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HtmlParseLimitException(source.Uri, limits.MaximumParseTime, ex);
+        }
     }
 
     private static bool IsResolvable(string uri) => System.Uri.TryCreate(uri, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" or "file";

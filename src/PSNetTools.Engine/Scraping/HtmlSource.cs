@@ -6,6 +6,9 @@ public sealed record HtmlSource(string Uri, byte[] Content, string? ContentType,
     /// <summary>The Location header of a redirect that was not followed.</summary>
     public string? Location { get; init; }
 
+    /// <summary>The server sent more than the size cap; Content holds only the part up to it.</summary>
+    public bool Truncated { get; init; }
+
     /// <summary>True when the Content-Type says HTML (or says nothing and the bytes look like it).</summary>
     public bool IsHtml => ContentType is null
         ? Content.Length > 0 && System.Text.Encoding.UTF8.GetString(Content, 0, Math.Min(Content.Length, 512)).TrimStart().StartsWith('<')

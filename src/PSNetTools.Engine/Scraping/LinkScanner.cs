@@ -14,9 +14,20 @@ public static class LinkScanner
 {
     public static (string Title, IReadOnlyList<string> Links) Scan(HtmlSource source)
     {
+        var (title, links, _) = Scan(source, int.MaxValue);
+        return (title, links);
+    }
+
+    /// <summary>
+    /// The title and the first <paramref name="maximumLinks"/> links; Total counts every link on the page, so a page of
+    /// 200,000 links costs a count, not 200,000 strings.
+    /// </summary>
+    public static (string Title, IReadOnlyList<string> Links, int Total) Scan(HtmlSource source, int maximumLinks)
+    {
         ArgumentNullException.ThrowIfNull(source);
         var html = Decode(source);
         var links = new List<string>();
+        var total = 0;
         string? title = null;
         string? baseHref = null;
         var i = 0;
@@ -45,7 +56,7 @@ public static class LinkScanner
             i = tagEnd;
             if (name.Equals("a", StringComparison.OrdinalIgnoreCase) || name.Equals("area", StringComparison.OrdinalIgnoreCase))
             {
-                if (attributes.TryGetValue("href", out var href)) links.Add(href);
+                if (attributes.TryGetValue("href", out var href) && IsLink(href) && total++ < maximumLinks) links.Add(href);
             }
             else if (name.Equals("base", StringComparison.OrdinalIgnoreCase))
             {
@@ -69,10 +80,16 @@ public static class LinkScanner
         foreach (var raw in links)
         {
             var href = raw.Trim();
-            if (href.Length == 0 || href.StartsWith('#') || href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase)) continue;
             result.Add(baseUri is not null && Uri.TryCreate(baseUri, href, out var absolute) ? absolute.AbsoluteUri : href);
         }
-        return (HtmlScraper.Normalize(title ?? ""), result);
+        return (HtmlScraper.Normalize(title ?? ""), result, total);
+    }
+
+    // Fragment-only and javascript: hrefs are not links to follow (nor counted), as in Invoke-Scrape.
+    private static bool IsLink(string raw)
+    {
+        var href = raw.AsSpan().Trim();
+        return href.Length > 0 && href[0] != '#' && !href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsRawText(ReadOnlySpan<char> name) =>

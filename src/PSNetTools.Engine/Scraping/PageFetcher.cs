@@ -12,7 +12,7 @@ namespace PSNetTools.Engine.Scraping;
 /// </summary>
 public static class PageFetcher
 {
-    private static readonly ConcurrentDictionary<(bool SkipCertificateCheck, bool FollowRedirects), HttpClient> Clients = new();
+    private static readonly ConcurrentDictionary<bool, HttpClient> Clients = new();
 
     public static async Task<Outcome<HtmlSource>> FetchAsync(Uri uri, FetchOptions options, CancellationToken cancellationToken)
     {
@@ -23,7 +23,15 @@ public static class PageFetcher
         {
             return Outcome.Failed<HtmlSource>(new TargetFailure(target, "UnsupportedScheme", FailureKind.InvalidTarget, $"'{target}' uses '{uri.Scheme}'; pages are fetched over http and https."));
         }
-        var client = Clients.GetOrAdd((options.SkipCertificateCheck, options.FollowRedirects), Create);
+        // Redirects are followed by hand (HttpRedirects), never by the handler: it would resend every header anywhere.
+        var client = Clients.GetOrAdd(options.SkipCertificateCheck, Create);
+        var policy = new RedirectPolicy
+        {
+            Follow = options.FollowRedirects,
+            MaximumRedirections = options.MaximumRedirections,
+            Allow = options.RedirectAllowed,
+            AllowedDescription = options.RedirectAllowedDescription,
+        };
         try
         {
             return await options.Retry.ExecuteAsync(async (attempt, ct) =>
@@ -32,22 +40,22 @@ public static class PageFetcher
                 deadline.CancelAfter(options.Timeout);
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                    request.Headers.UserAgent.ParseAdd(options.UserAgent);
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
-                    foreach (var (name, value) in options.Headers) request.Headers.TryAddWithoutValidation(name, value);
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                    using var answer = await HttpRedirects.SendAsync(client, new RedirectHop(uri, HttpMethod.Get), policy, hop => Request(hop, options), deadline.Token).ConfigureAwait(false);
+                    if (answer.Stopped is { } stop)
+                    {
+                        return Outcome.Failed<HtmlSource>(new TargetFailure(target, stop.ErrorId, FailureKind.ProtocolError, stop.Message));
+                    }
+                    var response = answer.Response;
                     // A 5xx or 429 is worth another try while retries remain; the last answer is reported as it is.
                     if (attempt <= options.Retry.MaxRetries && TransientFailures.IsTransient(response.StatusCode))
                     {
                         throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
                     }
-                    var content = await HttpContentReader.ReadCappedAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
-                    return Outcome.Success(new HtmlSource(response.RequestMessage?.RequestUri?.AbsoluteUri ?? uri.AbsoluteUri, content,
-                        response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
+                    var body = await HttpContentReader.ReadUpToAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
+                    return Outcome.Success(new HtmlSource(answer.Hop.Uri.AbsoluteUri, body.Bytes, response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
                     {
-                        Location = response.Headers.Location is { } location ? new Uri(uri, location).AbsoluteUri : null,
+                        Location = response.Headers.Location is { } location && Uri.TryCreate(answer.Hop.Uri, location, out var next) ? next.AbsoluteUri : null,
+                        Truncated = body.Truncated,
                     });
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -68,18 +76,32 @@ public static class PageFetcher
         {
             return Outcome.Failed<HtmlSource>(new TargetFailure(target, "Timeout", FailureKind.Timeout, ex.Message, ex));
         }
+        catch (IOException ex)
+        {
+            // The body broke off (reset, or shorter than its Content-Length): that page's failure, not the pipeline's.
+            return Outcome.Failed<HtmlSource>(ex.InnerException is System.Net.Sockets.SocketException ? SocketFailures.From(target, ex) with { Exception = ex }
+                : new TargetFailure(target, "ConnectionReset", FailureKind.ConnectionReset, $"{target}: the answer broke off: {ex.Message}", ex));
+        }
     }
 
-    private static HttpClient Create((bool SkipCertificateCheck, bool FollowRedirects) settings)
+    private static HttpRequestMessage Request(RedirectHop hop, FetchOptions options)
     {
-        var (skipCertificateCheck, followRedirects) = settings;
+        var request = new HttpRequestMessage(hop.Method, hop.Uri);
+        request.Headers.UserAgent.ParseAdd(options.UserAgent);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
+        foreach (var (name, value) in HttpRedirects.HeadersFor(options.Headers, hop.Trusted)) request.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    private static HttpClient Create(bool skipCertificateCheck)
+    {
         var handler = new SocketsHttpHandler
         {
-            AllowAutoRedirect = followRedirects,
+            AllowAutoRedirect = false,
             MaxConnectionsPerServer = 64,
             AutomaticDecompression = DecompressionMethods.All,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            MaxAutomaticRedirections = 10,
             UseCookies = false,
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using PSNetTools.Engine.Http;
+using PSNetTools.Commands.Scraping;
 using PSNetTools.Engine.Resilience;
 using PSNetTools.Infrastructure;
 
@@ -54,6 +55,10 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
     [Parameter]
     [ValidateRange(0, 100)]
     public int MaximumRedirection { get; set; } = 5;
+
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long MaximumContentBytes { get; set; } = HttpCheckOptions.DefaultMaximumContentBytes;
 
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
@@ -114,6 +119,7 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
             ExpectContent = ExpectContent,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             MaximumRedirection = MaximumRedirection,
+            MaximumContentBytes = MaximumContentBytes,
             SkipCertificateCheck = SkipCertificateCheck,
             Retry = new RetryPolicy { MaxRetries = RetryCount, BaseDelay = TimeSpan.FromSeconds(RetryDelaySec), MaxDelay = TimeSpan.FromSeconds(Math.Max(RetryDelaySec * 16, 0.001)) },
         };
@@ -121,11 +127,17 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
         RunAsync(async (sink, ct) =>
         {
             var byUri = new ConcurrentDictionary<int, List<HttpCheckResult>>();
+            var warned = new ConcurrentDictionary<int, bool>();
             var work = _uris.SelectMany((u, i) => Enumerable.Range(0, Count).Select(_ => (Index: i, Uri: u)));
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = ct }, async (item, token) =>
             {
                 var result = await HttpChecker.CheckAsync(item.Uri, options, token);
                 if (!result.Success) allGood = false;
+                // Once per URI, not once per request of -Count.
+                if (result.Truncated && !Quiet && warned.TryAdd(item.Index, true))
+                {
+                    sink.WriteWarning(WebClientAdvice.Truncated(result.FinalUri, MaximumContentBytes, "TotalMs and -ExpectContent cover only that part."));
+                }
                 if (Count == 1)
                 {
                     if (!Quiet) sink.WriteObject(result);

@@ -73,6 +73,14 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
     public long MaximumContentBytes { get; set; } = 10 * 1024 * 1024;
 
     [Parameter]
+    [ValidateRange(1, 10_000_000)]
+    public int MaximumLinksPerPage { get; set; } = CrawlOptions.DefaultMaximumLinksPerPage;
+
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double ParseTimeoutSec { get; set; } = HtmlParseLimits.DefaultMaximumParseTime.TotalSeconds;
+
+    [Parameter]
     public Hashtable? Headers { get; set; }
 
     [Parameter]
@@ -126,6 +134,8 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
             Delay = TimeSpan.FromSeconds(DelaySec),
             RespectRobotsTxt = RespectRobotsTxt,
             Selectors = Selector,
+            MaximumLinksPerPage = MaximumLinksPerPage,
+            ParseLimits = new HtmlParseLimits { MaximumParseTime = TimeSpan.FromSeconds(ParseTimeoutSec) },
             Fetch = new FetchOptions
             {
                 FollowRedirects = false,
@@ -144,13 +154,22 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
             var progress = ReportProgressAsync(sink, counters, progressStop.Token);
             try
             {
-                await foreach (var page in Crawler.CrawlAsync(options, counters, ct)) sink.WriteObject(page);
+                await foreach (var page in Crawler.CrawlAsync(options with { Log = sink.WriteVerbose }, counters, ct))
+                {
+                    if (page.Truncated) sink.WriteWarning(WebClientAdvice.Truncated(page.Uri, MaximumContentBytes, "its links were taken from that part."));
+                    sink.WriteObject(page);
+                }
             }
             finally
             {
                 await progressStop.CancelAsync();
                 await progress;
                 sink.WriteProgress(ProgressThrottle.Completed(ProgressId, "Invoke-Crawl"));
+            }
+            if (counters.PagesOverLinkLimit > 0)
+            {
+                sink.WriteWarning(string.Create(CultureInfo.InvariantCulture,
+                    $"{counters.PagesOverLinkLimit:N0} pages had more than {MaximumLinksPerPage:N0} links; {counters.LinksOverPageLimit:N0} links beyond that were not followed. Raise -MaximumLinksPerPage to follow them."));
             }
         }, string.Join(",", _starts));
     }

@@ -65,6 +65,20 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
     [Parameter(ParameterSetName = UriSet)]
     public SwitchParameter SkipCertificateCheck { get; set; }
 
+    [Parameter(ParameterSetName = UriSet)]
+    [ValidateRange(1, long.MaxValue)]
+    public long MaximumContentBytes { get; set; } = FetchOptions.DefaultMaximumContentBytes;
+
+    [Parameter(ParameterSetName = UriSet)]
+    [ValidateRange(0, 100)]
+    public int MaximumRedirection { get; set; } = FetchOptions.DefaultMaximumRedirections;
+
+    [Parameter]
+    [ValidateRange(0.01, 3600)]
+    public double ParseTimeoutSec { get; set; } = HtmlParseLimits.DefaultMaximumParseTime.TotalSeconds;
+
+    private HtmlParseLimits Limits => new() { MaximumParseTime = TimeSpan.FromSeconds(ParseTimeoutSec) };
+
     protected override void BeginProcessing()
     {
         if (Attribute is not null && Selector is null)
@@ -89,12 +103,19 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
                 var outcome = await pending;
                 if (outcome.Failure is { } failure)
                 {
-                    sink.WriteFailure(failure);
+                    sink.WriteError(WebClientAdvice.Record(failure));
                     continue;
                 }
+                var source = outcome.Value!;
+                if (source.Truncated) sink.WriteWarning(WebClientAdvice.Truncated(source.Uri, MaximumContentBytes, "the page was parsed from that part."));
                 try
                 {
-                    await EmitAsync(outcome.Value!, sink, ct);
+                    await EmitAsync(source, sink, ct);
+                }
+                catch (HtmlParseLimitException ex)
+                {
+                    // That page's error: the next one is still parsed.
+                    sink.WriteError(WebClientAdvice.Record(ex, source.Uri));
                 }
                 catch (ArgumentException ex)
                 {
@@ -109,7 +130,7 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
     {
         if (AsTable)
         {
-            foreach (var table in await HtmlScraper.TablesAsync(source, Selector is { Length: > 0 } s ? string.Join(", ", s) : "table", ct))
+            foreach (var table in await HtmlScraper.TablesAsync(source, Selector is { Length: > 0 } s ? string.Join(", ", s) : "table", Limits, ct))
             {
                 foreach (var row in table.Rows)
                 {
@@ -122,10 +143,10 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
         }
         if (Selector is null)
         {
-            sink.WriteObject(await HtmlScraper.DescribeAsync(source, ct));
+            sink.WriteObject(await HtmlScraper.DescribeAsync(source, Limits, ct));
             return;
         }
-        foreach (var element in await HtmlScraper.SelectAsync(source, Selector, ct))
+        foreach (var element in await HtmlScraper.SelectAsync(source, Selector, Limits, ct))
         {
             if (Attribute is null)
             {
@@ -154,6 +175,8 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             SkipCertificateCheck = SkipCertificateCheck,
             Retry = new RetryPolicy { MaxRetries = RetryCount, BaseDelay = TimeSpan.FromSeconds(1) },
+            MaximumContentBytes = MaximumContentBytes,
+            MaximumRedirections = MaximumRedirection,
         };
         // Started at once: the pages of one pipeline record are fetched side by side and written in order.
         return PageFetcher.FetchAsync(uri, options, CancelToken);
