@@ -9,6 +9,8 @@
     http_client.py resetdownload HOST PORT PATH READ reads READ bytes of a GET, then resets the connection
     http_client.py handshake HOST PORT N PROTOCOL    N WebSocket handshakes offering PROTOCOL, each waits for its answer
     http_client.py pipeline HOST PORT PATH...        every GET in one send, then reads the answers in order
+    http_client.py slowmany HOST PORT N EVERY SECS   N slowloris clients (a header byte each EVERY s), reconnecting
+                                                     when dropped, for SECS seconds
 """
 import json
 import resource
@@ -205,6 +207,39 @@ def pipeline(host, port, *paths):
     return {"answers": answers}
 
 
+def slowmany(host, port, n, every, secs):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    end = time.monotonic() + float(secs)
+    conns, dropped, reconnects = [], 0, 0
+
+    def opened():
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex((host, int(port)))
+        return [s, False]
+
+    conns = [opened() for _ in range(int(n))]
+    while time.monotonic() < end:
+        for i, (s, started) in enumerate(conns):
+            try:
+                s.send(b"X" if started else b"GET / HTTP/1.1\r\nHost: x\r\n")
+                conns[i][1] = True
+                s.recv(4096)
+                raise ConnectionResetError()
+            except BlockingIOError:
+                pass
+            except OSError:
+                dropped += 1
+                s.close()
+                conns[i] = opened()
+                reconnects += 1
+        time.sleep(float(every))
+    for s, _ in conns:
+        s.close()
+    return {"dropped_by_server": dropped, "reconnects": reconnects}
+
+
 if __name__ == "__main__":
-    modes = {f.__name__: f for f in (longline, idle, slowheaders, slowbody, chunks, resetdownload, handshake, pipeline)}
+    modes = {f.__name__: f for f in (longline, idle, slowheaders, slowbody, chunks, resetdownload, handshake, pipeline, slowmany)}
     print(json.dumps(modes[sys.argv[1]](*sys.argv[2:])), flush=True)
