@@ -8,9 +8,16 @@ namespace PSNetTools.Engine.Scraping;
 /// </summary>
 public sealed record TableGrid(IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
+    /// <summary>
+    /// Cells a table may expand to. Spans multiply: a few kilobytes of colspan="1000" and rowspan="0" would otherwise
+    /// allocate hundreds of megabytes; a million cells is far beyond any table a person reads.
+    /// </summary>
+    public const int MaxCells = 1_000_000;
+
     internal static TableGrid From(IHtmlTableElement table, Func<string, string> normalize)
     {
         var grid = new List<string?[]>();
+        long expanded = 0;
         var headerRows = 0;
         var rowIndex = 0;
         foreach (var row in table.Rows)
@@ -31,7 +38,12 @@ public sealed record TableGrid(IReadOnlyList<string> Columns, IReadOnlyList<IRea
                 for (var r = rowIndex; r < rowIndex + rowspan && r < table.Rows.Length; r++)
                 {
                     while (grid.Count <= r) grid.Add([]);
-                    if (grid[r].Length < column + colspan) Array.Resize(ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(grid)[r], column + colspan);
+                    if (grid[r].Length < column + colspan)
+                    {
+                        expanded += column + colspan - grid[r].Length;
+                        if (expanded > MaxCells) throw new TableTooLargeException(MaxCells);
+                        Array.Resize(ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(grid)[r], column + colspan);
+                    }
                     for (var c = column; c < column + colspan; c++) grid[r][c] ??= text;
                 }
                 column += colspan;
@@ -39,6 +51,8 @@ public sealed record TableGrid(IReadOnlyList<string> Columns, IReadOnlyList<IRea
             rowIndex++;
         }
         var width = grid.Count == 0 ? 0 : grid.Max(r => r.Length);
+        // Every row is padded to the widest one: that product is what the rows will hold.
+        if ((long)width * grid.Count > MaxCells) throw new TableTooLargeException(MaxCells);
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var c = 0; c < width; c++)

@@ -117,6 +117,10 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
                     // That page's error: the next one is still parsed.
                     sink.WriteError(WebClientAdvice.Record(ex, source.Uri));
                 }
+                catch (TableTooLargeException ex)
+                {
+                    sink.WriteError(new ErrorRecord(ex, TableTooLargeException.ErrorId, ErrorCategory.LimitsExceeded, source.Uri));
+                }
                 catch (ArgumentException ex)
                 {
                     sink.WriteError(new ErrorRecord(ex, "InvalidSelector", ErrorCategory.InvalidArgument, Selector));
