@@ -13,14 +13,14 @@ dir=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
 mkdir -p "$dir/www"; head -c 1024 /dev/urandom > "$dir/www/1k.bin"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "nothing on $1" >&2; return 1; }
-sockets() { find /proc/"$1"/fd -lname 'socket:*' 2>/dev/null | wc -l; }
+sockets() { { find /proc/"$1"/fd -lname 'socket:*' 2>/dev/null || true; } | wc -l; }
 kit=tests/peers/hostile/http_client.py
-printf '%-12s | %-9s | %-9s | %-9s | %-14s | %-12s | %-22s | %s\n' server requests p50 p99 'peak RSS' 'sockets held' 'slowloris dropped' 'sockets after stop'
+printf '%-12s | %-9s | %-9s | %-9s | %-14s | %-12s | %-22s | %s\n' server requests p50 p99 'peak RSS' 'most sockets' 'slowloris dropped' 'sockets after stop'
 soak() {
   local label=$1 start=$2 path=$3 wrkargs=$4
   local port; port=$(free_port)
   # The server process stops its server when the stop file appears, and exits when the exit file does.
-  dotnet tools/PSHost/bin/Release/net10.0/pshost.dll -Command "Import-Module ./out/PSNetTools/PSNetTools.psd1; \$s = $start -Port $port; while (-not (Test-Path '$dir/stop-$label')) { [Threading.Thread]::Sleep(100) }; \$s | Stop-NetServer; 'stopped'; while (-not (Test-Path '$dir/exit-$label')) { [Threading.Thread]::Sleep(100) }" \
+  dotnet tools/PSHost/bin/Release/net10.0/pshost.dll -Command "Import-Module ./out/PSNetTools/PSNetTools.psd1; \$s = $start -Port $port; while (-not [IO.File]::Exists('$dir/stop-$label')) { [Threading.Thread]::Sleep(100) }; \$s | Stop-NetServer; 'stopped'; while (-not [IO.File]::Exists('$dir/exit-$label')) { [Threading.Thread]::Sleep(100) }" \
     > "$dir/out-$label" 2>&1 &
   local pid=$!
   wait_port "$port"
@@ -29,9 +29,11 @@ soak() {
   local slow=$!
   sleep 3
   local peak=0 held=0
-  ( while kill -0 "$pid" 2>/dev/null; do grep VmHWM /proc/$pid/status | awk '{print $2}' > "$dir/hwm-$label"; sockets "$pid" > "$dir/sock-$label"; sleep 1; done ) &
-  wrk -t 2 -c 20 -d "${secs}s" --latency $wrkargs "http://127.0.0.1:$port$path" > "$dir/wrk-$label" 2>&1
-  held=$(sockets "$pid"); peak=$(cat "$dir/hwm-$label")
+  # Peak RSS, and the most sockets the server held at once, sampled every second.
+  ( most=0; while kill -0 "$pid" 2>/dev/null; do grep VmHWM /proc/$pid/status | awk '{print $2}' > "$dir/hwm-$label"
+      n=$(sockets "$pid"); [ "$n" -gt "$most" ] && most=$n && echo "$most" > "$dir/sock-$label"; sleep 1; done ) &
+  wrk -t 2 -c 20 -d "${secs}s" --latency $wrkargs "http://127.0.0.1:$port$path" > "$dir/wrk-$label" 2>&1 || { echo "wrk failed:" >&2; cat "$dir/wrk-$label" >&2; }
+  held=$(cat "$dir/sock-$label"); peak=$(cat "$dir/hwm-$label")
   wait "$slow" || true
   touch "$dir/stop-$label"
   for _ in $(seq 100); do grep -q stopped "$dir/out-$label" && break; sleep 0.1; done
