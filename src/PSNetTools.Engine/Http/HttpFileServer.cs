@@ -119,17 +119,20 @@ public sealed class HttpFileServer : SocketHttpServer
         var range = request.Headers["Range"];
         if (range is not null && (request.Headers["If-Range"] is not { } ifRange || ifRange == etag))
         {
-            if (!ByteRange.TryParse(range, length, out offset, out count))
+            switch (ByteRange.Parse(range, length, out offset, out count))
             {
-                response.StatusCode = 416;
-                response.SetHeader("Content-Range", string.Create(CultureInfo.InvariantCulture, $"bytes */{length}"));
-                response.ContentLength64 = 0;
-                return;
-            }
-            if (count != length || offset != 0)
-            {
-                response.StatusCode = 206;
-                response.SetHeader("Content-Range", string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + count - 1}/{length}"));
+                case RangeOutcome.Unsatisfiable:
+                    response.StatusCode = 416;
+                    response.SetHeader("Content-Range", string.Create(CultureInfo.InvariantCulture, $"bytes */{length}"));
+                    response.ContentLength64 = 0;
+                    return;
+                case RangeOutcome.Part when count != length || offset != 0:
+                    response.StatusCode = 206;
+                    response.SetHeader("Content-Range", string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + count - 1}/{length}"));
+                    break;
+                default:
+                    (offset, count) = (0, length);
+                    break;
             }
         }
         response.ContentLength64 = count;

@@ -55,6 +55,14 @@ public sealed class WebSocketEchoServer : SocketHttpServer
             await AnswerAsync(context, 426, "426 Upgrade Required: this is a WebSocket echo server; connect with ws://.").ConfigureAwait(false);
             return;
         }
+        if (!WebSocketHandshake.VersionSupported(request))
+        {
+            CountClientError();
+            Log($"{remote} handshake refused: version '{request.Headers["Sec-WebSocket-Version"]}'");
+            context.Response.SetHeader("Sec-WebSocket-Version", "13");
+            await AnswerAsync(context, 426, "This server speaks WebSocket version 13 (RFC 6455) only.").ConfigureAwait(false);
+            return;
+        }
         var offered = WebSocketHandshake.OfferedProtocols(request);
         var problem = WebSocketHandshake.Validate(request)
             ?? (offered is null ? "Sec-WebSocket-Protocol must be a comma-separated list of tokens." : null);

@@ -209,6 +209,59 @@ public sealed class HostileClientTests : IAsyncLifetime
         listener.Start();
     }
 
+    [Theory]
+    [InlineData("Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "HTTP/1.1 426 Upgrade Required", "Sec-WebSocket-Version: 13")]
+    [InlineData("Sec-WebSocket-Version: 13", "HTTP/1.1 400 Bad Request", "Sec-WebSocket-Key must be 16 random bytes")]
+    public async Task Rejected_websocket_handshakes_are_answered_at_once(string headers, string status, string detail)
+    {
+        await using var ws = await WebSocketEchoServer.StartAsync(new WebSocketEchoServerOptions { Port = 0 });
+        var answer = await RawAsync(ws.Port, $"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n{headers}\r\n\r\n");
+        Assert.StartsWith(status, answer, StringComparison.Ordinal);
+        Assert.Contains(detail, answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Whitespace_before_a_header_colon_is_refused_and_every_server_names_itself()
+    {
+        // RFC 9112 section 5.1: "Transfer-Encoding : chunked" must be rejected (a classic request-smuggling vector).
+        var smuggled = await RawAsync(_server.Port, "POST /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 400 Bad Request", smuggled, StringComparison.Ordinal);
+        await using var rpc = await XmlRpcServer.StartAsync(new XmlRpcServerOptions { Methods = new Dictionary<string, string>(), Dispatch = (_, _, _) => Task.FromResult<object?>(null), Port = 0 });
+        var answer = await RawAsync(rpc.Port, "GET /RPC2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        Assert.Contains("\r\nServer: PSNetTools\r\n", answer, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bytes=0-0,2-2")]
+    [InlineData("items=0-1")]
+    [InlineData("bytes=0x10-")]
+    public async Task Ranges_it_does_not_understand_are_ignored_as_rfc_9110_allows(string range)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _server.Endpoint + "b.txt");
+        request.Headers.TryAddWithoutValidation("Range", range);
+        using var response = await _client.SendAsync(request);
+        Assert.Equal((HttpStatusCode.OK, "bb"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+    }
+
+    private static async Task<string> RawAsync(int port, string request)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(request));
+        var buffer = new byte[8192];
+        var answer = new StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int n;
+        while ((n = await tcp.GetStream().ReadAsync(buffer, timeout.Token)) > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            if (answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && !answer.ToString().Contains("Content-Length: ", StringComparison.Ordinal)) break;
+            if (answer.ToString().Split("\r\n\r\n") is [var head, var body] && head.Split("Content-Length: ") is [_, var len]
+                && body.Length >= int.Parse(len.Split("\r\n")[0], System.Globalization.CultureInfo.InvariantCulture)) break;
+        }
+        return answer.ToString();
+    }
+
     private static async Task<long> WaitForIdle(NetServer server)
     {
         await WaitFor(() => server.ActiveConnections == 0);

@@ -8,11 +8,18 @@ public static class WebSocketHandshake
 {
     private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+    /// <summary>True when the client speaks the only version there is (13); otherwise it gets 426 naming it (section 4.4).</summary>
+    public static bool VersionSupported(HttpServerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers["Sec-WebSocket-Version"]?.Trim() == "13";
+    }
+
     /// <summary>Null when the request is a valid handshake; otherwise why it is not.</summary>
     public static string? Validate(HttpServerRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Headers["Sec-WebSocket-Version"]?.Trim() != "13") return "Sec-WebSocket-Version must be 13.";
+        if (!VersionSupported(request)) return "Sec-WebSocket-Version must be 13.";
         var key = request.Headers["Sec-WebSocket-Key"]?.Trim();
         if (key is null || key.Length != 24) return "Sec-WebSocket-Key must be 16 random bytes in base64.";
         try
