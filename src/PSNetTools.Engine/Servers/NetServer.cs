@@ -40,7 +40,18 @@ public abstract class NetServer : IAsyncDisposable
     public int Port { get; protected set; }
 
     /// <summary>host:port, with IPv6 hosts in brackets; for HTTP servers the base URL.</summary>
-    public virtual string Endpoint => Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+    public virtual string Endpoint => Address.Contains(':', StringComparison.Ordinal) ? $"[{ConnectableAddress}]:{Port}" : $"{ConnectableAddress}:{Port}";
+
+    /// <summary>
+    /// The address a client on this machine connects to: a server bound to every interface (0.0.0.0 or ::) is
+    /// reached at loopback, so the Endpoint is a URL that works rather than "http://0.0.0.0:8000/".
+    /// </summary>
+    protected string ConnectableAddress => Address switch
+    {
+        "0.0.0.0" => "127.0.0.1",
+        "::" => "::1",
+        _ => Address,
+    };
 
     public ServerState State { get; private set; } = ServerState.Starting;
 
@@ -61,7 +72,9 @@ public abstract class NetServer : IAsyncDisposable
     public string? LastError { get; private set; }
 
     /// <summary>Completes when the server has stopped; Start-*Server -Wait waits on it.</summary>
-    public Task Completion => _stopped.Task;
+    /// <remarks>A method, not a property: a Task property put "System.Threading.Tasks.Task" in every Export-Csv column
+    /// and a serialized Task in ConvertTo-Json.</remarks>
+    public Task WhenStopped() => _stopped.Task;
 
     /// <summary>Cancelled when Stop is called; every connection loop watches it.</summary>
     protected CancellationToken StoppingToken => _stopping.Token;
@@ -120,7 +133,7 @@ public abstract class NetServer : IAsyncDisposable
     {
         if (State is ServerState.Stopped or ServerState.Stopping)
         {
-            await Completion.ConfigureAwait(false);
+            await WhenStopped().ConfigureAwait(false);
             return;
         }
         if (State != ServerState.Failed) State = ServerState.Stopping;

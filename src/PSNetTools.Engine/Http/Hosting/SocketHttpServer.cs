@@ -35,15 +35,19 @@ public abstract class SocketHttpServer : NetServer
         : base(protocol, name)
     {
         ArgumentNullException.ThrowIfNull(address);
-        Limits = limits ?? new HttpServerLimits();
-        Limits.Validate();
+        _limits = limits ?? new HttpServerLimits();
+        _limits.Validate();
         _bindAddress = address;
         Address = address.ToString();
         Port = port;
     }
 
-    /// <summary>The limits every connection is held to.</summary>
-    public HttpServerLimits Limits { get; }
+    private readonly HttpServerLimits _limits;
+
+    /// <summary>The limits every connection is held to (a method, so exports of the server object stay flat).</summary>
+    public HttpServerLimits GetLimits() => _limits;
+
+    private HttpServerLimits Limits => _limits;
 
     /// <summary>Requests read and handed to the server (refused heads are not counted).</summary>
     public long RequestsServed => Interlocked.Read(ref _requests);
@@ -51,7 +55,7 @@ public abstract class SocketHttpServer : NetServer
     /// <summary>Connections answered 503 at once because MaxConnections were open.</summary>
     public long ConnectionsRefused => Interlocked.Read(ref _refused);
 
-    public override string Endpoint => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]" : Address)}:{Port}/";
+    public override string Endpoint => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{ConnectableAddress}]" : ConnectableAddress)}:{Port}/";
 
     /// <summary>Answers one request. Exceptions end the connection: BadHttpRequestException with its status, others with 500 (logged).</summary>
     protected abstract Task ServeAsync(HttpServerContext context, CancellationToken stopping);

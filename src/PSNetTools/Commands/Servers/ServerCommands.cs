@@ -55,7 +55,7 @@ internal static class ServerCommands
         sink.WriteVerbose($"{server.Name} is listening on {server.Endpoint}; press Ctrl+C to stop it.");
         try
         {
-            await server.Completion.WaitAsync(cancellationToken);
+            await server.WhenStopped().WaitAsync(cancellationToken);
         }
         finally
         {
@@ -94,7 +94,7 @@ internal static class ServerCommands
             ownedUntilStopped?.Dispose();
             throw;
         }
-        if (ownedUntilStopped is not null) _ = server.Completion.ContinueWith(_ => ownedUntilStopped.Dispose(), TaskScheduler.Default);
+        if (ownedUntilStopped is not null) _ = server.WhenStopped().ContinueWith(_ => ownedUntilStopped.Dispose(), TaskScheduler.Default);
         sink.WriteObject(server);
         if (!wait) return;
         await WaitWithLogAsync(server, sink, cancellationToken);

@@ -15,13 +15,14 @@ public sealed class StopNetServerCommand : AsyncCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputSet)]
     public NetServer[]? InputObject { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+    /// <summary>By property name too, so a deserialized server from a job or a remote session stops the one of that name.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ServerNameCompleter))]
     public string[]? Name { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     public int[]? Id { get; set; }
 
     [Parameter]
