@@ -101,7 +101,11 @@ internal static class MailConnector
         timeout.CancelAfter(options.Timeout);
         try
         {
+            options.Status?.Invoke($"Connecting to {options.Endpoint} (security {options.Security}).");
             await client.ConnectAsync(options.Server, options.Port, SocketOptions(options), timeout.Token).ConfigureAwait(false);
+            options.Status?.Invoke(client.IsSecure
+                ? $"Connected to {options.Endpoint} over {client.SslProtocol} ({client.SslCipherSuite})."
+                : $"Connected to {options.Endpoint}, not encrypted.");
             if (options.Credential is { } credential)
             {
                 if (!client.IsSecure && !options.AllowUnencryptedAuthentication)
@@ -112,6 +116,7 @@ internal static class MailConnector
                         "Use -Security StartTls or SslOnConnect, or add -AllowUnencryptedAuthentication if you accept that anyone on the path can read it."), true);
                 }
                 await client.AuthenticateAsync(credential, timeout.Token).ConfigureAwait(false);
+                options.Status?.Invoke($"Authenticated as '{credential.UserName}' on {options.Endpoint}.");
             }
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)

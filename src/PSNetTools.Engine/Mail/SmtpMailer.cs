@@ -44,13 +44,14 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
             catch (Exception ex) when (IsDropped(ex) && !ct.IsCancellationRequested)
             {
                 // The server closed an idle session (timeout, restart): one fresh session, then give up.
-                _options.Log?.Invoke($"{_options.Endpoint}: the server dropped the session ({ex.Message}); reconnecting.");
+                _options.Status?.Invoke($"{_options.Endpoint}: the server dropped the session ({ex.Message}); reconnecting.");
                 await ResetAsync().ConfigureAwait(false);
                 await EnsureConnectedAsync(ct).ConfigureAwait(false);
                 return await SendOnceAsync(mail, ct).ConfigureAwait(false);
             }
         }, (attempt, ex, delay) => _options.Warn?.Invoke($"Sending '{mail.Subject}' failed ({ex.Message}); retry {attempt} in {delay.TotalSeconds:0.0} s."),
         cancellationToken).ConfigureAwait(false);
+        _options.Status?.Invoke($"Sent {mail.MessageId} to {mail.Recipients.Count} recipient(s): {response.Trim()}");
 
         return new SentMail
         {

@@ -1,23 +1,27 @@
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using PSNetTools.Infrastructure.Pumping;
 
 namespace PSNetTools.Infrastructure;
 
 /// <summary>
 /// Base of every cmdlet that does network work. The work runs on the thread pool; what it writes is queued
-/// through a <see cref="PipelineSink"/> and written here, on the pipeline thread, as it arrives. Ctrl+C
-/// (StopProcessing) cancels the work's token, and so does a downstream stop such as Select-Object -First 1.
+/// through a <see cref="PipelineSink"/> and written here, on the pipeline thread, as it arrives (the queue is a bounded
+/// <see cref="WorkPump"/>: a slow consumer slows the work). Ctrl+C (StopProcessing) cancels the work's token, and so
+/// does a downstream stop such as Select-Object -First 1.
 /// </summary>
 public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 {
-    // How long a cancelled operation gets to close its sockets before the cmdlet returns anyway.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stopping = new();
-    private PumpState? _pump;
+    private IPipelinePump? _pump;
     private bool _disposed;
 
     /// <summary>Cancelled on Ctrl+C, or when the pipeline downstream no longer wants output.</summary>
     protected CancellationToken CancelToken => _stopping.Token;
+
+    /// <summary>Writes that may wait for the pipeline thread before the work has to wait.</summary>
+    protected virtual int OutputCapacity => WorkPump.DefaultCapacity;
 
     protected override void StopProcessing()
     {
@@ -32,43 +36,44 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in the background and drains what it writes until it finishes. Exceptions it throws
+    /// Runs <paramref name="work"/> in the background and writes what it writes until it finishes. Exceptions it throws
     /// become terminating errors (see <see cref="ErrorRecords.FromException"/>); per-target failures should be written
     /// through <see cref="PipelineSink.WriteFailure"/> instead.
     /// </summary>
     protected void RunAsync(Func<PipelineSink, CancellationToken, Task> work, object? target = null)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var channel = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
-        var task = Start(work, channel, null);
-        DrainUntilDone(channel.Reader, task, target);
+        using var pump = new WorkPump(_stopping.Token, OutputCapacity);
+        var sink = new PipelineSink(pump, this);
+        pump.Start(ct => work(sink, ct));
+        Complete(pump.RunToEnd, target);
     }
 
     /// <summary>
     /// For cmdlets that stream their pipeline input into one long piece of work (all messages over one connection,
-    /// all calls on one channel): starts <paramref name="work"/> once, in BeginProcessing. <see cref="Pump{T}"/> hands
-    /// it each input item from ProcessRecord and writes its output until the work has taken the item up;
-    /// <see cref="FinishPump"/> in EndProcessing ends the input and writes the rest. The work reads its items with
-    /// <see cref="ReadPumped{T}"/>, which tells the pipeline thread when the work is done with one (it asks for the
-    /// next), so a reply is written while its record is current, not when the next record happens to arrive. Unlike a
-    /// per-record <see cref="RunAsync"/> there is no task or channel per record.
+    /// all calls on one channel): starts <paramref name="work"/> once, in BeginProcessing, and returns the typed pump.
+    /// <see cref="PipelinePump{T}.Push"/> in ProcessRecord hands the work each input item and writes its output until
+    /// the work has taken the item up; <see cref="PipelinePump{T}.Finish"/> in EndProcessing ends the input and writes
+    /// the rest. The work reads its items with <see cref="ReadPumped{T}"/>, which tells the pipeline thread when the
+    /// work is done with one (it asks for the next), so a reply is written while its record is current, not when the
+    /// next record happens to arrive. There is no task or channel per record.
     /// </summary>
-    protected void StartPump<T>(Func<ChannelReader<T>, PipelineSink, CancellationToken, Task> work, object? target = null)
+    protected PipelinePump<T> StartPump<T>(Func<ChannelReader<T>, PipelineSink, CancellationToken, Task> work, object? target = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         if (_pump is not null) throw new InvalidOperationException("The pump is already running.");
-        // Synchronous continuations: handing an item over resumes the waiting work right here, on the pipeline thread,
-        // up to its first real wait (a send usually completes at once), instead of waking a thread-pool thread for it.
-        var input = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
-        var output = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
-        var task = Start((sink, ct) => work(input.Reader, sink, ct), output, () => input.Writer.TryComplete());
-        _pump = new PumpState(input.Writer, () => input.Writer.TryComplete(), output.Reader, task, target);
+        var core = new WorkPump<T>(_stopping.Token, OutputCapacity);
+        var sink = new PipelineSink(core, this, core.MarkDone);
+        core.Start((input, ct) => work(input, sink, ct));
+        var pump = new PipelinePump<T>(this, core, target);
+        _pump = pump;
+        return pump;
     }
 
     /// <summary>
     /// The work's side of the pump: yields each item, and when the work asks for the next one, marks the previous one
     /// done. The mark travels behind everything the work wrote for that item, so the pipeline thread has written all
-    /// of it when <see cref="Pump{T}"/> returns.
+    /// of it when <see cref="PipelinePump{T}.Push"/> returns.
     /// </summary>
     protected static async IAsyncEnumerable<T> ReadPumped<T>(ChannelReader<T> reader, PipelineSink sink, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -84,163 +89,43 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Hands <paramref name="item"/> to the pump's work and writes its output until the work is done with it.</summary>
+    /// <summary>The same as <see cref="PipelinePump{T}.Push"/> on the pump <see cref="StartPump{T}"/> returned.</summary>
     protected void Pump<T>(T item)
     {
-        var pump = _pump ?? throw new InvalidOperationException("StartPump first.");
-        if (pump.Finished) return;
-        var token = _stopping.Token;
+        var pump = _pump as PipelinePump<T> ?? throw new InvalidOperationException($"StartPump<{typeof(T).Name}> first.");
+        pump.Push(item);
+    }
+
+    /// <summary>The same as <see cref="PipelinePump{T}.Finish"/> on the running pump; nothing when there is none.</summary>
+    protected void FinishPump() => _pump?.Finish();
+
+    /// <summary>
+    /// Runs a pump's <paramref name="dispatch"/> on the pipeline thread and turns how it ends into what PowerShell
+    /// expects: Ctrl+C is a stopped pipeline, what a write threw goes on as it is, a failed work is this cmdlet's
+    /// terminating error.
+    /// </summary>
+    internal void Complete(Action dispatch, object? target)
+    {
         try
         {
-            DrainAvailable(pump.Output);
-            if (!((ChannelWriter<T>)pump.Input).TryWrite(item))
-            {
-                // The work stopped taking input (it ended, or failed): what it wrote and how it ended decide.
-                FinishPump();
-                return;
-            }
-            pump.Pumped++;
-            while (pump.Completed < pump.Pumped)
-            {
-                if (!pump.Output.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
-                {
-                    FinishPump();
-                    return;
-                }
-                DrainAvailable(pump.Output);
-            }
+            dispatch();
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            StopPump(pump);
-            throw new PipelineStoppedException();
-        }
-        catch
-        {
-            // A write failed (a downstream error, -ErrorAction Stop, a stopped pipeline): stop the work as well.
-            StopPump(pump);
-            throw;
-        }
-    }
-
-    /// <summary>Runs on the pipeline thread, behind the output the work wrote for the item it is done with.</summary>
-    internal void OnPumpedItemCompleted()
-    {
-        if (_pump is { } pump) pump.Completed++;
-    }
-
-    /// <summary>Ends the pump's input and writes everything until its work has finished; rethrows as <see cref="RunAsync"/> does.</summary>
-    protected void FinishPump()
-    {
-        var pump = _pump;
-        if (pump is null || pump.Finished) return;
-        pump.Finished = true;
-        pump.CompleteInput();
-        DrainUntilDone(pump.Output, pump.Task, pump.Target);
-    }
-
-    private void StopPump(PumpState pump)
-    {
-        pump.Finished = true;
-        _stopping.Cancel();
-        pump.CompleteInput();
-        try
-        {
-            pump.Task.Wait(StopGrace);
-        }
-        catch (AggregateException)
-        {
-        }
-    }
-
-    private Task Start(Func<PipelineSink, CancellationToken, Task> work, Channel<Action> output, Action? completeInput)
-    {
-        var sink = new PipelineSink(output.Writer, this);
-        var token = _stopping.Token;
-        return Task.Run(async () =>
-        {
-            try
-            {
-                await work(sink, token).ConfigureAwait(false);
-            }
-            finally
-            {
-                completeInput?.Invoke();
-                output.Writer.TryComplete();
-            }
-        }, CancellationToken.None);
-    }
-
-    private static void DrainAvailable(ChannelReader<Action> output)
-    {
-        while (output.TryRead(out var action)) action();
-    }
-
-    private void DrainUntilDone(ChannelReader<Action> reader, Task task, object? target)
-    {
-        var token = _stopping.Token;
-        var completed = false;
-        try
-        {
-            while (reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
-            {
-                while (reader.TryRead(out var action)) action();
-            }
-            completed = true;
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        finally
-        {
-            if (!completed)
-            {
-                // Ctrl+C, a downstream stop or an exception from a write: stop the work and let it close its sockets.
-                _stopping.Cancel();
-                try
-                {
-                    task.Wait(StopGrace);
-                }
-                catch (AggregateException)
-                {
-                }
-            }
-        }
-
-        try
-        {
-            task.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (PumpWorkException ex) when (ex.InnerException is OperationCanceledException && _stopping.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        catch (Exception ex) when (ex is not PipelineStoppedException and not ParameterBindingException and not ActionPreferenceStopException)
+        catch (PumpWorkException ex) when (ex.InnerException is PipelineStoppedException or ParameterBindingException or ActionPreferenceStopException)
         {
-            ThrowTerminatingError(ErrorRecords.FromException(ex, target));
+            ExceptionDispatchInfo.Throw(ex.InnerException);
         }
-    }
-
-    private sealed class PumpState(object input, Action completeInput, ChannelReader<Action> output, Task task, object? target)
-    {
-        /// <summary>The ChannelWriter&lt;T&gt; of the pump's input.</summary>
-        public object Input { get; } = input;
-
-        public Action CompleteInput { get; } = completeInput;
-
-        public ChannelReader<Action> Output { get; } = output;
-
-        public Task Task { get; } = task;
-
-        public object? Target { get; } = target;
-
-        public bool Finished { get; set; }
-
-        /// <summary>Items handed over, and items the work has marked done; both only touched on the pipeline thread.</summary>
-        public long Pumped { get; set; }
-
-        public long Completed { get; set; }
+        catch (PumpWorkException ex) when (ex.InnerException is { } cause)
+        {
+            ThrowTerminatingError(ErrorRecords.FromException(cause, target));
+        }
     }
 
     public void Dispose()
@@ -254,7 +139,8 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         if (_disposed) return;
         if (disposing)
         {
-            if (_pump is { Finished: false } pump) StopPump(pump);
+            // A pump still running here was abandoned (an earlier command in the pipeline failed): stop its work.
+            _pump?.Dispose();
             _stopping.Dispose();
         }
         _disposed = true;

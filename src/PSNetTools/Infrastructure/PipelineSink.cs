@@ -1,22 +1,26 @@
 using System.Management.Automation;
-using System.Threading.Channels;
 using PSNetTools.Engine.Net;
+using PSNetTools.Infrastructure.Pumping;
 
 namespace PSNetTools.Infrastructure;
 
 /// <summary>
 /// What background work may "write": each call queues an action that the pipeline thread runs, because only that
-/// thread may call WriteObject, WriteError, WriteProgress or WriteVerbose. Safe to call from any thread.
+/// thread may call WriteObject, WriteError, WriteProgress, WriteVerbose, WriteDebug or WriteInformation. Safe to call
+/// from any thread. The queue is bounded (see <see cref="WorkPump"/>): when the pipeline downstream reads slowly, a
+/// write waits for room, so the work goes at the consumer's pace.
 /// </summary>
 public sealed class PipelineSink
 {
-    private readonly ChannelWriter<Action> _writer;
+    private readonly WorkPump _pump;
     private readonly AsyncCmdlet _cmdlet;
+    private readonly Action? _markDone;
 
-    internal PipelineSink(ChannelWriter<Action> writer, AsyncCmdlet cmdlet)
+    internal PipelineSink(WorkPump pump, AsyncCmdlet cmdlet, Action? markDone = null)
     {
-        _writer = writer;
+        _pump = pump;
         _cmdlet = cmdlet;
+        _markDone = markDone;
     }
 
     public void WriteObject(object? value) => Post(() => _cmdlet.WriteObject(value));
@@ -28,18 +32,26 @@ public sealed class PipelineSink
 
     public void WriteVerbose(string text) => Post(() => _cmdlet.WriteVerbose(text));
 
+    /// <summary>For detail below Verbose, such as a protocol transcript (shown with -Debug).</summary>
+    public void WriteDebug(string text) => Post(() => _cmdlet.WriteDebug(text));
+
+    /// <summary>To the information stream (6), with tags a user can filter on, e.g. <c>-InformationVariable</c>.</summary>
+    public void WriteInformation(object? messageData, params string[] tags) => Post(() => _cmdlet.WriteInformation(messageData, tags));
+
     public void WriteWarning(string text) => Post(() => _cmdlet.WriteWarning(text));
 
     public void WriteProgress(ProgressRecord record) => Post(() => _cmdlet.WriteProgress(record));
 
     /// <summary>For the pump's work: the current input item is done (everything written for it is queued ahead of this).</summary>
-    public void CompletePumpedItem() => Post(_cmdlet.OnPumpedItemCompleted);
+    public void CompletePumpedItem() => _markDone?.Invoke();
 
     /// <summary>Runs <paramref name="call"/> on the pipeline thread (e.g. ShouldProcess) and hands back its answer.</summary>
     public Task<T> OnPipelineThread<T>(Func<T> call)
     {
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var posted = _writer.TryWrite(() =>
+        // A stopped pump drops what is queued: the question would go unanswered and the work wait forever.
+        var cancelled = _pump.Token.Register(() => answer.TrySetCanceled());
+        var posted = _pump.Post(() =>
         {
             try
             {
@@ -52,9 +64,10 @@ public sealed class PipelineSink
             }
         });
         if (!posted) answer.TrySetCanceled();
+        _ = answer.Task.ContinueWith(_ => cancelled.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return answer.Task;
     }
 
     // Writes after the pipeline has stopped are dropped: nobody is left to read them.
-    private void Post(Action action) => _writer.TryWrite(action);
+    private void Post(Action action) => _pump.Post(action);
 }

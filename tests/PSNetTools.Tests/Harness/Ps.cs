@@ -65,6 +65,7 @@ public static class Ps
         result.Errors.AddRange(ps.Streams.Error);
         result.Warnings.AddRange(ps.Streams.Warning);
         result.Verbose.AddRange(ps.Streams.Verbose);
+        result.Debug.AddRange(ps.Streams.Debug);
         result.Progress.AddRange(ps.Streams.Progress);
         result.Information.AddRange(ps.Streams.Information);
         return result;

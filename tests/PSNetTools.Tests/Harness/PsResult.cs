@@ -9,6 +9,7 @@ public sealed class PsResult
     public List<ErrorRecord> Errors { get; } = [];
     public List<WarningRecord> Warnings { get; } = [];
     public List<VerboseRecord> Verbose { get; } = [];
+    public List<DebugRecord> Debug { get; } = [];
     public List<ProgressRecord> Progress { get; } = [];
     public List<InformationRecord> Information { get; } = [];
 

@@ -185,12 +185,12 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
-    public void Imap_verbose_log_hides_the_password_and_missing_folder_is_a_clear_error()
+    public void Imap_debug_transcript_hides_the_password_and_missing_folder_is_a_clear_error()
     {
-        var r = Ps.Run(Cred + $"Get-ImapMessage {Imap} -Folder NoSuchFolder -Verbose");
+        var r = Ps.Run(Cred + $"Get-ImapMessage {Imap} -Folder NoSuchFolder -Debug");
         var e = Assert.Single(r.Errors);
         Assert.StartsWith("MailFolderNotFound", e.FullyQualifiedErrorId, StringComparison.Ordinal);
-        var log = string.Join("\n", r.Verbose.Select(v => v.Message));
+        var log = string.Join("\n", r.Debug.Select(v => v.Message));
         Assert.Contains("C: ", log, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", log, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String("\0tester\0secret"u8.ToArray()), log, StringComparison.Ordinal);

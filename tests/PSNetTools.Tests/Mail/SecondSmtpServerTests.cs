@@ -40,10 +40,10 @@ public sealed class SecondSmtpServerTests : IClassFixture<SecondSmtpServerTests.
     {
         var r = Ps.Run(Cred + $$"""
             1..4 | ForEach-Object { [pscustomobject]@{ To = "u$_@example.com"; Subject = "n$_"; Body = 'b' } } |
-              Send-Mail -SmtpServer localhost -Port {{_smtp.StartTlsPort}} -Security StartTls -SkipCertificateCheck -Credential $cred -From me@example.com -Verbose
+              Send-Mail -SmtpServer localhost -Port {{_smtp.StartTlsPort}} -Security StartTls -SkipCertificateCheck -Credential $cred -From me@example.com -Debug
             """);
         r.AssertNoErrors();
-        Assert.Equal(1, r.Verbose.Count(v => v.Message.Contains("AUTH", StringComparison.OrdinalIgnoreCase) && v.Message.Contains("C:", StringComparison.Ordinal)));
+        Assert.Equal(1, r.Debug.Count(v => v.Message.Contains("AUTH", StringComparison.OrdinalIgnoreCase) && v.Message.Contains("C:", StringComparison.Ordinal)));
         Assert.True(_smtp.Messages().Count >= 4);
     }
 

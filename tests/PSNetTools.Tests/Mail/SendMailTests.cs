@@ -53,33 +53,57 @@ public class SendMailTests
         var tag = Guid.NewGuid().ToString("N");
         var r = Ps.Run(Cred + $$"""
             1..5 | ForEach-Object { [pscustomobject]@{ To = "user$_@example.com"; Subject = "pipe {{tag}} $_"; Body = "n $_" } } |
-                Send-Mail {{Smtp()}} -From ops@example.com -PassThru -Verbose
+                Send-Mail {{Smtp()}} -From ops@example.com -PassThru -Debug
             """);
         r.AssertNoErrors();
         Assert.Equal(5, r.Output.Count);
         Assert.Equal("user3@example.com", PsResult.Prop(r.Output[2], "To"));
         Assert.Equal($"pipe {tag} 3", PsResult.Prop(r.Output[2], "Subject"));
         // One greeting, one login, five transactions.
-        var log = r.Verbose.Select(v => v.Message).ToList();
+        var log = r.Debug.Select(v => v.Message).ToList();
         Assert.Equal(1, log.Count(l => l.StartsWith("S: 220 ", StringComparison.Ordinal) && !l.Contains("TLS", StringComparison.OrdinalIgnoreCase) && !l.Contains("Ready", StringComparison.OrdinalIgnoreCase)));
         Assert.Equal(1, log.Count(l => l.StartsWith("C: AUTH", StringComparison.Ordinal)));
         Assert.Equal(5, log.Count(l => l.StartsWith("C: MAIL FROM", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public void Verbose_shows_the_conversation_with_the_login_redacted()
+    public void Debug_shows_the_conversation_with_the_login_redacted()
     {
-        var r = Ps.Run(Cred + $"Send-Mail {Smtp()} -From me@example.com -To you@example.com -Subject 'verbose {Guid.NewGuid()}' -Body hi -Verbose");
+        var r = Ps.Run(Cred + $"Send-Mail {Smtp()} -From me@example.com -To you@example.com -Subject 'debug {Guid.NewGuid()}' -Body hi -Debug");
         r.AssertNoErrors();
-        var log = string.Join("\n", r.Verbose.Select(v => v.Message));
+        var log = string.Join("\n", r.Debug.Select(v => v.Message));
         Assert.Contains("C: EHLO", log, StringComparison.Ordinal);
         Assert.Contains("C: STARTTLS", log, StringComparison.Ordinal);
         Assert.Contains("C: AUTH", log, StringComparison.Ordinal);
+        // The goodbye too: one worker owns the session to its end, so nothing is logged outside a call and dropped.
+        Assert.Contains("C: QUIT", log, StringComparison.Ordinal);
         Assert.Contains("********", log, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", log, StringComparison.Ordinal);
         // PLAIN is base64("\0tester\0secret"), LOGIN sends base64("secret") on its own line.
         Assert.DoesNotContain(Convert.ToBase64String("\0tester\0secret"u8.ToArray()), log, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String("secret"u8.ToArray()), log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verbose_says_what_happened_in_a_few_lines_without_the_transcript()
+    {
+        var r = Ps.Run(Cred + $$"""
+            1..3 | ForEach-Object { [pscustomobject]@{ To = "v$_@example.com"; Subject = "few lines $_"; Body = 'b' } } |
+                Send-Mail {{Smtp()}} -From me@example.com -PassThru -Verbose
+            """);
+        r.AssertNoErrors();
+        var log = r.Verbose.Select(v => v.Message).ToList();
+        Assert.DoesNotContain(log, l => l.StartsWith("C: ", StringComparison.Ordinal) || l.StartsWith("S: ", StringComparison.Ordinal));
+        Assert.Single(log, l => l.StartsWith($"Connecting to 127.0.0.1:{Peers.SmtpStartTlsPort}", StringComparison.Ordinal));
+        Assert.Single(log, l => l.StartsWith($"Connected to 127.0.0.1:{Peers.SmtpStartTlsPort} over Tls", StringComparison.Ordinal));
+        Assert.Single(log, l => l.Contains("Authenticated as 'tester'", StringComparison.Ordinal));
+        // Each message: what ShouldProcess does (the "Send mail" line) and the id it was sent under.
+        foreach (var sent in r.Output)
+        {
+            Assert.Single(log, l => l.StartsWith($"Sent {PsResult.Prop(sent, "MessageId")} to 1 recipient(s)", StringComparison.Ordinal));
+        }
+        Assert.InRange(log.Count, 6, 12);
+        Assert.Empty(r.Debug);
     }
 
     [Fact]

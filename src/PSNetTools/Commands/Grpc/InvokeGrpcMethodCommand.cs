@@ -11,6 +11,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 {
     private GrpcConnectionOptions? _connection;
     private GrpcDescriptorOptions? _descriptors;
+    private PipelinePump<object?>? _bodies;
 
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("ComputerName", "Target")]
@@ -49,7 +50,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         {
             ThrowTerminatingError(GrpcErrors.From(ex, Address));
         }
-        StartPump<object?>(CallAllAsync, Address);
+        _bodies = StartPump<object?>(CallAllAsync, Address);
     }
 
     protected override void ProcessRecord()
@@ -68,11 +69,11 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
                 WriteError(GrpcErrors.From(ex, body));
                 continue;
             }
-            Pump(value);
+            _bodies!.Push(value);
         }
     }
 
-    protected override void EndProcessing() => FinishPump();
+    protected override void EndProcessing() => _bodies?.Finish();
 
     // One worker for the pipeline, owning the channel: the method is resolved once; unary and server-streaming
     // methods are called once per body, client-streaming and bidi methods get every body as one stream, sent as it comes.

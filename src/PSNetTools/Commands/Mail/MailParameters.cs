@@ -10,7 +10,7 @@ internal static class MailParameters
 {
     public static MailServerOptions Options(
         string server, int port, string security, PSCredential? credential, bool allowUnencrypted, bool skipCertificateCheck,
-        double timeoutSec, int retryCount, double retryDelaySec, bool verbose, Func<Action<string>> verboseWriter, Action<string>? warn)
+        double timeoutSec, int retryCount, double retryDelaySec)
     {
         return new MailServerOptions
         {
@@ -22,21 +22,22 @@ internal static class MailParameters
             SkipCertificateCheck = skipCertificateCheck,
             Timeout = TimeSpan.FromSeconds(timeoutSec),
             Retry = new RetryPolicy { MaxRetries = retryCount, BaseDelay = TimeSpan.FromSeconds(retryDelaySec) },
-            Log = verbose ? verboseWriter() : null,
-            Warn = warn,
         };
     }
 
     /// <summary>The well-known port for a security mode when the user gave none.</summary>
     public static int DefaultPort(string security, int plainPort, int tlsPort) => string.Equals(security, "SslOnConnect", StringComparison.OrdinalIgnoreCase) ? tlsPort : plainPort;
 
-    /// <summary>True when -Verbose is in effect for <paramref name="cmdlet"/> (building the protocol log costs something).</summary>
-    public static bool IsVerbose(PSCmdlet cmdlet)
+    /// <summary>
+    /// Where the work's mail logging goes: the protocol transcript (dozens of lines a message) to Debug, and only when
+    /// -Debug is on (building it costs something); the steps worth knowing to Verbose; retries to Warning.
+    /// </summary>
+    public static MailServerOptions LoggingTo(this MailServerOptions options, PipelineSink sink, bool transcript, bool warnRetries) => options with
     {
-        if (cmdlet.MyInvocation.BoundParameters.TryGetValue("Verbose", out var v)) return v is SwitchParameter s ? s.IsPresent : v is true;
-        var pref = cmdlet.SessionState.PSVariable.GetValue("VerbosePreference");
-        return pref is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
-    }
+        Log = transcript ? sink.WriteDebug : null,
+        Status = sink.WriteVerbose,
+        Warn = warnRetries ? sink.WriteWarning : null,
+    };
 
     public static ErrorRecord Error(MailException ex) => ErrorRecords.From(ex.Failure);
 }

@@ -38,29 +38,22 @@ public abstract class MailReadCommandBase : AsyncCmdlet
     /// <summary>The protocol's plain and implicit-TLS ports.</summary>
     protected abstract (int Plain, int Tls) DefaultPorts { get; }
 
-    private volatile PipelineSink? _verboseSink;
-
     /// <summary>Runs <paramref name="work"/> with the options built from the parameters; mail failures become non-terminating errors on the server.</summary>
     protected void RunMail(Func<MailServerOptions, PipelineSink, CancellationToken, Task> work)
     {
         var port = Port != 0 ? Port : string.Equals(Security, "None", StringComparison.OrdinalIgnoreCase) || string.Equals(Security, "StartTls", StringComparison.OrdinalIgnoreCase)
             ? DefaultPorts.Plain : DefaultPorts.Tls;
-        var options = MailParameters.Options(Server, port, Security, Credential, AllowUnencryptedAuthentication, SkipCertificateCheck, TimeoutSec,
-            0, 1, MailParameters.IsVerbose(this), () => line => _verboseSink?.WriteVerbose(line), null);
+        var options = MailParameters.Options(Server, port, Security, Credential, AllowUnencryptedAuthentication, SkipCertificateCheck, TimeoutSec, 0, 1);
+        var transcript = StreamPreferences.IsDebug(this);
         RunAsync(async (sink, ct) =>
         {
-            _verboseSink = sink;
             try
             {
-                await work(options, sink, ct).ConfigureAwait(false);
+                await work(options.LoggingTo(sink, transcript, warnRetries: false), sink, ct).ConfigureAwait(false);
             }
             catch (MailException ex)
             {
                 sink.WriteFailure(ex.Failure);
-            }
-            finally
-            {
-                _verboseSink = null;
             }
         }, Server);
     }

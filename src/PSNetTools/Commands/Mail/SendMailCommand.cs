@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Threading.Channels;
 using PSNetTools.Engine.Mail;
 using PSNetTools.Infrastructure;
 
@@ -7,15 +8,15 @@ namespace PSNetTools.Commands.Mail;
 
 /// <summary>
 /// Sends mail through SMTP. Every pipeline record is one message, and all of them go through ONE session: it opens on
-/// the first record, stays open across records, and closes in EndProcessing (or on Ctrl+C / Dispose).
+/// the first record, stays open across records, and closes in EndProcessing (or on Ctrl+C / Dispose). Like
+/// Send-WebSocketMessage it streams the records through one pump into one worker, which owns the session.
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "Mail", SupportsShouldProcess = true)]
 [OutputType(typeof(SentMail))]
 public sealed class SendMailCommand : AsyncCmdlet
 {
     private SmtpMailer? _mailer;
-    private MailServerOptions? _options;
-    private MailException? _fatal;
+    private PipelinePump<PreparedMail>? _mails;
 
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("ComputerName", "Server")]
@@ -96,11 +97,17 @@ public sealed class SendMailCommand : AsyncCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        // Read here, on the pipeline thread; the session itself opens with the first message that goes ahead.
+        var options = MailParameters.Options(SmtpServer, Port == 0 ? MailParameters.DefaultPort(Security, 587, 465) : Port, Security, Credential,
+            AllowUnencryptedAuthentication, SkipCertificateCheck, TimeoutSec, RetryCount, RetryDelaySec);
+        var transcript = StreamPreferences.IsDebug(this);
+        _mails = StartPump<PreparedMail>((mails, sink, ct) => SendAllAsync(mails, options.LoggingTo(sink, transcript, warnRetries: true), sink, ct), SmtpServer);
+    }
+
     protected override void ProcessRecord()
     {
-        // A dead server or a refused login ends the statement: every further message would fail the same way.
-        if (_fatal is not null) ThrowTerminatingError(MailParameters.Error(_fatal));
-
         PreparedMail prepared;
         try
         {
@@ -118,60 +125,52 @@ public sealed class SendMailCommand : AsyncCmdlet
             var recipients = string.Join(", ", prepared.Recipients);
             var target = $"To: {recipients}; {prepared.SizeBytes:N0} bytes; {prepared.AttachmentCount} attachment(s); via {SmtpServer}";
             if (!ShouldProcess(target, $"Send mail '{prepared.Subject}'")) return;
-
-            _options ??= MailParameters.Options(SmtpServer, Port == 0 ? MailParameters.DefaultPort(Security, 587, 465) : Port, Security, Credential,
-                AllowUnencryptedAuthentication, SkipCertificateCheck, TimeoutSec, RetryCount, RetryDelaySec,
-                MailParameters.IsVerbose(this), () => WriteVerboseFromAnyThread, WriteWarningFromAnyThread);
-            _mailer ??= new SmtpMailer(_options);
-            RunAsync(async (sink, ct) =>
-            {
-                _verboseSink = sink;
-                try
-                {
-                    var sent = await _mailer.SendAsync(prepared, ct).ConfigureAwait(false);
-                    if (PassThru) sink.WriteObject(sent);
-                }
-                catch (MailException ex) when (ex.IsConnectionLevel)
-                {
-                    _fatal = ex;
-                }
-                catch (MailException ex)
-                {
-                    sink.WriteFailure(ex.Failure);
-                }
-                finally
-                {
-                    _verboseSink = null;
-                }
-            }, SmtpServer);
+            // Returns when the message is sent (or refused): the pump's work is done with it before it is disposed.
+            _mails!.Push(prepared);
         }
-        if (_fatal is not null) ThrowTerminatingError(MailParameters.Error(_fatal));
     }
 
-    protected override void EndProcessing()
-    {
-        if (_mailer is null) return;
-        RunAsync(async (_, _) => await _mailer.DisconnectAsync().ConfigureAwait(false), SmtpServer);
-    }
+    protected override void EndProcessing() => _mails?.Finish();
 
     protected override void Dispose(bool disposing)
     {
+        // Stops the work first (Ctrl+C, an abandoned pipeline); a session it left open is closed without QUIT.
+        base.Dispose(disposing);
         if (disposing)
         {
             _mailer?.Dispose();
             _mailer = null;
         }
-        base.Dispose(disposing);
     }
 
-    // The protocol log is written by MailKit on whatever thread runs the send; it goes through the sink of the
-    // RunAsync call in progress (a line logged outside one, e.g. QUIT at the end, is dropped).
-    private volatile PipelineSink? _verboseSink;
-
-    private void WriteVerboseFromAnyThread(string line) => _verboseSink?.WriteVerbose(line);
-
-    // Retries are announced as warnings: the user should know a send needed them.
-    private void WriteWarningFromAnyThread(string line) => _verboseSink?.WriteWarning(line);
+    // One worker for the whole pipeline and one SMTP session: it connects when the first message arrives and says QUIT
+    // after the last. The transcript and status lines go through the same sink for the whole session, QUIT included.
+    private async Task SendAllAsync(ChannelReader<PreparedMail> mails, MailServerOptions options, PipelineSink sink, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var mail in ReadPumped(mails, sink, ct).ConfigureAwait(false))
+            {
+                _mailer ??= new SmtpMailer(options);
+                try
+                {
+                    var sent = await _mailer.SendAsync(mail, ct).ConfigureAwait(false);
+                    if (PassThru) sink.WriteObject(sent);
+                }
+                catch (MailException ex) when (!ex.IsConnectionLevel)
+                {
+                    // A refused recipient or message concerns that message only.
+                    sink.WriteFailure(ex.Failure);
+                }
+            }
+            if (_mailer is { } mailer) await mailer.DisconnectAsync().ConfigureAwait(false);
+        }
+        catch (MailException ex)
+        {
+            // A dead server or a refused login ends the statement: every further message would fail the same way.
+            throw new RuntimeException(ex.Failure.Message, ex, MailParameters.Error(ex));
+        }
+    }
 
     private OutgoingMail Describe() => new()
     {

@@ -19,6 +19,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     private WebSocketSession? _session;
     private bool _ownsSession;
     private long _index;
+    private PipelinePump<string>? _messages;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
     [ValidateNotNull]
@@ -63,17 +64,17 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
         {
             ThrowTerminatingError(bad);
         }
-        StartPump<string>(ExchangeAllAsync, _session?.Uri ?? Uri.OriginalString);
+        _messages = StartPump<string>(ExchangeAllAsync, _session?.Uri ?? Uri.OriginalString);
     }
 
     protected override void ProcessRecord()
     {
-        foreach (var message in Message) Pump(message);
+        foreach (var message in Message) _messages!.Push(message);
     }
 
     protected override void EndProcessing()
     {
-        FinishPump();
+        _messages?.Finish();
         Close();
     }
 

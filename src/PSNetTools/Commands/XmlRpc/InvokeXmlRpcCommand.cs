@@ -58,9 +58,11 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
 
-    protected override void BeginProcessing() => StartPump<Job>(CallAllAsync);
+    private PipelinePump<Job>? _jobs;
 
-    protected override void EndProcessing() => FinishPump();
+    protected override void BeginProcessing() => _jobs = StartPump<Job>(CallAllAsync);
+
+    protected override void EndProcessing() => _jobs?.Finish();
 
     protected override void ProcessRecord()
     {
@@ -89,7 +91,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
             WriteError(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, Argument));
             return;
         }
-        Pump(new Job(Uri, ParameterSetName == MulticallSet, calls, options));
+        _jobs!.Push(new Job(Uri, ParameterSetName == MulticallSet, calls, options));
     }
 
     /// <summary>One pipeline record: a call (or a multicall batch) with the options it was given.</summary>
