@@ -250,7 +250,7 @@ public static class HttpChecker
                 }
                 timing.ConnectedAt = Stopwatch.GetTimestamp();
                 timing.ConnectMs += Stopwatch.GetElapsedTime(resolved, timing.ConnectedAt).TotalMilliseconds;
-                options.Log?.Invoke($"Connected to {socket.RemoteEndPoint} in {Stopwatch.GetElapsedTime(resolved, timing.ConnectedAt).TotalMilliseconds:0.###} ms.");
+                options.Log?.Invoke($"Connected to {Plain(socket.RemoteEndPoint)} in {Stopwatch.GetElapsedTime(resolved, timing.ConnectedAt).TotalMilliseconds:0.###} ms.");
                 return new NetworkStream(socket, ownsSocket: true);
             },
             PlaintextStreamFilter = (context, _) =>
@@ -274,6 +274,11 @@ public static class HttpChecker
 #pragma warning restore CA5359
         return handler;
     }
+
+    // The handler's sockets are dual-mode: show 127.0.0.1:80, not [::ffff:127.0.0.1]:80.
+    private static string Plain(EndPoint? endpoint) => endpoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+        ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port).ToString()
+        : endpoint?.ToString() ?? "";
 
     private sealed class PhaseTiming
     {

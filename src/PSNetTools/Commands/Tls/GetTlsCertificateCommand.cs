@@ -24,9 +24,12 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
     [PortTransformation]
     public PortRange[] Port { get; set; } = [new PortRange(443, 443)];
 
+    // object[], not Uri[]: a record's Uri property holding text would need a conversion, and PowerShell tries converting
+    // the whole record to -ComputerName (by value) before that, so [pscustomobject]@{ Uri = 'https://...' } failed.
+    // Both strings and [uri] values bind as they are, and are parsed in ProcessRecord.
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UriSet)]
     [ValidateNotNullOrEmpty]
-    public Uri[] Uri { get; set; } = [];
+    public object[] Uri { get; set; } = [];
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -66,11 +69,13 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
         };
         if (ParameterSetName == UriSet)
         {
-            foreach (var uri in Uri)
+            foreach (var value in Uri)
             {
-                if (!uri.IsAbsoluteUri || string.IsNullOrEmpty(uri.Host))
+                var given = value is PSObject wrapped ? wrapped.BaseObject : value;
+                if (given as System.Uri is not { IsAbsoluteUri: true } uri && !System.Uri.TryCreate(given?.ToString()?.Trim(), UriKind.Absolute, out uri)
+                    || string.IsNullOrEmpty(uri.Host))
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{uri}' is not an absolute URI such as https://example.org/."), "InvalidUri", ErrorCategory.InvalidArgument, uri));
+                    WriteError(new ErrorRecord(new ArgumentException($"'{given}' is not an absolute URI such as https://example.org/."), "InvalidUri", ErrorCategory.InvalidArgument, given));
                     continue;
                 }
                 _requests.Add(new FanOutRequest<TlsInspectionOptions>([uri.Host],
