@@ -79,7 +79,7 @@ public static class PortScanner
                 var host = new ScanHost(target.Value, ports.Count, options.Log);
                 foreach (var port in ports)
                 {
-                    await order.WaitForRoomAsync(sequence, cancellationToken).ConfigureAwait(false);
+                    if (sequence - order.Next >= ScanOrder.Window) await order.WaitForRoomAsync(sequence, cancellationToken).ConfigureAwait(false);
                     var probe = new ScanProbe(host, port, sequence++);
                     if (!work.TryWrite(probe)) await work.WriteAsync(probe, cancellationToken).ConfigureAwait(false);
                 }
