@@ -14,4 +14,7 @@ public sealed record EchoProbeOptions
 
     /// <summary>Targets probed at once.</summary>
     public int ThrottleLimit { get; init; } = 32;
+
+    /// <summary>Verbose lines per target: connecting, connected, the tally, and why probes were lost.</summary>
+    public Action<string>? Log { get; init; }
 }

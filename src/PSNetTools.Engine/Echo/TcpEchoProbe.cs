@@ -15,6 +15,8 @@ public static class TcpEchoProbe
     {
         ArgumentNullException.ThrowIfNull(options);
         var where = target.Describe(options.Port);
+        options.Log?.Invoke($"{where}: connecting to {target.Address} (timeout {options.Timeout.TotalSeconds:0.###} s).");
+        var connecting = Stopwatch.StartNew();
         Socket socket;
         try
         {
@@ -27,6 +29,7 @@ public static class TcpEchoProbe
         using (socket)
         {
             var message = Encoding.UTF8.GetBytes(options.Message);
+            options.Log?.Invoke($"{where}: connected in {connecting.Elapsed.TotalMilliseconds:0.###} ms; sending {options.Count} probe(s) of {message.Length} bytes.");
             var buffer = new byte[Math.Max(4096, message.Length * 2 + 1024)];
             var times = new List<double>(options.Count);
             var matched = 0;
@@ -44,14 +47,21 @@ public static class TcpEchoProbe
                 catch (Exception ex) when (ex is SocketException or TimeoutException)
                 {
                     // A reset or a silent server: the remaining probes are lost; the row says how many.
+                    var why = ex is TimeoutException ? $"no echo within {options.Timeout.TotalSeconds:0.###} s" : $"the connection broke ({((SocketException)ex).SocketErrorCode})";
+                    options.Log?.Invoke($"{where}: probe {i + 1}: {why}; {options.Count - i} probe(s) count as lost.");
                     break;
                 }
-                if (length == 0) break;
+                if (length == 0)
+                {
+                    options.Log?.Invoke($"{where}: probe {i + 1}: the server closed the connection; {options.Count - i} probe(s) count as lost.");
+                    break;
+                }
                 times.Add(watch.Elapsed.TotalMilliseconds);
                 if (EchoMatching.Matches(buffer.AsSpan(0, length), message)) matched++;
                 last = Encoding.UTF8.GetString(buffer, 0, length);
             }
             // Probes never sent after a reset or a silent server count as lost.
+            options.Log?.Invoke($"{where}: {times.Count} of {options.Count} echoed, {matched} matched.");
             return Outcome.Success(EchoTestResult.From(target, options.Port, "Tcp", options.Count, times, matched, last));
         }
     }

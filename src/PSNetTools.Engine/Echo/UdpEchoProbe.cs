@@ -23,6 +23,7 @@ public static class UdpEchoProbe
         // Connected: the kernel drops datagrams from anyone else and reports ICMP port-unreachable as a refusal.
         await socket.ConnectAsync(new IPEndPoint(target.Address, options.Port), cancellationToken).ConfigureAwait(false);
         var message = Encoding.UTF8.GetBytes(options.Message);
+        options.Log?.Invoke($"{where}: sending {options.Count} datagram(s) of {message.Length} bytes to {target.Address}, {options.Timeout.TotalSeconds:0.###} s for each echo.");
         var buffer = new byte[65536];
         var times = new List<double>(options.Count);
         var matched = 0;
@@ -47,6 +48,13 @@ public static class UdpEchoProbe
             {
                 // Lost: UDP promises nothing; the row counts it.
             }
+        }
+        if (options.Log is { } log)
+        {
+            var unanswered = options.Count - times.Count - refused;
+            log($"{where}: {times.Count} of {options.Count} echoed, {matched} matched" +
+                (unanswered > 0 ? $", {unanswered} unanswered within {options.Timeout.TotalSeconds:0.###} s" : "") +
+                (refused > 0 ? $", {refused} answered 'port unreachable'" : "") + ".");
         }
         if (refused == options.Count)
         {

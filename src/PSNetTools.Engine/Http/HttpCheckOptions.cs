@@ -30,5 +30,8 @@ public sealed record HttpCheckOptions
 
     public const long DefaultMaximumContentBytes = 16 * 1024 * 1024;
 
+    /// <summary>Verbose lines per request: the request, name resolution, connect, TLS version and cipher, redirects, the answer, retries and limits.</summary>
+    public Action<string>? Log { get; init; }
+
     public string UserAgent { get; init; } = "PSNetTools/" + typeof(HttpCheckOptions).Assembly.GetName().Version?.ToString(3);
 }

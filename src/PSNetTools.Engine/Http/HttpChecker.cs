@@ -25,9 +25,13 @@ public static class HttpChecker
         ArgumentNullException.ThrowIfNull(options);
         for (var attempt = 1; ; attempt++)
         {
+            options.Log?.Invoke($"{options.Method.ToUpperInvariant()} {uri}" + (attempt > 1 ? $" (attempt {attempt} of {options.Retry.MaxRetries + 1})." : "."));
             var result = await OnceAsync(uri, options, cancellationToken).ConfigureAwait(false) with { Attempts = attempt };
+            if (result.Error.Length > 0) options.Log?.Invoke($"{uri}: {result.Error}");
             if (attempt > options.Retry.MaxRetries || !IsTransient(result)) return result;
-            await Task.Delay(options.Retry.DelayFor(attempt - 1), cancellationToken).ConfigureAwait(false);
+            var delay = options.Retry.DelayFor(attempt - 1);
+            options.Log?.Invoke($"{uri}: attempt {attempt} failed; retrying in {delay.TotalSeconds:0.###} s.");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -76,7 +80,9 @@ public static class HttpChecker
                 return Failed($"{stop.ErrorId}: {stop.Message}{advice}", status);
             }
             var firstByte = watch.Elapsed.TotalMilliseconds;
+            options.Log?.Invoke($"{current}: {status} {response.ReasonPhrase} over HTTP/{response.Version}, first byte after {firstByte:0.###} ms.");
             var (read, truncated, text) = await ReadBodyAsync(response, options, deadline.Token).ConfigureAwait(false);
+            if (truncated) options.Log?.Invoke($"{current}: stopped reading the body at the content limit of {options.MaximumContentBytes:N0} bytes.");
             var total = watch.Elapsed.TotalMilliseconds;
             var expectation = Expectation(status, text, options);
             return new HttpCheckResult
@@ -118,6 +124,7 @@ public static class HttpChecker
 
     private static HttpRequestMessage Request(RedirectHop hop, HttpCheckOptions options)
     {
+        if (hop.Number > 0) options.Log?.Invoke($"Redirect {hop.Number}: {hop.Method} {hop.Uri}.");
         // HTTP/2 when the server offers it over TLS (ALPN), else HTTP/1.1, as browsers and curl do.
         var request = new HttpRequestMessage(hop.Method, hop.Uri) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         request.Headers.UserAgent.ParseAdd(options.UserAgent);
@@ -230,6 +237,7 @@ public static class HttpChecker
                     : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
                 var resolved = Stopwatch.GetTimestamp();
                 timing.DnsMs += Stopwatch.GetElapsedTime(started, resolved).TotalMilliseconds;
+                if (literal is null) options.Log?.Invoke($"{host} resolved to {string.Join(", ", addresses.Select(a => a.ToString()))}.");
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
@@ -242,6 +250,7 @@ public static class HttpChecker
                 }
                 timing.ConnectedAt = Stopwatch.GetTimestamp();
                 timing.ConnectMs += Stopwatch.GetElapsedTime(resolved, timing.ConnectedAt).TotalMilliseconds;
+                options.Log?.Invoke($"Connected to {Plain(socket.RemoteEndPoint)} in {Stopwatch.GetElapsedTime(resolved, timing.ConnectedAt).TotalMilliseconds:0.###} ms.");
                 return new NetworkStream(socket, ownsSocket: true);
             },
             PlaintextStreamFilter = (context, _) =>
@@ -250,6 +259,7 @@ public static class HttpChecker
                 {
                     timing.TlsMs += Stopwatch.GetElapsedTime(timing.ConnectedAt).TotalMilliseconds;
                     timing.TlsProtocol = ssl.SslProtocol.ToString();
+                    options.Log?.Invoke($"TLS {ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}, ALPN {(ssl.NegotiatedApplicationProtocol.Protocol.Length > 0 ? ssl.NegotiatedApplicationProtocol.ToString() : "none")}.");
                     if (ssl.RemoteCertificate is { } certificate)
                     {
                         using var copy = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
@@ -264,6 +274,11 @@ public static class HttpChecker
 #pragma warning restore CA5359
         return handler;
     }
+
+    // The handler's sockets are dual-mode: show 127.0.0.1:80, not [::ffff:127.0.0.1]:80.
+    private static string Plain(EndPoint? endpoint) => endpoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+        ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port).ToString()
+        : endpoint?.ToString() ?? "";
 
     private sealed class PhaseTiming
     {

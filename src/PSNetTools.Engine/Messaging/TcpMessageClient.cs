@@ -21,6 +21,7 @@ public static class TcpMessageClient
         var where = target.Describe(options.Port);
         var replies = new List<MessageReply>();
         Connection connection;
+        options.Log?.Invoke($"{where}: connecting to {target.Address}{(options.UseTls ? " with TLS" : "")} (timeout {options.ConnectTimeout.TotalSeconds:0.###} s).");
         try
         {
             connection = await options.Retry.ExecuteAsync(
@@ -33,6 +34,7 @@ public static class TcpMessageClient
             return Outcome.Success(new MessageExchange(replies, Describe(where, ex, options)));
         }
 
+        options.Log?.Invoke($"{where}: connected in {connection.ConnectMs:0.###} ms" + (connection.Attempt > 1 ? $" on attempt {connection.Attempt}." : "."));
         await using (connection.ConfigureAwait(false))
         {
             var reader = new ReplyReader(connection.Stream.ReadAsync, cancellationToken);
@@ -119,6 +121,7 @@ public static class TcpMessageClient
 #pragma warning restore CA5359
                 await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.ConnectTimeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
                 protocol = ssl.SslProtocol.ToString();
+                options.Log?.Invoke($"{target.Describe(options.Port)}: TLS {protocol}, {ssl.NegotiatedCipherSuite}, SNI {authentication.TargetHost}.");
             }
             catch (TimeoutException ex)
             {

@@ -38,11 +38,12 @@ public static class UdpMessageClient
                         $"Message {sequence} is {payload.Length} bytes; a UDP datagram holds at most {MaxDatagram:N0}. Split it, or use Send-TcpMessage.")));
                 }
                 await socket.SendAsync(payload, cancellationToken).ConfigureAwait(false);
-                options.Log?.Invoke($"{where}: sent a {payload.Length}-byte datagram.");
+                options.Log?.Invoke($"{where}: sent a {payload.Length}-byte datagram to {target.Address}.");
                 var (bytes, completion, firstByteMs) = options.NoResponse
                     ? ([], "NotAwaited", 0)
                     : await reader.ReadAsync(options, watch, cancellationToken).ConfigureAwait(false);
                 if (completion == ReplyReader.TooLarge) return Outcome.Success(new MessageExchange(replies, ReplyReader.TooLargeFailure(where, sequence, options)));
+                if (!options.NoResponse) options.Log?.Invoke($"{where}: received {bytes.Length} bytes ({completion}).");
                 replies.Add(new MessageReply
                 {
                     ComputerName = target.ComputerName,

@@ -34,6 +34,28 @@ public static class TargetExpansion
             $"This run is {total:N0} probes{per}, more than the limit of {maxProbes:N0} probes a run may send without being asked to."));
     }
 
+    /// <summary>
+    /// The same guard over a whole pipeline's requests, each with its own number of probes per address (its ports):
+    /// the sum decides, and the message shows addresses × ports when every request has the same ports.
+    /// </summary>
+    public static TargetFailure? CheckSize<TOptions>(IReadOnlyCollection<FanOutRequest<TOptions>> requests, long maxProbes = DefaultMaxProbes)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        BigInteger addresses = 0;
+        BigInteger total = 0;
+        foreach (var request in requests)
+        {
+            var count = CountAddresses(request.ComputerNames);
+            addresses += count;
+            total += count * Math.Max(1, request.PerTarget.Count);
+        }
+        if (total <= maxProbes) return null;
+        var perAddress = requests.Select(r => Math.Max(1, r.PerTarget.Count)).Distinct().ToList();
+        var per = perAddress is [> 1] ? string.Create(CultureInfo.InvariantCulture, $" ({addresses:N0} addresses × {perAddress[0]:N0} ports)") : "";
+        return new TargetFailure(string.Join(",", requests.SelectMany(r => r.ComputerNames)), "ScanTooLarge", FailureKind.LimitExceeded, string.Create(CultureInfo.InvariantCulture,
+            $"This run is {total:N0} probes{per}, more than the limit of {maxProbes:N0} probes a run may send without being asked to."));
+    }
+
     /// <summary>How many addresses the inputs stand for (names count as one), without expanding anything.</summary>
     public static BigInteger CountAddresses(IEnumerable<string> inputs)
     {
@@ -46,8 +68,12 @@ public static class TargetExpansion
         return total;
     }
 
+    public static IAsyncEnumerable<Outcome<ResolvedTarget>> ExpandAsync(IEnumerable<string> inputs, CancellationToken cancellationToken = default) =>
+        ExpandAsync(inputs, null, cancellationToken);
+
+    /// <summary>As <see cref="ExpandAsync(IEnumerable{string}, CancellationToken)"/>; <paramref name="log"/> hears the address each name resolved to.</summary>
     public static async IAsyncEnumerable<Outcome<ResolvedTarget>> ExpandAsync(
-        IEnumerable<string> inputs, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<string> inputs, Action<string>? log, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         foreach (var input in inputs)
@@ -68,6 +94,7 @@ public static class TargetExpansion
                 continue;
             }
             var resolved = await ResolveAsync(spec, cancellationToken).ConfigureAwait(false);
+            if (resolved.Failure is null) log?.Invoke($"{spec.Text} resolved to {resolved.Value.Address}.");
             yield return resolved;
         }
     }

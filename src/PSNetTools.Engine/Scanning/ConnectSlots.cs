@@ -15,8 +15,9 @@ namespace PSNetTools.Engine.Scanning;
 /// </summary>
 internal sealed class ConnectSlots
 {
-    private readonly ChannelReader<(ResolvedTarget Target, int Port)> _work;
-    private readonly Action<ResolvedTarget, int, PortState, double> _report;
+    private readonly ChannelReader<ScanProbe> _work;
+    private readonly Action<ScanProbe, PortState, double> _report;
+    private readonly Action<SocketError>? _onLimit;
     private readonly long _timeoutTicks;
     private readonly CancellationToken _cancellation;
     private readonly Slot[] _slots;
@@ -24,11 +25,12 @@ internal sealed class ConnectSlots
     private int _running;
     private Exception? _failure;
 
-    public ConnectSlots(ChannelReader<(ResolvedTarget, int)> work, int slots, TimeSpan timeout,
-        Action<ResolvedTarget, int, PortState, double> report, CancellationToken cancellationToken)
+    public ConnectSlots(ChannelReader<ScanProbe> work, int slots, TimeSpan timeout,
+        Action<ScanProbe, PortState, double> report, Action<SocketError>? onLimit, CancellationToken cancellationToken)
     {
         _work = work;
         _report = report;
+        _onLimit = onLimit;
         _timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         _cancellation = cancellationToken;
         _slots = new Slot[Math.Max(1, slots)];
@@ -92,7 +94,7 @@ internal sealed class ConnectSlots
         private readonly SocketAsyncEventArgs _args = new();
         private readonly object _gate = new();
         private Socket? _socket;
-        private (ResolvedTarget Target, int Port) _item;
+        private ScanProbe _item;
         private long _started;
         private int _state;
         private int _retries;
@@ -170,12 +172,12 @@ internal sealed class ConnectSlots
         }
 
         // Returns false when the connect is in flight.
-        private bool Start((ResolvedTarget Target, int Port) item)
+        private bool Start(ScanProbe item)
         {
             Socket socket;
             try
             {
-                socket = new Socket(item.Target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                socket = new Socket(item.Host.Target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             }
             catch (SocketException ex)
             {
@@ -197,7 +199,7 @@ internal sealed class ConnectSlots
                 _started = Stopwatch.GetTimestamp();
                 _state = InFlight;
             }
-            _args.RemoteEndPoint = new IPEndPoint(item.Target.Address, item.Port);
+            _args.RemoteEndPoint = new IPEndPoint(item.Host.Target.Address, item.Port);
             try
             {
                 return !socket.ConnectAsync(_args);
@@ -226,6 +228,7 @@ internal sealed class ConnectSlots
             {
                 // Out of ephemeral ports or descriptors: our limit, not the target's answer. Breathe, then try the same probe again.
                 DisposeSocket();
+                if (_retries == 0) _owner._onLimit?.Invoke(error);
                 _retries++;
                 Thread.Sleep(Math.Min(50, _retries * 2));
                 if (Start(_item)) Complete();
@@ -242,7 +245,7 @@ internal sealed class ConnectSlots
             if (state == PortState.Open) socket!.LingerState = new LingerOption(true, 0);
             DisposeSocket();
             if (_owner._cancellation.IsCancellationRequested) return;
-            _owner._report(_item.Target, _item.Port, state, aborted ? _owner._timeoutTicks * 1000.0 / Stopwatch.Frequency : latency);
+            _owner._report(_item, state, aborted ? _owner._timeoutTicks * 1000.0 / Stopwatch.Frequency : latency);
         }
 
         public void AbortIfExpired(long now, bool stopping)

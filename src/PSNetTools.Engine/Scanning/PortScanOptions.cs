@@ -13,4 +13,10 @@ public sealed record PortScanOptions
 
     /// <summary>Also report Closed and Filtered ports (otherwise only Open ones).</summary>
     public bool IncludeClosed { get; init; }
+
+    /// <summary>
+    /// Verbose lines: what the scan is about to do, what each name resolved to, each open port, one tally per host when
+    /// its last port is done, and the local limit (ports, descriptors) when connects run into it. Never one per closed port.
+    /// </summary>
+    public Action<string>? Log { get; init; }
 }

@@ -22,4 +22,7 @@ public sealed record TlsInspectionOptions
     /// STARTTLS). Null for TLS from the first byte.
     /// </summary>
     public Func<Stream, CancellationToken, Task>? BeforeHandshake { get; init; }
+
+    /// <summary>Verbose lines per target: connecting, STARTTLS, the handshake (SNI, version, cipher) and the certificate's verdict.</summary>
+    public Action<string>? Log { get; init; }
 }

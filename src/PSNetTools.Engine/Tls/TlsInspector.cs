@@ -25,6 +25,9 @@ public static class TlsInspector
         ArgumentNullException.ThrowIfNull(options);
         var where = target.Describe(options.Port);
         var serverName = options.ServerName ?? target.ComputerName;
+        var log = options.Log;
+        log?.Invoke($"{where}: connecting to {target.Address} (timeout {options.Timeout.TotalSeconds:0.###} s).");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         Socket socket;
         try
         {
@@ -40,8 +43,10 @@ public static class TlsInspector
         await using var ssl = new SslStream(network, leaveInnerStreamOpen: true);
         try
         {
+            log?.Invoke($"{where}: connected in {watch.Elapsed.TotalMilliseconds:0.###} ms.");
             if (options.BeforeHandshake is { } upgrade)
             {
+                log?.Invoke($"{where}: asking the server to start TLS (STARTTLS).");
                 try
                 {
                     await Deadline.RunAsync(ct => upgrade(network, ct), options.Timeout, "STARTTLS", cancellationToken).ConfigureAwait(false);
@@ -58,7 +63,9 @@ public static class TlsInspector
                 // Inspection only: revocation would need the network beyond the target, and must not fail the handshake.
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             };
+            log?.Invoke($"{where}: TLS handshake, SNI {serverName}.");
             await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.Timeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
+            log?.Invoke($"{where}: negotiated {ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}.");
         }
         catch (StartTlsException ex)
         {
@@ -79,7 +86,10 @@ public static class TlsInspector
         {
             return Outcome.Failed<TlsCertificateInfo>(new TargetFailure(where, "NoCertificate", FailureKind.TlsFailure, $"{where} completed the handshake without presenting a certificate."));
         }
-        return Outcome.Success(Describe(target, options, serverName, captured, ssl));
+        var info = Describe(target, options, serverName, captured, ssl);
+        log?.Invoke($"{where}: certificate {info.Subject}, issued by {info.Issuer}, valid until {info.NotAfter:yyyy-MM-dd}; " +
+            (info.IsTrusted ? "trusted" : $"not trusted ({info.ChainErrors})") + (info.HostnameMatches ? $", matches {serverName}." : $", does not match {serverName}."));
+        return Outcome.Success(info);
     }
 
     private static TlsCertificateInfo Describe(ResolvedTarget target, TlsInspectionOptions options, string serverName, Captured captured, SslStream ssl)

@@ -9,6 +9,8 @@ namespace PSNetTools.Engine.Tests.Scanning;
 [Collection(SocketCounting.Name)]
 public class PortScannerTests
 {
+    private static readonly string[] ThreeHosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+
     private static async Task<List<Outcome<PortScanResult>>> Scan(string[] targets, PortScanOptions options, CancellationToken ct = default)
     {
         var all = new List<Outcome<PortScanResult>>();
@@ -131,5 +133,23 @@ public class PortScannerTests
         Assert.Equal(16_777_216 + 1, (long)TargetExpansion.CountAddresses(["127.0.0.0/8", "localhost"]));
         Assert.Equal(System.Numerics.BigInteger.Pow(2, 64), TargetExpansion.CountAddresses(["fd00::/64"]));
         Assert.True(watch.ElapsedMilliseconds < 100);
+    }
+
+    [Fact]
+    public async Task Rows_come_in_host_then_port_order()
+    {
+        // Three hosts × 300 ports with an open port on the first host only: the rows (with closed ones) must be in
+        // input order although 64 connects finish in any order.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var ports = Enumerable.Range(40_000, 299).Where(p => p != open).Prepend(open).Order().ToList();
+        var rows = new List<(string Address, int Port)>();
+        await foreach (var o in PortScanner.ScanAsync(["127.0.0.1-127.0.0.3"], new PortScanOptions { Ports = ports, IncludeClosed = true, ThrottleLimit = 64 }))
+        {
+            rows.Add((o.Value!.Address, o.Value.Port));
+        }
+        var expected = ThreeHosts.SelectMany(a => ports.Select(p => (a, p))).ToList();
+        Assert.Equal(expected, rows);
     }
 }

@@ -68,7 +68,8 @@ public sealed class GetTlsCertificateTests : IClassFixture<GetTlsCertificateTest
             """, timeoutSec: 30);
         Assert.Single(r.Output);
         var ids = r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).Order().ToList();
-        Assert.Equal(["HostNotResolved", "HostNotResolved", "TlsHandshakeFailed"], ids);
+        // A name that does not resolve is one error, whatever the number of ports (as in Find-OpenPort).
+        Assert.Equal(["HostNotResolved", "TlsHandshakeFailed"], ids);
         Assert.Contains("plain-text port", r.Errors.First(e => e.FullyQualifiedErrorId.StartsWith("Tls", StringComparison.Ordinal)).Exception.Message, StringComparison.Ordinal);
     }
 

@@ -1,9 +1,9 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using PSNetTools.Engine.Http;
+using PSNetTools.Engine.Net;
 using PSNetTools.Commands.Scraping;
 using PSNetTools.Engine.Resilience;
 using PSNetTools.Infrastructure;
@@ -126,32 +126,34 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
         var allGood = !_invalidInput;
         RunAsync(async (sink, ct) =>
         {
-            var byUri = new ConcurrentDictionary<int, List<HttpCheckResult>>();
-            var warned = new ConcurrentDictionary<int, bool>();
-            var work = _uris.SelectMany((u, i) => Enumerable.Range(0, Count).Select(_ => (Index: i, Uri: u)));
-            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = ct }, async (item, token) =>
+            // The first request to each URI is narrated in full; with -Count the others only say when they failed.
+            var narrated = options with { Log = sink.WriteVerbose };
+            // Every request of every URI is one work item; results come in input order, so one URI's -Count results
+            // arrive together and its summary is written when the last of them does.
+            var work = _uris.SelectMany((u, i) => Enumerable.Range(0, Count).Select(n => (Index: i, Uri: u, Request: n)));
+            var group = new List<HttpCheckResult>(Math.Min(Count, 1024));
+            var warned = -1;
+            await foreach (var (index, uri, result) in FanOut.ForEachAsync(work, ThrottleLimit,
+                async (item, token) => (item.Index, item.Uri, await HttpChecker.CheckAsync(item.Uri, item.Request == 0 ? narrated : options, token).ConfigureAwait(false)), ct))
             {
-                var result = await HttpChecker.CheckAsync(item.Uri, options, token);
                 if (!result.Success) allGood = false;
+                if (!result.Success && group.Count > 0) sink.WriteVerbose($"{uri}: request {group.Count + 1} of {Count}: {result.Error}");
                 // Once per URI, not once per request of -Count.
-                if (result.Truncated && !Quiet && warned.TryAdd(item.Index, true))
+                if (result.Truncated && !Quiet && warned != index)
                 {
+                    warned = index;
                     sink.WriteWarning(WebClientAdvice.Truncated(result.FinalUri, MaximumContentBytes, "TotalMs and -ExpectContent cover only that part."));
                 }
                 if (Count == 1)
                 {
                     if (!Quiet) sink.WriteObject(result);
-                    return;
+                    continue;
                 }
-                var list = byUri.GetOrAdd(item.Index, _ => []);
-                bool done;
-                lock (list)
-                {
-                    list.Add(result);
-                    done = list.Count == Count;
-                }
-                if (done && !Quiet) sink.WriteObject(HttpCheckSummary.From(item.Uri.OriginalString, list));
-            });
+                group.Add(result);
+                if (group.Count < Count) continue;
+                if (!Quiet) sink.WriteObject(HttpCheckSummary.From(uri.OriginalString, group));
+                group = [];
+            }
             if (Quiet) sink.WriteObject(allGood && _uris.Count > 0);
         });
     }

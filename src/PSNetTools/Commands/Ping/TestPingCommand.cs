@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using PSNetTools.Engine.Icmp;
 using PSNetTools.Commands.Scanning;
 using PSNetTools.Engine.Net;
@@ -77,38 +76,14 @@ public sealed class TestPingCommand : AsyncCmdlet
         RunAsync(async (sink, ct) =>
         {
             using var pinger = new Pinger(options with { Warn = sink.WriteWarning });
-            var answers = new List<(string Key, IPAddress? Address, bool Answered)>();
+            // Summaries (and -Quiet's answers) come in the order the hosts were given, each as soon as the hosts before it are done.
             await foreach (var outcome in pinger.RunAsync(_targets, Continuous ? sink.WriteObject : null, ct))
             {
-                if (Quiet)
-                {
-                    answers.Add(outcome.Failure is { } f
-                        ? (f.Target, null, false)
-                        : (outcome.Value!.ComputerName, IPAddress.Parse(outcome.Value.Address), outcome.Value.Received > 0));
-                    continue;
-                }
-                if (outcome.Failure is { } failure) sink.WriteFailure(failure);
+                if (Quiet) sink.WriteObject(outcome.Failure is null && outcome.Value!.Received > 0);
+                else if (outcome.Failure is { } failure) sink.WriteFailure(failure);
                 else if (!Continuous) sink.WriteObject(outcome.Value);
             }
             sink.WriteVerbose($"Requests were sent with a {pinger.Method}.");
-            // Hosts finish in any order; -Quiet answers in the order the hosts were given.
-            foreach (var answer in answers.OrderBy(a => Order(a.Key)).ThenBy(a => a.Address?.GetAddressBytes() ?? [], ByteOrder.Instance))
-            {
-                sink.WriteObject(answer.Answered);
-            }
         }, string.Join(",", _targets));
-    }
-
-    private int Order(string key)
-    {
-        var i = _targets.IndexOf(key);
-        return i >= 0 ? i : _targets.Count;
-    }
-
-    private sealed class ByteOrder : IComparer<byte[]>
-    {
-        public static ByteOrder Instance { get; } = new();
-
-        public int Compare(byte[]? x, byte[]? y) => ((ReadOnlySpan<byte>)x).SequenceCompareTo(y);
     }
 }

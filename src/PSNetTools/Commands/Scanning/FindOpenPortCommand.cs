@@ -37,7 +37,8 @@ public sealed class FindOpenPortCommand : AsyncCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    // Targets from the pipeline are gathered so one scan covers them all at full concurrency.
+    // Targets from the pipeline are gathered so one scan covers them all at full concurrency; rows come in input order
+    // (host order, then port order), each as soon as every probe before it is done.
     protected override void ProcessRecord() => _targets.AddRange(ComputerName);
 
     protected override void EndProcessing()
@@ -59,7 +60,7 @@ public sealed class FindOpenPortCommand : AsyncCmdlet
             var progress = ReportProgressAsync(sink, counters, total, ports.Count, progressStop.Token);
             try
             {
-                await foreach (var outcome in PortScanner.ScanAsync(_targets, options, counters, ct))
+                await foreach (var outcome in PortScanner.ScanAsync(_targets, options with { Log = sink.WriteVerbose }, counters, ct))
                 {
                     if (outcome.Failure is { } failure) sink.WriteFailure(failure);
                     else sink.WriteObject(outcome.Value);

@@ -13,7 +13,7 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
 {
     private const string HostSet = "ComputerName";
     private const string UriSet = "Uri";
-    private readonly List<(string Host, int Port, string? ServerName)> _targets = [];
+    private readonly List<FanOutRequest<TlsInspectionOptions>> _requests = [];
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = HostSet)]
     [Alias("HostName", "CN")]
@@ -24,9 +24,12 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
     [PortTransformation]
     public PortRange[] Port { get; set; } = [new PortRange(443, 443)];
 
+    // object[], not Uri[]: a record's Uri property holding text would need a conversion, and PowerShell tries converting
+    // the whole record to -ComputerName (by value) before that, so [pscustomobject]@{ Uri = 'https://...' } failed.
+    // Both strings and [uri] values bind as they are, and are parsed in ProcessRecord.
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UriSet)]
     [ValidateNotNullOrEmpty]
-    public Uri[] Uri { get; set; } = [];
+    public object[] Uri { get; set; } = [];
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -52,51 +55,48 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    // Each record becomes its own work items: its hosts × its ports, or its URI's host and port with the URI's name as
+    // SNI. They all run in EndProcessing under one -ThrottleLimit, output in input order.
     protected override void ProcessRecord()
     {
+        var options = new TlsInspectionOptions
+        {
+            ServerName = ServerName,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            TrustedCertificates = TrustedCertificate,
+            ThrottleLimit = ThrottleLimit,
+            BeforeHandshake = StartTls is null ? null : StartTlsNegotiation.For(StartTls),
+        };
         if (ParameterSetName == UriSet)
         {
-            foreach (var uri in Uri)
+            foreach (var value in Uri)
             {
-                if (!uri.IsAbsoluteUri || string.IsNullOrEmpty(uri.Host))
+                var given = value is PSObject wrapped ? wrapped.BaseObject : value;
+                if (given as System.Uri is not { IsAbsoluteUri: true } uri && !System.Uri.TryCreate(given?.ToString()?.Trim(), UriKind.Absolute, out uri)
+                    || string.IsNullOrEmpty(uri.Host))
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{uri}' is not an absolute URI such as https://example.org/."), "InvalidUri", ErrorCategory.InvalidArgument, uri));
+                    WriteError(new ErrorRecord(new ArgumentException($"'{given}' is not an absolute URI such as https://example.org/."), "InvalidUri", ErrorCategory.InvalidArgument, given));
                     continue;
                 }
-                _targets.Add((uri.Host, uri.Port > 0 ? uri.Port : 443, ServerName ?? uri.IdnHost.Trim('[', ']')));
+                _requests.Add(new FanOutRequest<TlsInspectionOptions>([uri.Host],
+                    [options with { Port = uri.Port > 0 ? uri.Port : 443, ServerName = ServerName ?? uri.IdnHost.Trim('[', ']') }]));
             }
             return;
         }
-        foreach (var port in new PortSet(Port).Ports)
-        {
-            foreach (var host in ComputerName) _targets.Add((host, port, ServerName));
-        }
+        _requests.Add(new FanOutRequest<TlsInspectionOptions>([.. ComputerName], [.. new PortSet(Port).Ports.Select(port => options with { Port = port })]));
     }
 
-    // All targets are inspected together in EndProcessing, up to -ThrottleLimit at once.
     protected override void EndProcessing()
     {
-        ScanSizeGuard.Check(this, [.. _targets.Select(t => t.Host)], 1, Force, "-ComputerName or -Port");
-        var groups = _targets.GroupBy(t => (t.Port, t.ServerName)).ToList();
+        ScanSizeGuard.Check(this, _requests, Force, "-ComputerName or -Port");
         RunAsync(async (sink, ct) =>
         {
-            await Task.WhenAll(groups.Select(async group =>
+            var log = sink.WriteVerbose;
+            await foreach (var outcome in FanOut.RunAsync(_requests, ThrottleLimit, (target, options, token) => TlsInspector.InspectAsync(target, options with { Log = log }, token), log, ct))
             {
-                var options = new TlsInspectionOptions
-                {
-                    Port = group.Key.Port,
-                    ServerName = group.Key.ServerName,
-                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                    TrustedCertificates = TrustedCertificate,
-                    ThrottleLimit = Math.Max(1, ThrottleLimit / Math.Max(1, groups.Count)),
-                    BeforeHandshake = StartTls is null ? null : StartTlsNegotiation.For(StartTls),
-                };
-                await foreach (var outcome in TlsInspector.InspectAsync(group.Select(t => t.Host), options, ct))
-                {
-                    if (outcome.Failure is { } failure) sink.WriteFailure(failure);
-                    else sink.WriteObject(outcome.Value);
-                }
-            }));
+                if (outcome.Failure is { } failure) sink.WriteFailure(failure);
+                else sink.WriteObject(outcome.Value);
+            }
         });
     }
 }

@@ -9,7 +9,7 @@ namespace PSNetTools.Commands.Transport;
 /// <summary>Test-TcpEcho and Test-UdpEcho: same parameters, same rows; only the probe differs.</summary>
 public abstract class EchoTestCommandBase : AsyncCmdlet
 {
-    private readonly List<string> _targets = [];
+    private readonly List<FanOutRequest<EchoProbeOptions>> _requests = [];
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("HostName", "CN")]
@@ -43,39 +43,39 @@ public abstract class EchoTestCommandBase : AsyncCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected abstract IAsyncEnumerable<Outcome<EchoTestResult>> Probe(IEnumerable<string> targets, EchoProbeOptions options, CancellationToken cancellationToken);
+    protected abstract Task<Outcome<EchoTestResult>> ProbeAsync(ResolvedTarget target, EchoProbeOptions options, CancellationToken cancellationToken);
 
-    // Targets from the pipeline are gathered first so they can all be probed at once.
-    protected override void ProcessRecord() => _targets.AddRange(ComputerName);
+    // Each record becomes its own work items here, with its own hosts and its own ports (a record's Port is bound
+    // only while that record is current); they all run together in EndProcessing.
+    protected override void ProcessRecord()
+    {
+        var options = new EchoProbeOptions
+        {
+            Message = Message,
+            Count = Count,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            ThrottleLimit = ThrottleLimit,
+        };
+        _requests.Add(new FanOutRequest<EchoProbeOptions>([.. ComputerName], [.. new PortSet(Port).Ports.Select(port => options with { Port = port })]));
+    }
 
     protected override void EndProcessing()
     {
+        ScanSizeGuard.Check(this, _requests, Force, "-ComputerName or -Port");
         var allIntact = true;
-        var ports = new PortSet(Port).Ports;
-        ScanSizeGuard.Check(this, _targets, ports.Count, Force, "-ComputerName or -Port");
         RunAsync(async (sink, ct) =>
         {
-            foreach (var port in ports)
+            var log = sink.WriteVerbose;
+            await foreach (var outcome in FanOut.RunAsync(_requests, ThrottleLimit, (target, options, token) => ProbeAsync(target, options with { Log = log }, token), log, ct))
             {
-                var options = new EchoProbeOptions
+                if (outcome.Failure is { } failure)
                 {
-                    Port = port,
-                    Message = Message,
-                    Count = Count,
-                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                    ThrottleLimit = ThrottleLimit,
-                };
-                await foreach (var outcome in Probe(_targets, options, ct))
-                {
-                    if (outcome.Failure is { } failure)
-                    {
-                        allIntact = false;
-                        if (!Quiet) sink.WriteFailure(failure);
-                        continue;
-                    }
-                    if (!outcome.Value!.AllMatched) allIntact = false;
-                    if (!Quiet) sink.WriteObject(outcome.Value);
+                    allIntact = false;
+                    if (!Quiet) sink.WriteFailure(failure);
+                    continue;
                 }
+                if (!outcome.Value!.AllMatched) allIntact = false;
+                if (!Quiet) sink.WriteObject(outcome.Value);
             }
             if (Quiet) sink.WriteObject(allIntact);
         });

@@ -12,6 +12,7 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
 {
     protected const string TextSet = "Text";
     protected const string BytesSet = "Bytes";
+    private readonly List<FanOutRequest<MessageOptions>> _requests = [];
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("HostName", "CN")]
@@ -68,10 +69,12 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
         return record;
     }
 
-    protected abstract IAsyncEnumerable<Outcome<MessageExchange>> Exchange(IEnumerable<string> targets, MessageOptions options, CancellationToken cancellationToken);
+    protected abstract Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken);
 
     protected virtual MessageOptions Customize(MessageOptions options) => options;
 
+    // Each record becomes its own work items, with its own hosts, ports and messages; they all run in EndProcessing,
+    // -ThrottleLimit at a time, output in input order.
     protected override void ProcessRecord()
     {
         Encoding encoding;
@@ -85,35 +88,34 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
             return;
         }
         IReadOnlyList<byte[]> payloads = ParameterSetName == BytesSet ? [InputObject] : [.. Message.Select(encoding.GetBytes)];
-        var targets = ComputerName;
-        var ports = new PortSet(Port).Ports;
-        ScanSizeGuard.Check(this, targets, ports.Count, Force, "-ComputerName or -Port");
+        var options = Customize(new MessageOptions
+        {
+            Payloads = payloads,
+            Encoding = encoding,
+            ReadTimeout = TimeSpan.FromSeconds(ReadTimeoutSec),
+            QuietPeriod = TimeSpan.FromSeconds(QuietPeriodSec),
+            ThrottleLimit = ThrottleLimit,
+            MaxReplyBytes = MaxReplyBytes,
+        });
+        _requests.Add(new FanOutRequest<MessageOptions>([.. ComputerName], [.. new PortSet(Port).Ports.Select(port => options with { Port = port })]));
+    }
+
+    protected override void EndProcessing()
+    {
+        ScanSizeGuard.Check(this, _requests, Force, "-ComputerName or -Port");
         RunAsync(async (sink, ct) =>
         {
-            foreach (var port in ports)
+            var log = sink.WriteVerbose;
+            await foreach (var outcome in FanOut.RunAsync(_requests, ThrottleLimit, (target, options, token) => ExchangeAsync(target, options with { Log = log }, token), log, ct))
             {
-                var options = Customize(new MessageOptions
+                if (outcome.Failure is { } failure)
                 {
-                    Port = port,
-                    Payloads = payloads,
-                    Encoding = encoding,
-                    ReadTimeout = TimeSpan.FromSeconds(ReadTimeoutSec),
-                    QuietPeriod = TimeSpan.FromSeconds(QuietPeriodSec),
-                    ThrottleLimit = ThrottleLimit,
-                    MaxReplyBytes = MaxReplyBytes,
-                    Log = sink.WriteVerbose,
-                });
-                await foreach (var outcome in Exchange(targets, options, ct))
-                {
-                    if (outcome.Failure is { } failure)
-                    {
-                        sink.WriteFailure(failure);
-                        continue;
-                    }
-                    foreach (var reply in outcome.Value!.Replies) sink.WriteObject(reply);
-                    if (outcome.Value.Failure is { } cut) sink.WriteError(Advise(cut));
+                    sink.WriteFailure(failure);
+                    continue;
                 }
+                foreach (var reply in outcome.Value!.Replies) sink.WriteObject(reply);
+                if (outcome.Value.Failure is { } cut) sink.WriteError(Advise(cut));
             }
-        }, ComputerName);
+        }, string.Join(",", _requests.SelectMany(r => r.ComputerNames)));
     }
 }

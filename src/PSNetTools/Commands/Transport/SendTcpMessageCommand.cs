@@ -45,6 +45,6 @@ public sealed class SendTcpMessageCommand : SendMessageCommandBase
         SkipCertificateCheck = SkipCertificateCheck,
     };
 
-    protected override IAsyncEnumerable<Outcome<MessageExchange>> Exchange(IEnumerable<string> targets, MessageOptions options, CancellationToken cancellationToken) =>
-        TcpMessageClient.RunAsync(targets, options, cancellationToken);
+    protected override Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken) =>
+        TcpMessageClient.ExchangeAsync(target, options, cancellationToken);
 }

@@ -13,6 +13,6 @@ public sealed class SendUdpMessageCommand : SendMessageCommandBase
 
     protected override MessageOptions Customize(MessageOptions options) => options with { NoResponse = NoResponse };
 
-    protected override IAsyncEnumerable<Outcome<MessageExchange>> Exchange(IEnumerable<string> targets, MessageOptions options, CancellationToken cancellationToken) =>
-        UdpMessageClient.RunAsync(targets, options, cancellationToken);
+    protected override Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken) =>
+        UdpMessageClient.ExchangeAsync(target, options, cancellationToken);
 }

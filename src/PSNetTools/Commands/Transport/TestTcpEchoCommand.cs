@@ -8,6 +8,6 @@ namespace PSNetTools.Commands.Transport;
 [OutputType(typeof(EchoTestResult), typeof(bool))]
 public sealed class TestTcpEchoCommand : EchoTestCommandBase
 {
-    protected override IAsyncEnumerable<Outcome<EchoTestResult>> Probe(IEnumerable<string> targets, EchoProbeOptions options, CancellationToken cancellationToken) =>
-        TcpEchoProbe.RunAsync(targets, options, cancellationToken);
+    protected override Task<Outcome<EchoTestResult>> ProbeAsync(ResolvedTarget target, EchoProbeOptions options, CancellationToken cancellationToken) =>
+        TcpEchoProbe.ProbeAsync(target, options, cancellationToken);
 }
