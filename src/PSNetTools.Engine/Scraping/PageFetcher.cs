@@ -60,7 +60,7 @@ public static class PageFetcher
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"{target}: no complete answer within {options.Timeout.TotalSeconds:0.###} s; raise -TimeoutSec if the server is slow.");
+                    throw new TimeoutException($"{target}: no complete answer within {options.Timeout.TotalSeconds:0.###} s.");
                 }
             }, null, cancellationToken).ConfigureAwait(false);
         }
