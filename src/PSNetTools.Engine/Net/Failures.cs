@@ -20,9 +20,10 @@ public static class Failures
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
         {
-            TargetFailureException { Failure: var f } => f.Target.Length == 0 ? f with { Target = target } : f,
+            IHasTargetFailure { Failure: var f } => f.Target.Length == 0 ? f with { Target = target } : f,
             AggregateException { InnerException: { } inner } => From(target, inner, timeout),
             SocketException s => Socket(target, s),
+            TimeoutException t when timeout is null && t.Message != new TimeoutException().Message => new(target, ErrorIds.Timeout, FailureKind.Timeout, At(target, FailureText.Of(t)), t),
             TimeoutException or OperationCanceledException => TimedOut(target, timeout, exception),
             AuthenticationException => Tls(target, exception),
             HttpRequestException http => Http(target, http, timeout),
@@ -32,12 +33,12 @@ public static class Failures
             IOException { InnerException: SocketException se } => Socket(target, se, exception),
             IOException { InnerException: AuthenticationException } => Tls(target, exception),
             IOException when Mentions(exception, "frame size", "corrupted frame") => Tls(target, exception),
-            IOException => new(target, ErrorIds.NetworkError, FailureKind.ConnectionReset, $"{target}: {FailureText.Of(exception)}", exception),
+            IOException => new(target, ErrorIds.NetworkError, FailureKind.ConnectionReset, At(target, $"{FailureText.Of(exception)}"), exception),
             FormatException or InvalidDataException or System.Xml.XmlException =>
-                new(target, ErrorIds.ProtocolError, FailureKind.ProtocolError, $"{target}: {FailureText.Of(exception)}", exception),
+                new(target, ErrorIds.ProtocolError, FailureKind.ProtocolError, At(target, $"{FailureText.Of(exception)}"), exception),
             ArgumentException => new(target, ErrorIds.InvalidArgument, FailureKind.InvalidTarget, FailureText.Of(exception), exception),
-            UnauthorizedAccessException => new(target, ErrorIds.PermissionDenied, FailureKind.PermissionDenied, $"{target}: {FailureText.Of(exception)}", exception),
-            _ => new(target, ErrorIds.UnexpectedError, FailureKind.Other, $"{target}: {FailureText.Of(exception)}", exception),
+            UnauthorizedAccessException => new(target, ErrorIds.PermissionDenied, FailureKind.PermissionDenied, At(target, $"{FailureText.Of(exception)}"), exception),
+            _ => new(target, ErrorIds.UnexpectedError, FailureKind.Other, At(target, $"{FailureText.Of(exception)}"), exception),
         };
     }
 
@@ -48,7 +49,7 @@ public static class Failures
         if (exception is TimeoutException or OperationCanceledException) return TimedOut(target, null, exception);
         if (Innermost<TimeoutException>(exception) is not null)
         {
-            return new(target, ErrorIds.Timeout, FailureKind.Timeout, $"{target}: {FailureText.Of(exception)}", exception);
+            return new(target, ErrorIds.Timeout, FailureKind.Timeout, At(target, $"{FailureText.Of(exception)}"), exception);
         }
         if (Innermost<SocketException>(exception) is { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } s)
         {
@@ -56,29 +57,29 @@ public static class Failures
         }
         var reason = FailureText.Of(exception);
         return Mentions(exception, "remote certificate")
-            ? new(target, ErrorIds.CertificateUntrusted, FailureKind.TlsFailure, $"{target}: {reason}.", exception)
-            : new(target, ErrorIds.TlsFailed, FailureKind.TlsFailure, $"{target}: TLS handshake failed: {reason}.", exception);
+            ? new(target, ErrorIds.CertificateUntrusted, FailureKind.TlsFailure, At(target, $"{reason}."), exception)
+            : new(target, ErrorIds.TlsFailed, FailureKind.TlsFailure, At(target, $"TLS handshake failed: {reason}."), exception);
     }
 
     /// <summary>A timeout, naming the limit when known ("no answer within 2 s").</summary>
     public static TargetFailure TimedOut(string target, TimeSpan? timeout, Exception? exception = null, string? what = null) =>
         new(target, ErrorIds.Timeout, FailureKind.Timeout, timeout is { TotalSeconds: > 0 } t
-            ? string.Create(CultureInfo.InvariantCulture, $"{target}: {what ?? "no answer"} within {t.TotalSeconds:0.###} s.")
-            : $"{target}: timed out.", exception);
+            ? At(target, string.Create(CultureInfo.InvariantCulture, $"{what ?? "no answer"} within {t.TotalSeconds:0.###} s."))
+            : At(target, "timed out."), exception);
 
     private static TargetFailure Socket(string target, SocketException s, Exception? cause = null) => s.SocketErrorCode switch
     {
         SocketError.ConnectionRefused =>
-            new(target, ErrorIds.ConnectionRefused, FailureKind.ConnectionRefused, $"{target}: connection refused; nothing listens on that port.", cause ?? s),
+            new(target, ErrorIds.ConnectionRefused, FailureKind.ConnectionRefused, At(target, $"connection refused; nothing listens on that port."), cause ?? s),
         SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
-            new(target, ErrorIds.HostNotResolved, FailureKind.ResolutionFailed, $"{target}: the name could not be resolved.", cause ?? s),
+            new(target, ErrorIds.HostNotResolved, FailureKind.ResolutionFailed, At(target, $"the name could not be resolved."), cause ?? s),
         SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown =>
-            new(target, ErrorIds.ConnectionReset, FailureKind.ConnectionReset, $"{target}: the peer reset the connection.", cause ?? s),
-        SocketError.TimedOut => new(target, ErrorIds.Timeout, FailureKind.Timeout, $"{target}: timed out.", cause ?? s),
+            new(target, ErrorIds.ConnectionReset, FailureKind.ConnectionReset, At(target, $"the peer reset the connection."), cause ?? s),
+        SocketError.TimedOut => new(target, ErrorIds.Timeout, FailureKind.Timeout, At(target, $"timed out."), cause ?? s),
         SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.AddressNotAvailable =>
-            new(target, ErrorIds.Unreachable, FailureKind.Unreachable, $"{target}: unreachable ({s.SocketErrorCode}).", cause ?? s),
-        SocketError.AccessDenied => new(target, ErrorIds.PermissionDenied, FailureKind.PermissionDenied, $"{target}: permission denied by the operating system.", cause ?? s),
-        _ => new(target, ErrorIds.NetworkError, FailureKind.Other, $"{target}: {FailureText.Of(s)}", cause ?? s),
+            new(target, ErrorIds.Unreachable, FailureKind.Unreachable, At(target, $"unreachable ({s.SocketErrorCode})."), cause ?? s),
+        SocketError.AccessDenied => new(target, ErrorIds.PermissionDenied, FailureKind.PermissionDenied, At(target, $"permission denied by the operating system."), cause ?? s),
+        _ => new(target, ErrorIds.NetworkError, FailureKind.Other, At(target, $"{FailureText.Of(s)}"), cause ?? s),
     };
 
     private static TargetFailure Http(string target, HttpRequestException http, TimeSpan? timeout)
@@ -86,26 +87,34 @@ public static class Failures
         if (Innermost<SocketException>(http) is { } s) return Socket(target, s, http);
         if (Innermost<AuthenticationException>(http) is not null) return Tls(target, http);
         if (Innermost<TimeoutException>(http) is not null) return TimedOut(target, timeout, http);
+        if (http.StatusCode is { } status)
+        {
+            return new(target, "HttpError", FailureKind.ProtocolError, At(target, $"the server answered {(int)status} {status}."), http);
+        }
         return http.HttpRequestError switch
         {
             HttpRequestError.NameResolutionError =>
-                new(target, ErrorIds.HostNotResolved, FailureKind.ResolutionFailed, $"{target}: the name could not be resolved.", http),
+                new(target, ErrorIds.HostNotResolved, FailureKind.ResolutionFailed, At(target, $"the name could not be resolved."), http),
             HttpRequestError.SecureConnectionError => Tls(target, http),
             HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError or HttpRequestError.ResponseEnded or HttpRequestError.VersionNegotiationError =>
-                new(target, ErrorIds.ProtocolError, FailureKind.ProtocolError, $"{target}: {FailureText.Of(http)}", http),
-            _ => new(target, ErrorIds.NetworkError, FailureKind.Other, $"{target}: {FailureText.Of(http)}", http),
+                new(target, ErrorIds.ProtocolError, FailureKind.ProtocolError, At(target, $"{FailureText.Of(http)}"), http),
+            _ => new(target, ErrorIds.NetworkError, FailureKind.Other, At(target, $"{FailureText.Of(http)}"), http),
         };
     }
 
     private static TargetFailure WebSocket(string target, WebSocketException ws, TimeSpan? timeout) => ws switch
     {
         { WebSocketErrorCode: WebSocketError.ConnectionClosedPrematurely } =>
-            new(target, ErrorIds.ConnectionClosed, FailureKind.ConnectionReset, $"{target}: {FailureText.Of(ws)}", ws),
+            new(target, ErrorIds.ConnectionClosed, FailureKind.ConnectionReset, At(target, $"{FailureText.Of(ws)}"), ws),
         { InnerException: { } inner } when inner is HttpRequestException or SocketException or IOException or AuthenticationException => From(target, inner, timeout),
         { WebSocketErrorCode: WebSocketError.Faulted } =>
-            new(target, ErrorIds.ConnectionClosed, FailureKind.ConnectionReset, $"{target}: {FailureText.Of(ws)}", ws),
-        _ => new(target, ErrorIds.ProtocolError, FailureKind.ProtocolError, $"{target}: the WebSocket handshake failed: {FailureText.Of(ws)} (is it a WebSocket endpoint?)", ws),
+            new(target, ErrorIds.ConnectionClosed, FailureKind.ConnectionReset, At(target, $"{FailureText.Of(ws)}"), ws),
+        _ => new(target, ErrorIds.ProtocolError, FailureKind.ProtocolError, At(target, $"the WebSocket handshake failed: {FailureText.Of(ws)} (is it a WebSocket endpoint?)"), ws),
     };
+
+    /// <summary>"target: text", unless the text already names the target (an engine message that says where).</summary>
+    public static string At(string target, string text) =>
+        string.IsNullOrEmpty(target) || text.Contains(target, StringComparison.OrdinalIgnoreCase) ? text : $"{target}: {text}";
 
     private static T? Innermost<T>(Exception exception)
         where T : Exception

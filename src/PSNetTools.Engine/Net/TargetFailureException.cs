@@ -4,7 +4,7 @@ namespace PSNetTools.Engine.Net;
 /// The base of every engine exception that means "this target failed": it carries the <see cref="TargetFailure"/>
 /// (kind, stable id, target, the engine's message, the cause), so one mapper in the cmdlet layer handles them all.
 /// </summary>
-public class TargetFailureException : Exception
+public class TargetFailureException : Exception, IHasTargetFailure
 {
     public TargetFailureException()
         : this(new TargetFailure("", ErrorIds.UnexpectedError, FailureKind.Other, "the operation failed"))

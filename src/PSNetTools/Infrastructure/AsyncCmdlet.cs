@@ -218,7 +218,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is not PipelineStoppedException and not ParameterBindingException and not ActionPreferenceStopException)
         {
-            ThrowTerminatingError(ErrorRecords.FromException(ex, target));
+            ThrowTerminatingError(ErrorRecords.FromException(ex, target, this));
         }
     }
 

@@ -37,6 +37,4 @@ internal static class MailParameters
         var pref = cmdlet.SessionState.PSVariable.GetValue("VerbosePreference");
         return pref is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
     }
-
-    public static ErrorRecord Error(MailException ex) => ErrorRecords.From(ex.Failure);
 }

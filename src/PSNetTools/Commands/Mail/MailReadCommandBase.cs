@@ -56,7 +56,7 @@ public abstract class MailReadCommandBase : AsyncCmdlet
             }
             catch (MailException ex)
             {
-                sink.WriteFailure(ex.Failure);
+                sink.WriteFailure(ex.Failure, null, ex);
             }
             finally
             {

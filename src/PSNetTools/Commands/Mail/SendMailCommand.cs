@@ -99,7 +99,7 @@ public sealed class SendMailCommand : AsyncCmdlet
     protected override void ProcessRecord()
     {
         // A dead server or a refused login ends the statement: every further message would fail the same way.
-        if (_fatal is not null) ThrowTerminatingError(MailParameters.Error(_fatal));
+        if (_fatal is not null) ThrowTerminatingError(ErrorRecords.FromException(_fatal, null, this));
 
         PreparedMail prepared;
         try
@@ -109,7 +109,7 @@ public sealed class SendMailCommand : AsyncCmdlet
         catch (MailException ex)
         {
             // A bad address or header concerns this message only; the rest of the pipeline goes on.
-            WriteError(MailParameters.Error(ex));
+            WriteError(ErrorRecords.FromException(ex, null, this));
             return;
         }
 
@@ -137,7 +137,7 @@ public sealed class SendMailCommand : AsyncCmdlet
                 }
                 catch (MailException ex)
                 {
-                    sink.WriteFailure(ex.Failure);
+                    sink.WriteFailure(ex.Failure, null, ex);
                 }
                 finally
                 {
@@ -145,7 +145,7 @@ public sealed class SendMailCommand : AsyncCmdlet
                 }
             }, SmtpServer);
         }
-        if (_fatal is not null) ThrowTerminatingError(MailParameters.Error(_fatal));
+        if (_fatal is not null) ThrowTerminatingError(ErrorRecords.FromException(_fatal, null, this));
     }
 
     protected override void EndProcessing()
