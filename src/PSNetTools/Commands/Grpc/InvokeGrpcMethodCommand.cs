@@ -133,7 +133,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         catch (Exception ex) when (IsExpected(ex))
         {
             // Every record would fail the same way: stop the pipeline with the reason.
-            throw new RuntimeException(ex.Message, ex, Error(ex, Method));
+            throw new RuntimeException(ex.Message, ex, Error(ex, Address));
         }
     }
 
@@ -180,7 +180,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         }
         catch (Exception ex) when (IsExpected(ex))
         {
-            output.Error(Error(ex, method.Name));
+            output.Error(Error(ex, Address));
         }
     }
 
