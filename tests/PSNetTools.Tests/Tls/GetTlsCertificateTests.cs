@@ -68,7 +68,7 @@ public sealed class GetTlsCertificateTests : IClassFixture<GetTlsCertificateTest
             """, timeoutSec: 30);
         Assert.Single(r.Output);
         var ids = r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).Order().ToList();
-        Assert.Equal(["HostNotResolved", "HostNotResolved", "TlsHandshakeFailed"], ids);
+        Assert.Equal(["HostNotResolved", "HostNotResolved", "TlsFailed"], ids);
         Assert.Contains("plain-text port", r.Errors.First(e => e.FullyQualifiedErrorId.StartsWith("Tls", StringComparison.Ordinal)).Exception.Message, StringComparison.Ordinal);
     }
 
