@@ -65,6 +65,12 @@ public sealed class GrpcCallException : TargetFailureException
             if (transport.Kind != FailureKind.Other) return transport with { Target = "" };
         }
         var reason = string.IsNullOrEmpty(detail) ? "(no detail)" : FailureText.Clean(detail);
+        // The client library's own words for an answer that is not gRPC (HTTP/1.1, garbage): a wrong-protocol peer.
+        if (status is GrpcStatusCode.Unavailable or GrpcStatusCode.Internal or GrpcStatusCode.Unknown &&
+            (detail.Contains("Bad gRPC response", StringComparison.OrdinalIgnoreCase) || detail.Contains("HTTP/2", StringComparison.Ordinal) || detail.Contains("protocol error", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new("", ErrorIds.ProtocolError, FailureKind.ProtocolError, $"{subject}: the peer did not answer in gRPC ({reason}).", inner);
+        }
         return status switch
         {
             GrpcStatusCode.DeadlineExceeded =>

@@ -18,6 +18,11 @@ public static class Failures
     public static TargetFailure From(string target, Exception exception, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        // A failure that knows itself, wrapped by a caller (a limit inside a parse error), is that failure.
+        for (var e = exception.InnerException; e is not null && exception is not IHasTargetFailure; e = e.InnerException)
+        {
+            if (e is IHasTargetFailure { Failure: var known }) return known.Target.Length == 0 ? known with { Target = target } : known;
+        }
         return exception switch
         {
             IHasTargetFailure { Failure: var f } => f.Target.Length == 0 ? f with { Target = target } : f,

@@ -41,7 +41,7 @@ public sealed class XmlRpcLimitException : FormatException, IHasTargetFailure
     public TargetFailure Failure => Limit switch
     {
         nameof(XmlRpcReadLimits.MaxDepth) => new("", "MaxDepthExceeded", FailureKind.LimitExceeded, Message, this),
-        nameof(XmlRpcReadLimits.MaxBytes) => new("", "ReplyTooLarge", FailureKind.LimitExceeded, Message, this),
+        nameof(XmlRpcReadLimits.MaxBytes) or nameof(XmlRpcCallOptions.MaxResponseBytes) => new("", "ReplyTooLarge", FailureKind.LimitExceeded, Message, this),
         _ => new("", ErrorIds.ProtocolError, FailureKind.ProtocolError, Message, this),
     };
 }

@@ -222,7 +222,7 @@ public sealed class GrpcCmdletTests
             Assert.Contains("SayHello", (string)r.Output[1].BaseObject, StringComparison.Ordinal);
             // Issue 11: a refused port is ConnectionRefused in every cmdlet; what to do is the RecommendedAction.
             Assert.StartsWith("ConnectionRefused", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
-            Assert.Contains("-Port", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+            Assert.Contains("port", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
             Assert.StartsWith("InvalidArgument", (string)r.Output[4].BaseObject, StringComparison.Ordinal);
         }
     }

@@ -89,7 +89,7 @@ public class SendMailTests
         var e = Assert.Single(r.Errors);
         Assert.Equal("UnencryptedAuthenticationRefused,PSNetTools.Commands.Mail.SendMailCommand", e.FullyQualifiedErrorId);
         Assert.Contains("unencrypted", e.Exception.Message, StringComparison.Ordinal);
-        Assert.Contains("-AllowUnencryptedAuthentication", e.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-AllowUnencryptedAuthentication", e.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
     }
 
     [Fact]

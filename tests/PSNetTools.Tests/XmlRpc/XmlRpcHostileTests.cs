@@ -60,7 +60,7 @@ public sealed class XmlRpcHostileTests
         Assert.Equal("MaxDepthExceeded", deepArray[1]);
         Assert.Contains("the answer nests values deeper than 64 levels", deepArray[2], StringComparison.Ordinal);
         Assert.Contains("-MaxDepth", deepArray[3], StringComparison.Ordinal);
-        Assert.Equal("MaxDepthExceeded", lines.Single(l => l.StartsWith("deepfault|", StringComparison.Ordinal)).Split('|')[1]);
+        Assert.Equal("ProtocolError", lines.Single(l => l.StartsWith("deepfault|", StringComparison.Ordinal)).Split('|')[1]);
     }
 
     [Fact]
