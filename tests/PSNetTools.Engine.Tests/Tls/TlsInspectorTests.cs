@@ -104,7 +104,7 @@ public sealed class TlsInspectorTests : IClassFixture<TlsInspectorTests.Peers>
         var httpPort = Loopback.FreeTcpPort();
         using var http = PeerProcess.Start("python3", $"-m http.server {httpPort} --bind 127.0.0.1", httpPort);
         // Issue 11: the shared ids, TlsFailed for an answer that is not TLS and Timeout for none.
-        foreach (var (port, id, says) in new[] { (echoPort, "TlsFailed", "plain-text port"), (silentPort, "Timeout", "TLS handshake got no answer"), (httpPort, "TlsFailed", "HTTP") })
+        foreach (var (port, id, says) in new[] { (echoPort, "TlsFailed", "plain-text port"), (silentPort, "Timeout", "TLS handshake got no answer"), (httpPort, "TlsFailed", "plain-text port") })
         {
             var watch = Stopwatch.StartNew();
             var outcome = await TlsInspector.InspectAsync(Local, new TlsInspectionOptions { Port = port, Timeout = TimeSpan.FromSeconds(1) }, default);

@@ -41,7 +41,8 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
         Add("Invoke-XmlRpc https://{H}:{P}/RPC2 -Method m -TimeoutSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         Add("Connect-WebSocket ws://{H}:{P}/ -TimeoutSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"));
         Add("Connect-WebSocket wss://{H}:{P}/ -TimeoutSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
-        Add("Invoke-GrpcMethod {H}:{P} demo.v1.Greeter/SayHello -Plaintext -ConnectTimeoutSec 1 -DeadlineSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"), (Peer.Tls, "ProtocolError"));
+        // h2c at a TLS port: the server's alert reads as garbage or its close as a reset, whichever the client meets first.
+        Add("Invoke-GrpcMethod {H}:{P} demo.v1.Greeter/SayHello -Plaintext -ConnectTimeoutSec 1 -DeadlineSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"), (Peer.Tls, "ProtocolError|ConnectionReset"));
         Add("Invoke-GrpcMethod {H}:{P} demo.v1.Greeter/SayHello -ConnectTimeoutSec 1 -DeadlineSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         Add("Get-GrpcService {H}:{P} -Plaintext -ConnectTimeoutSec 1", refused, unresolvable);
         Add("Test-GrpcHealth {H}:{P} -Plaintext -TimeoutSec 1", refused, unresolvable, silent);
@@ -61,8 +62,9 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
         var r = Ps.Run($"$null = {command}", timeoutSec: 60);
         Assert.Null(r.Terminating);
         var e = Assert.Single(r.Errors);
-        Assert.Equal(id, e.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Equal(Category(id), e.CategoryInfo.Category);
+        var actual = e.FullyQualifiedErrorId.Split(',')[0];
+        Assert.Contains(actual, id.Split('|'));
+        Assert.Equal(Category(actual), e.CategoryInfo.Category);
         Assert.NotNull(e.TargetObject);
         Assert.Contains(host, Convert.ToString(e.TargetObject, System.Globalization.CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase);
         AssertReadable(e);
@@ -149,6 +151,7 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
         "HostNotResolved" => ErrorCategory.ObjectNotFound,
         "Timeout" => ErrorCategory.OperationTimeout,
         "TlsFailed" or "CertificateUntrusted" => ErrorCategory.SecurityError,
+        "ConnectionReset" => ErrorCategory.ConnectionError,
         _ => ErrorCategory.ProtocolError,
     };
 
