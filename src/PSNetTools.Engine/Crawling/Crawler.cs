@@ -95,7 +95,7 @@ public static class Crawler
         {
             if (options.RespectRobotsTxt && !(await RobotsAsync(uri, cancellationToken).ConfigureAwait(false)).IsAllowed(uri))
             {
-                return new CrawlPage { Uri = uri.AbsoluteUri, Depth = depth, Referrer = referrer, Error = "DisallowedByRobotsTxt: robots.txt of this host asks crawlers not to fetch it (use -RespectRobotsTxt:$false to ignore it)." };
+                return new CrawlPage { Uri = uri.AbsoluteUri, Depth = depth, Referrer = referrer, Error = "DisallowedByRobotsTxt: robots.txt of this host asks crawlers not to fetch it." };
             }
             var gate = _hosts.GetOrAdd(uri.Authority, _ => new HostGate(options.PerHostLimit));
             var watch = Stopwatch.StartNew();

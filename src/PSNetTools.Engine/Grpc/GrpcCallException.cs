@@ -1,12 +1,19 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
 using Grpc.Core;
+using PSNetTools.Engine.Net;
 
 namespace PSNetTools.Engine.Grpc;
 
-/// <summary>A call that ended with a status other than OK: the status, the server's detail and the trailers.</summary>
-public sealed class GrpcCallException : Exception
+/// <summary>
+/// A call that ended with a status other than OK: the status, the server's detail and the trailers. When the call
+/// never reached a server (refused, unresolvable, TLS), the failure has the shared id of that condition (ConnectionRefused,
+/// HostNotResolved, TlsFailed...), not a bare Unavailable; a status the server sent has the id Grpc&lt;Status&gt;.
+/// </summary>
+public sealed class GrpcCallException : TargetFailureException
 {
     public GrpcCallException(GrpcStatusCode status, string detail, string method, IReadOnlyDictionary<string, string>? trailers = null, Exception? inner = null)
-        : base(Describe(status, detail, method), inner)
+        : base(Classify(status, detail, method, inner))
     {
         Status = status;
         Detail = detail;
@@ -20,19 +27,13 @@ public sealed class GrpcCallException : Exception
     }
 
     public GrpcCallException(string message)
-        : base(message)
+        : this(GrpcStatusCode.Unknown, message, "")
     {
-        Detail = message;
-        Method = "";
-        Trailers = new Dictionary<string, string>();
     }
 
     public GrpcCallException(string message, Exception innerException)
-        : base(message, innerException)
+        : this(GrpcStatusCode.Unknown, message, "", null, innerException)
     {
-        Detail = message;
-        Method = "";
-        Trailers = new Dictionary<string, string>();
     }
 
     public GrpcStatusCode Status { get; }
@@ -53,20 +54,51 @@ public sealed class GrpcCallException : Exception
         return new GrpcCallException((GrpcStatusCode)(int)ex.StatusCode, ex.Status.Detail, method, trailers, ex.Status.DebugException ?? ex);
     }
 
-    private static string Describe(GrpcStatusCode status, string detail, string method)
+    private static TargetFailure Classify(GrpcStatusCode status, string detail, string method, Exception? inner)
     {
-        var hint = status switch
-        {
-            _ when detail.Contains("certificate", StringComparison.OrdinalIgnoreCase) =>
-                " The server's TLS certificate is not trusted: add -SkipCertificateCheck for a self-signed or test certificate (or -Plaintext if the server has no TLS).",
-            _ when detail.Contains("SSL", StringComparison.Ordinal) =>
-                " The TLS handshake failed: if the server has no TLS, add -Plaintext.",
-            GrpcStatusCode.Unavailable => " Check the address and port, and whether the server speaks TLS: add -Plaintext for a server without TLS, or -SkipCertificateCheck for a self-signed certificate.",
-            GrpcStatusCode.DeadlineExceeded => " The call did not finish within the deadline: raise -DeadlineSec.",
-            GrpcStatusCode.Unimplemented => " The server does not implement this method: Get-GrpcService lists what it offers.",
-            _ => "",
-        };
         var subject = string.IsNullOrEmpty(method) ? "gRPC call" : method;
-        return $"{subject}: {status}: {(string.IsNullOrEmpty(detail) ? "(no detail)" : detail)}.{hint}";
+        // The client library reports a connection that never came up as Unavailable/Internal with the transport's
+        // exception as the debug exception: that exception says which condition it was.
+        if (status is GrpcStatusCode.Unavailable or GrpcStatusCode.Internal or GrpcStatusCode.Unknown && IsTransport(inner))
+        {
+            var transport = Failures.From(subject, inner!);
+            if (transport.Kind != FailureKind.Other) return transport with { Target = "" };
+        }
+        var reason = string.IsNullOrEmpty(detail) ? "(no detail)" : FailureText.Clean(detail);
+        // The client library's own words for an answer that is not gRPC (HTTP/1.1, garbage): a wrong-protocol peer.
+        if (status is GrpcStatusCode.Unavailable or GrpcStatusCode.Internal or GrpcStatusCode.Unknown &&
+            (detail.Contains("Bad gRPC response", StringComparison.OrdinalIgnoreCase) || detail.Contains("HTTP/2", StringComparison.Ordinal) || detail.Contains("protocol error", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new("", ErrorIds.ProtocolError, FailureKind.ProtocolError, $"{subject}: the peer did not answer in gRPC ({reason}).", inner);
+        }
+        return status switch
+        {
+            GrpcStatusCode.DeadlineExceeded =>
+                new("", ErrorIds.Timeout, FailureKind.Timeout, $"{subject}: the call did not finish within its deadline ({reason}).", inner),
+            _ => new("", "Grpc" + status, Kind(status), $"{subject}: {status}: {reason}.", inner),
+        };
     }
+
+    private static bool IsTransport(Exception? inner)
+    {
+        for (var e = inner; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or SocketException or AuthenticationException or IOException) return true;
+        }
+        return false;
+    }
+
+    private static FailureKind Kind(GrpcStatusCode status) => status switch
+    {
+        GrpcStatusCode.Unavailable => FailureKind.Unreachable,
+        GrpcStatusCode.DeadlineExceeded => FailureKind.Timeout,
+        GrpcStatusCode.NotFound => FailureKind.NotFound,
+        GrpcStatusCode.InvalidArgument or GrpcStatusCode.OutOfRange or GrpcStatusCode.FailedPrecondition or GrpcStatusCode.AlreadyExists => FailureKind.Rejected,
+        GrpcStatusCode.PermissionDenied => FailureKind.PermissionDenied,
+        GrpcStatusCode.Unauthenticated => FailureKind.AuthenticationFailed,
+        GrpcStatusCode.Unimplemented => FailureKind.NotImplemented,
+        GrpcStatusCode.ResourceExhausted => FailureKind.LimitExceeded,
+        GrpcStatusCode.Internal or GrpcStatusCode.Unknown or GrpcStatusCode.DataLoss => FailureKind.ServerFault,
+        _ => FailureKind.ProtocolError,
+    };
 }

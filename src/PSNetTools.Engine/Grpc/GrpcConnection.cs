@@ -77,15 +77,19 @@ public sealed class GrpcConnection : IDisposable
         {
             if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new ArgumentException($"'{address}' is not a gRPC address: use host:port (add -Plaintext for a server without TLS), or an http:// or https:// URI.", nameof(address));
+                throw new ArgumentException($"'{address}' is not a gRPC address: write host:port, or an http:// or https:// URI.", nameof(address));
             }
             return new Uri(uri.GetLeftPart(UriPartial.Authority));
         }
         var colon = address.LastIndexOf(':');
         var closing = address.LastIndexOf(']');
-        if (colon < 0 || colon < closing || !int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        if (colon < 0 || colon < closing || !address[(colon + 1)..].All(char.IsAsciiDigit) || colon == address.Length - 1)
         {
             throw new ArgumentException($"'{address}' has no port: a gRPC address is host:port, e.g. localhost:50051 or [::1]:50051.", nameof(address));
+        }
+        if (!int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"'{address}': {address[(colon + 1)..]} is not a port; a port is 1 to 65535.", nameof(address));
         }
         var host = address[..colon];
         if (host.Length == 0) throw new ArgumentException($"'{address}' has no host: a gRPC address is host:port, e.g. localhost:50051.", nameof(address));

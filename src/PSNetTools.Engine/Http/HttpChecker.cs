@@ -76,8 +76,7 @@ public static class HttpChecker
             (current, method, redirects) = (answer.Hop.Uri, answer.Hop.Method, answer.Hop.Number);
             if (answer.Stopped is { } stop)
             {
-                var advice = stop.ErrorId == HttpRedirects.TooManyRedirects ? " Raise -MaximumRedirection if the chain is legitimate." : "";
-                return Failed($"{stop.ErrorId}: {stop.Message}{advice}", status);
+                return Failed($"{stop.ErrorId}: {stop.Message}", status);
             }
             var firstByte = watch.Elapsed.TotalMilliseconds;
             options.Log?.Invoke($"{current}: {status} {response.ReasonPhrase} over HTTP/{response.Version}, first byte after {firstByte:0.###} ms.");
@@ -109,7 +108,7 @@ public static class HttpChecker
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed($"Timeout: no complete response within {options.Timeout.TotalSeconds:0.###} s; raise -TimeoutSec if the server is slow.");
+            return Failed($"{ErrorIds.Timeout}: no complete response within {options.Timeout.TotalSeconds:0.###} s.");
         }
         catch (HttpRequestException ex)
         {
@@ -118,7 +117,7 @@ public static class HttpChecker
         catch (IOException ex)
         {
             // The body broke off (reset, or shorter than its Content-Length): this check's failure, not the pipeline's.
-            return Failed($"ConnectionReset: the answer broke off: {ex.Message}");
+            return Failed($"{ErrorIds.ConnectionReset}: the answer broke off: {FailureText.Of(ex)}");
         }
     }
 
@@ -150,27 +149,11 @@ public static class HttpChecker
         return request;
     }
 
-    private static string Describe(HttpRequestException ex, HttpCheckOptions options)
+    // "Id: what happened", with the ids every cmdlet's errors use (Failures), so a check's Error reads like an ErrorId.
+    private static string Describe(Exception ex, HttpCheckOptions options)
     {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case AuthenticationException auth:
-                    return options.SkipCertificateCheck
-                        ? $"TlsFailed: {auth.Message}"
-                        : $"TlsFailed: {auth.Message} Add -SkipCertificateCheck for a server with a private or self-signed certificate.";
-                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } s:
-                    return $"NameResolutionFailed: {s.Message}";
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                    return "ConnectionRefused: nothing listens on that port.";
-                case SocketException s:
-                    return $"Connection{s.SocketErrorCode}: {s.Message}";
-                case TimeoutException:
-                    return $"Timeout: no connection within {options.Timeout.TotalSeconds:0.###} s.";
-            }
-        }
-        return $"ConnectionFailed: {ex.Message}";
+        var failure = Failures.From("", ex, options.Timeout);
+        return $"{failure.ErrorId}: {failure.Message.TrimStart(':', ' ')}";
     }
 
     private static string Expectation(int status, string? text, HttpCheckOptions options)

@@ -165,7 +165,7 @@ public static class ImapReader
         catch (FolderNotFoundException ex)
         {
             throw new MailException(new TargetFailure(query.Folder, "MailFolderNotFound", FailureKind.InvalidTarget,
-                $"{options.Endpoint} has no folder '{query.Folder}'. Get-ImapFolder lists the folders.", ex));
+                $"{options.Endpoint} has no folder '{query.Folder}'.", ex));
         }
         // Read-write only when we are going to set \Seen.
         var access = query.Peek ? FolderAccess.ReadOnly : FolderAccess.ReadWrite;

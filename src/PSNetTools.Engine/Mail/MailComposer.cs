@@ -19,7 +19,7 @@ internal static class MailComposer
         var recipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => m.Address).ToList();
         if (recipients.Count == 0)
         {
-            throw Invalid("", "MailNoRecipient", "The message has no recipient: give -To, -Cc or -Bcc.");
+            throw Invalid("", "MailNoRecipient", "The message has no recipient (To, Cc or Bcc).");
         }
         message.Subject = mail.Subject;
         message.Date = DateTimeOffset.Now;
@@ -102,7 +102,7 @@ internal static class MailComposer
         var reserved = new[] { "From", "To", "Cc", "Bcc", "Reply-To", "Subject", "Date", "Message-Id", "Content-Type", "Content-Transfer-Encoding", "MIME-Version" };
         if (reserved.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
-            throw Invalid(name, "MailReservedHeader", $"The header '{name}' is set by its own parameter (or by the message itself) and cannot be given in -Header.");
+            throw Invalid(name, "MailReservedHeader", $"The header '{name}' is set by its own parameter (or by the message itself) and cannot be set as an extra header.");
         }
         message.Headers.Add(name, value ?? "");
     }

@@ -58,40 +58,38 @@ internal static class MailConnector
     public static MailException Translate(Exception ex, MailServerOptions options, bool timedOut)
     {
         var target = options.Endpoint;
-        var seconds = options.Timeout.TotalSeconds;
         if (ex is MailException mail) return mail;
         if (timedOut || ex is TimeoutException || ex is OperationCanceledException)
         {
-            return new MailException(new TargetFailure(target, "MailTimeout", FailureKind.Timeout,
-                $"{target} did not answer within {seconds:0.###} s. Check the server and port, or raise -TimeoutSec.", ex), true);
+            return new MailException(Failures.TimedOut(target, options.Timeout, ex), true);
         }
         return ex switch
         {
             SslHandshakeException { ServerCertificate: not null } ssl =>
-                new MailException(new TargetFailure(target, "MailCertificateNotTrusted", FailureKind.TlsFailure,
-                    $"The certificate of {target} is not trusted ({FirstLine(ssl.Message)}). If it is a test server with a self-signed certificate, add -SkipCertificateCheck.", ex), true),
+                new MailException(new TargetFailure(target, ErrorIds.CertificateUntrusted, FailureKind.TlsFailure,
+                    $"{target}: the server's certificate is not trusted ({FirstLine(ssl.Message)}).", ex), true),
             SslHandshakeException ssl =>
-                new MailException(new TargetFailure(target, "MailTlsFailed", FailureKind.TlsFailure,
-                    $"The TLS handshake with {target} failed ({ssl.InnerException?.Message ?? FirstLine(ssl.Message)}). The port may not speak TLS the way -Security {options.Security} expects: use StartTls for ports 587/143/110, SslOnConnect for 465/993/995.", ex), true),
+                new MailException(new TargetFailure(target, ErrorIds.TlsFailed, FailureKind.TlsFailure,
+                    $"{target}: TLS handshake failed ({(ssl.InnerException is { } inner ? FailureText.Of(inner) : FirstLine(ssl.Message))}) with security {options.Security}.", ex), true),
             MailKit.Security.AuthenticationException =>
-                new MailException(new TargetFailure(target, "MailAuthenticationFailed", FailureKind.AuthenticationFailed,
-                    $"{target} rejected the login of '{options.Credential?.UserName}': check the user name and password.", ex), true),
+                new MailException(new TargetFailure(target, ErrorIds.AuthenticationFailed, FailureKind.AuthenticationFailed,
+                    $"{target} rejected the login of '{options.Credential?.UserName}'.", ex), true),
             NotSupportedException when options.Security == MailSecurity.StartTls =>
-                new MailException(new TargetFailure(target, "MailStartTlsNotSupported", FailureKind.TlsFailure,
-                    $"{target} does not offer STARTTLS. Use -Security SslOnConnect if it is an implicit-TLS port, or -Security None for a plain server.", ex), true),
+                new MailException(new TargetFailure(target, "StartTlsNotSupported", FailureKind.TlsFailure,
+                    $"{target} does not offer STARTTLS.", ex), true),
             SocketException s =>
-                new MailException(SocketFailures.From(target, s, seconds), true),
+                new MailException(Failures.From(target, s, options.Timeout), true),
             IOException { InnerException: SocketException s } =>
-                new MailException(SocketFailures.From(target, s, seconds), true),
+                new MailException(Failures.From(target, s, options.Timeout), true),
             ProtocolException or IOException =>
-                new MailException(new TargetFailure(target, "MailProtocolError", FailureKind.ProtocolError,
-                    $"{target} did not speak the expected protocol ({FirstLine(ex.Message)}). Check -Port and -Security: a TLS port needs -Security SslOnConnect, a plain one StartTls or None.", ex), true),
+                new MailException(new TargetFailure(target, ErrorIds.ProtocolError, FailureKind.ProtocolError,
+                    $"{target} did not speak the expected protocol ({FailureText.Clean(FirstLine(ex.Message))}).", ex), true),
             SmtpCommandException { StatusCode: SmtpStatusCode.AuthenticationRequired } =>
-                new MailException(new TargetFailure(target, "MailAuthenticationRequired", FailureKind.AuthenticationFailed,
-                    $"{target} requires authentication: give -Credential.", ex), true),
+                new MailException(new TargetFailure(target, ErrorIds.AuthenticationRequired, FailureKind.AuthenticationFailed,
+                    $"{target} requires authentication.", ex), true),
             CommandException =>
-                new MailException(new TargetFailure(target, "MailCommandFailed", FailureKind.ProtocolError, $"{target}: {FirstLine(ex.Message)}", ex)),
-            _ => new MailException(new TargetFailure(target, "MailError", FailureKind.Other, $"{target}: {ex.Message}", ex), true),
+                new MailException(new TargetFailure(target, "MailCommandFailed", FailureKind.ProtocolError, $"{target}: {FailureText.Clean(FirstLine(ex.Message))}", ex)),
+            _ => new MailException(Failures.From(target, ex, options.Timeout), true),
         };
     }
 
@@ -111,9 +109,8 @@ internal static class MailConnector
                 if (!client.IsSecure && !options.AllowUnencryptedAuthentication)
                 {
                     await DisconnectQuietlyAsync(client).ConfigureAwait(false);
-                    throw new MailException(new TargetFailure(options.Endpoint, "MailUnencryptedAuthenticationRefused", FailureKind.PermissionDenied,
-                        $"Refusing to send the password of '{credential.UserName}' to {options.Endpoint} over an unencrypted connection. " +
-                        "Use -Security StartTls or SslOnConnect, or add -AllowUnencryptedAuthentication if you accept that anyone on the path can read it."), true);
+                    throw new MailException(new TargetFailure(options.Endpoint, "UnencryptedAuthenticationRefused", FailureKind.PermissionDenied,
+                        $"Refusing to send the password of '{credential.UserName}' to {options.Endpoint} over an unencrypted connection."), true);
                 }
                 await client.AuthenticateAsync(credential, timeout.Token).ConfigureAwait(false);
                 options.Status?.Invoke($"Authenticated as '{credential.UserName}' on {options.Endpoint}.");
@@ -140,9 +137,7 @@ internal static class MailConnector
     };
 
     // Refused connections and timeouts are worth another try; a wrong password or a TLS mismatch is not.
-    private static bool IsTransient(Exception ex) => ex is MailException m
-        ? m.Failure.Kind is FailureKind.ConnectionRefused or FailureKind.ConnectionReset or FailureKind.Timeout or FailureKind.Unreachable
-        : TransientFailures.IsTransient(ex);
+    private static bool IsTransient(Exception ex) => ex is MailException m ? m.Failure.IsTransient : TransientFailures.IsTransient(ex);
 
     private static string FirstLine(string text)
     {

@@ -2,8 +2,8 @@ using PSNetTools.Engine.Net;
 
 namespace PSNetTools.Engine.Mail;
 
-/// <summary>A mail operation failed in a way the user can act on; <see cref="Failure"/> carries the stable ErrorId and kind.</summary>
-public sealed class MailException : Exception
+/// <summary>A mail operation failed; <see cref="TargetFailureException.Failure"/> carries the stable ErrorId and kind.</summary>
+public sealed class MailException : TargetFailureException
 {
     public MailException()
         : this(new TargetFailure("", "MailError", FailureKind.Other, "mail operation failed"))
@@ -21,14 +21,10 @@ public sealed class MailException : Exception
     }
 
     public MailException(TargetFailure failure, bool connectionLevel = false)
-        : base(failure?.Message, failure?.Exception)
+        : base(failure)
     {
-        ArgumentNullException.ThrowIfNull(failure);
-        Failure = failure;
         IsConnectionLevel = connectionLevel;
     }
-
-    public TargetFailure Failure { get; }
 
     /// <summary>True when the server could not be used at all (unreachable, TLS, login): nothing more can be sent through it.</summary>
     public bool IsConnectionLevel { get; }

@@ -127,8 +127,8 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
         }
         catch (ServiceNotAuthenticatedException ex)
         {
-            throw new MailException(new TargetFailure(_options.Endpoint, "MailAuthenticationRequired", FailureKind.AuthenticationFailed,
-                $"{_options.Endpoint} requires authentication ({ex.Message.Trim()}): give -Credential.", ex), true);
+            throw new MailException(new TargetFailure(_options.Endpoint, ErrorIds.AuthenticationRequired, FailureKind.AuthenticationFailed,
+                $"{_options.Endpoint} requires authentication ({ex.Message.Trim()}).", ex), true);
         }
     }
 
@@ -148,10 +148,10 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
         };
         if (ex.StatusCode == SmtpStatusCode.AuthenticationRequired)
         {
-            return new MailException(new TargetFailure(_options.Endpoint, "MailAuthenticationRequired", FailureKind.AuthenticationFailed,
-                $"{_options.Endpoint} requires authentication: give -Credential.", ex), true);
+            return new MailException(new TargetFailure(_options.Endpoint, ErrorIds.AuthenticationRequired, FailureKind.AuthenticationFailed,
+                $"{_options.Endpoint} requires authentication.", ex), true);
         }
-        return new MailException(new TargetFailure(target, "MailRejected", FailureKind.ProtocolError,
+        return new MailException(new TargetFailure(target, "MailRejected", FailureKind.Rejected,
             $"{_options.Endpoint} {what}: {(int)ex.StatusCode} {ex.Message.Trim()}", ex));
     }
 

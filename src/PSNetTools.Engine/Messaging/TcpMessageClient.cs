@@ -70,7 +70,7 @@ public static class TcpMessageClient
                     });
                     if (reader.PeerClosed && sequence < options.Payloads.Count)
                     {
-                        return Outcome.Success(new MessageExchange(replies, new TargetFailure(where, "PeerClosed", FailureKind.ConnectionReset,
+                        return Outcome.Success(new MessageExchange(replies, new TargetFailure(where, ErrorIds.ConnectionClosed, FailureKind.ConnectionReset,
                             $"{where}: the peer closed the connection after message {sequence}; {options.Payloads.Count - sequence} message(s) were not sent.")));
                     }
                 }
@@ -83,22 +83,11 @@ public static class TcpMessageClient
         return Outcome.Success(new MessageExchange(replies, null));
     }
 
-    private static TargetFailure Describe(string where, Exception ex, MessageOptions options)
-    {
-        if (options.UseTls && ex is AuthenticationException or IOException { InnerException: AuthenticationException })
-        {
-            var hint = options.SkipCertificateCheck
-                ? "is it a plain-text port?"
-                : "if the server uses a self-signed or private-CA certificate, add -SkipCertificateCheck; if it is a plain-text port, drop -UseTls.";
-            return new TargetFailure(where, "TlsHandshakeFailed", FailureKind.TlsFailure, $"{where}: TLS handshake failed ({ex.Message}); {hint}", ex);
-        }
-        if (options.UseTls && ex is IOException)
-        {
-            return new TargetFailure(where, "TlsHandshakeFailed", FailureKind.TlsFailure,
-                $"{where}: the TLS handshake did not complete ({ex.Message}); is it a plain-text port? Drop -UseTls for plain TCP.", ex);
-        }
-        return SocketFailures.From(where, ex, options.ConnectTimeout.TotalSeconds);
-    }
+    // A failure before the handshake finished is the TLS handshake's, whatever broke it (garbage, a reset, a bad certificate).
+    private static TargetFailure Describe(string where, Exception ex, MessageOptions options) =>
+        options.UseTls && ex is AuthenticationException or IOException
+            ? Failures.Tls(where, ex)
+            : Failures.From(where, ex, options.ConnectTimeout);
 
     private static async Task<Connection> ConnectAsync(ResolvedTarget target, MessageOptions options, int attempt, CancellationToken cancellationToken)
     {

@@ -58,6 +58,11 @@ public sealed class TargetSpec
         }
         // [::1] is how IPv6 addresses appear in URIs; accept it.
         if (s.StartsWith('[') && s.EndsWith(']')) s = s[1..^1];
+        if (NotAHost(text!, s) is { } wrongShape)
+        {
+            error = wrongShape;
+            return false;
+        }
 
         var slash = s.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)
@@ -166,6 +171,32 @@ public sealed class TargetSpec
         }
         address = IPAddress.None;
         return false;
+    }
+
+    // What users paste from elsewhere: a URI or host:port. Say what it is instead of failing as a CIDR block or a bad name.
+    private static string? NotAHost(string text, string s)
+    {
+        var scheme = s.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0)
+        {
+            var host = Uri.TryCreate(s, UriKind.Absolute, out var uri) ? uri.IdnHost.Trim('[', ']') : "";
+            return host.Length > 0
+                ? $"'{text}' is a URI, not a host: the host in it is '{host}'."
+                : $"'{text}' is a URI, not a host.";
+        }
+        var colon = s.LastIndexOf(':');
+        if (colon > 0 && s.IndexOf(':', StringComparison.Ordinal) == colon && s.IndexOf('/', StringComparison.Ordinal) < 0)
+        {
+            var port = s[(colon + 1)..];
+            return port.Length > 0 && port.All(char.IsAsciiDigit)
+                ? $"'{text}' is host:port; a target is the host alone ('{s[..colon]}'), the port is given separately."
+                : $"'{text}' is not a host name, an IP address, a CIDR block or an address range.";
+        }
+        if (s.StartsWith('[') && s.Contains("]:", StringComparison.Ordinal))
+        {
+            return $"'{text}' is [address]:port; a target is the address alone ('{s[1..s.IndexOf(']', StringComparison.Ordinal)]}'), the port is given separately.";
+        }
+        return null;
     }
 
     private static bool LooksLikeIPv4(string s) =>

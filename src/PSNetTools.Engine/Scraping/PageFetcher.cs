@@ -43,7 +43,7 @@ public static class PageFetcher
                     using var answer = await HttpRedirects.SendAsync(client, new RedirectHop(uri, HttpMethod.Get), policy, hop => Request(hop, options), deadline.Token).ConfigureAwait(false);
                     if (answer.Stopped is { } stop)
                     {
-                        return Outcome.Failed<HtmlSource>(new TargetFailure(target, stop.ErrorId, FailureKind.ProtocolError, stop.Message));
+                        return Outcome.Failed<HtmlSource>(new TargetFailure(target, stop.ErrorId, stop.ErrorId == HttpRedirects.TooManyRedirects ? FailureKind.LimitExceeded : FailureKind.ProtocolError, stop.Message));
                     }
                     var response = answer.Response;
                     // A 5xx or 429 is worth another try while retries remain; the last answer is reported as it is.
@@ -60,7 +60,7 @@ public static class PageFetcher
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"{target}: no complete answer within {options.Timeout.TotalSeconds:0.###} s; raise -TimeoutSec if the server is slow.");
+                    throw new TimeoutException($"{target}: no complete answer within {options.Timeout.TotalSeconds:0.###} s.");
                 }
             }, null, cancellationToken).ConfigureAwait(false);
         }

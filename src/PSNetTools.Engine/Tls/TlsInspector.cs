@@ -73,13 +73,11 @@ public static class TlsInspector
         }
         catch (TimeoutException ex)
         {
-            return Outcome.Failed<TlsCertificateInfo>(new TargetFailure(where, "TlsHandshakeTimeout", FailureKind.TlsFailure,
-                $"{where} accepted the connection but did not answer the TLS handshake within {options.Timeout.TotalSeconds:0.###} s; is it a plain-text port?", ex));
+            return Outcome.Failed<TlsCertificateInfo>(Failures.TimedOut(where, options.Timeout, ex, "the connection was accepted but the TLS handshake got no answer"));
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException)
         {
-            return Outcome.Failed<TlsCertificateInfo>(new TargetFailure(where, "TlsHandshakeFailed", FailureKind.TlsFailure,
-                $"{where}: the TLS handshake failed ({ex.Message}); is it a plain-text port, or does it need STARTTLS?", ex));
+            return Outcome.Failed<TlsCertificateInfo>(Failures.Tls(where, ex));
         }
 
         if (captured.Certificate is null)

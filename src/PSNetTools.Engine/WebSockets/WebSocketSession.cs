@@ -42,6 +42,8 @@ public sealed class WebSocketSession : IAsyncDisposable
 
     public string Uri { get; }
 
+    private int _disposed;
+
     /// <summary>Open, CloseSent, CloseReceived, Closed or Aborted.</summary>
     public string State => _socket.State.ToString();
 
@@ -185,6 +187,8 @@ public sealed class WebSocketSession : IAsyncDisposable
     /// <summary>The close handshake (1000 Normal Closure); aborts when the server does not answer within the timeout.</summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
+        // Closing a closed session is nothing to do (Disconnect-WebSocket twice, a script's finally block).
+        if (Volatile.Read(ref _disposed) != 0) return;
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -207,6 +211,7 @@ public sealed class WebSocketSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _socket.Dispose();
         _sendLock.Dispose();
         _closing.Dispose();

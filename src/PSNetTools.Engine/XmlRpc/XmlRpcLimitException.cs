@@ -1,10 +1,12 @@
+using PSNetTools.Engine.Net;
+
 namespace PSNetTools.Engine.XmlRpc;
 
 /// <summary>
 /// A document broke one of the <see cref="XmlRpcReadLimits"/>. It is a <see cref="FormatException"/> (the document is
 /// refused like malformed XML) whose <see cref="Limit"/> names the limit, so a caller can say how to raise it.
 /// </summary>
-public sealed class XmlRpcLimitException : FormatException
+public sealed class XmlRpcLimitException : FormatException, IHasTargetFailure
 {
     public XmlRpcLimitException()
     {
@@ -34,4 +36,12 @@ public sealed class XmlRpcLimitException : FormatException
 
     /// <summary>The <see cref="XmlRpcReadLimits"/> property that stopped the read: "MaxDepth" or "MaxBytes".</summary>
     public string Limit { get; } = "";
+
+    /// <summary>MaxDepthExceeded or ReplyTooLarge: a limit, not a broken peer; the cmdlet says which parameter raises it.</summary>
+    public TargetFailure Failure => Limit switch
+    {
+        nameof(XmlRpcReadLimits.MaxDepth) => new("", "MaxDepthExceeded", FailureKind.LimitExceeded, Message, this),
+        nameof(XmlRpcReadLimits.MaxBytes) or nameof(XmlRpcCallOptions.MaxResponseBytes) => new("", "ReplyTooLarge", FailureKind.LimitExceeded, Message, this),
+        _ => new("", ErrorIds.ProtocolError, FailureKind.ProtocolError, Message, this),
+    };
 }

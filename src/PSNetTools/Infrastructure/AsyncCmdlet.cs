@@ -124,7 +124,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
         catch (PumpWorkException ex) when (ex.InnerException is { } cause)
         {
-            ThrowTerminatingError(ErrorRecords.FromException(cause, target));
+            ThrowTerminatingError(ErrorRecords.FromException(cause, target, this));
         }
     }
 

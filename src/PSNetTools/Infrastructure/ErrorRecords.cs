@@ -5,34 +5,51 @@ using PSNetTools.Engine.Servers;
 
 namespace PSNetTools.Infrastructure;
 
-/// <summary>Builds ErrorRecords with stable ErrorIds and categories, so -ErrorAction, $Error and Pester assertions work.</summary>
+/// <summary>
+/// The one mapper from engine failures to ErrorRecords: ErrorId from the failure's stable id, the category from its
+/// kind, the target as TargetObject, the engine's words as the message (checked against the wording rules) and the
+/// advice about this cmdlet's parameters as ErrorDetails.RecommendedAction (<see cref="ErrorAdvice"/>).
+/// </summary>
 public static class ErrorRecords
 {
-    public static ErrorRecord From(TargetFailure failure)
+    /// <param name="cmdlet">Whose parameters the advice may name; null gives no advice.</param>
+    /// <param name="target">The TargetObject when the failure names none (a gRPC status knows no address).</param>
+    /// <param name="thrown">The engine exception that carried the failure: it stays the record's exception, so scripts can catch its type and read its properties.</param>
+    public static ErrorRecord From(TargetFailure failure, PSCmdlet? cmdlet = null, object? target = null, Exception? thrown = null)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        var exception = new InvalidOperationException(failure.Message, failure.Exception);
-        return new ErrorRecord(exception, failure.ErrorId, Category(failure.Kind), failure.Target);
+        var message = FailureText.Clean(failure.Message);
+        var exception = thrown ?? (failure.Exception is TargetFailureException own && own.Failure.ErrorId == failure.ErrorId
+            ? own
+            : new TargetFailureException(failure with { Message = message }));
+        var record = new ErrorRecord(exception, failure.ErrorId, Category(failure.Kind), failure.Target.Length > 0 ? failure.Target : target);
+        record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = ErrorAdvice.For(failure, cmdlet) };
+        return record;
     }
 
-    public static ErrorRecord FromException(Exception exception, object? target)
+    /// <summary>A whole call's failure (an exception out of the work), through the same classifier as per-target ones.</summary>
+    public static ErrorRecord FromException(Exception exception, object? target, PSCmdlet? cmdlet = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         // Work that already built its record (RuntimeException with an ErrorRecord) keeps its ErrorId and category.
         if (exception is RuntimeException { ErrorRecord: { } prepared } && prepared.Exception != exception) return prepared;
-        var (id, category) = exception switch
+        if (exception is ServerStartException start)
         {
-            ServerStartException { InnerException: SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } => ("PortInUse", ErrorCategory.ResourceUnavailable),
-            ServerStartException => ("ServerStartFailed", ErrorCategory.ResourceUnavailable),
-            ArgumentException => ("InvalidArgument", ErrorCategory.InvalidArgument),
-            FormatException => ("InvalidArgument", ErrorCategory.InvalidArgument),
-            TimeoutException => ("Timeout", ErrorCategory.OperationTimeout),
-            UnauthorizedAccessException => ("PermissionDenied", ErrorCategory.PermissionDenied),
-            FileNotFoundException => ("FileNotFound", ErrorCategory.ObjectNotFound),
-            SocketException or IOException => ("NetworkError", ErrorCategory.ConnectionError),
-            _ => (exception.GetType().Name, ErrorCategory.NotSpecified),
+            var inUse = start.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse };
+            return new ErrorRecord(exception, inUse ? "PortInUse" : "ServerStartFailed", ErrorCategory.ResourceUnavailable, target)
+            {
+                ErrorDetails = new ErrorDetails(FailureText.Clean(exception.Message)),
+            };
+        }
+        var text = target switch
+        {
+            null => "",
+            string s => s,
+            Uri u => u.OriginalString,
+            _ => Convert.ToString(target, System.Globalization.CultureInfo.InvariantCulture) ?? "",
         };
-        return new ErrorRecord(exception, id, category, target);
+        var failure = Failures.From(exception is ArgumentException and not IHasTargetFailure ? "" : text, exception);
+        return From(failure, cmdlet, target, exception is IHasTargetFailure ? exception : null);
     }
 
     public static ErrorCategory Category(FailureKind kind) => kind switch
@@ -48,6 +65,10 @@ public static class ErrorRecords
         FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
         FailureKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
         FailureKind.LimitExceeded => ErrorCategory.LimitsExceeded,
+        FailureKind.NotFound => ErrorCategory.ObjectNotFound,
+        FailureKind.NotImplemented => ErrorCategory.NotImplemented,
+        FailureKind.ServerFault => ErrorCategory.InvalidResult,
+        FailureKind.Rejected => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 }

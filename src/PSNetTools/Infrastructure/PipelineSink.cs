@@ -28,7 +28,9 @@ public sealed class PipelineSink
     public void WriteError(ErrorRecord record) => Post(() => _cmdlet.WriteError(record));
 
     /// <summary>A per-target failure as a non-terminating error with a stable ErrorId and the target as TargetObject.</summary>
-    public void WriteFailure(TargetFailure failure) => WriteError(ErrorRecords.From(failure));
+    /// <remarks>The record is built on the pipeline thread: its advice reads the cmdlet's parameters.</remarks>
+    public void WriteFailure(TargetFailure failure, object? target = null, Exception? thrown = null) =>
+        Post(() => _cmdlet.WriteError(ErrorRecords.From(failure, _cmdlet, target, thrown)));
 
     public void WriteVerbose(string text) => Post(() => _cmdlet.WriteVerbose(text));
 

@@ -103,12 +103,13 @@ public sealed class TlsInspectorTests : IClassFixture<TlsInspectorTests.Peers>
         using var silent = PeerProcess.Start("socat", $"TCP-LISTEN:{silentPort},bind=127.0.0.1,reuseaddr,fork SYSTEM:\"sleep 30\"", silentPort);
         var httpPort = Loopback.FreeTcpPort();
         using var http = PeerProcess.Start("python3", $"-m http.server {httpPort} --bind 127.0.0.1", httpPort);
-        foreach (var (port, id) in new[] { (echoPort, "TlsHandshakeFailed"), (silentPort, "TlsHandshakeTimeout"), (httpPort, "TlsHandshakeFailed") })
+        // Issue 11: the shared ids, TlsFailed for an answer that is not TLS and Timeout for none.
+        foreach (var (port, id, says) in new[] { (echoPort, "TlsFailed", "plain-text port"), (silentPort, "Timeout", "TLS handshake got no answer"), (httpPort, "TlsFailed", "plain-text port") })
         {
             var watch = Stopwatch.StartNew();
             var outcome = await TlsInspector.InspectAsync(Local, new TlsInspectionOptions { Port = port, Timeout = TimeSpan.FromSeconds(1) }, default);
             Assert.Equal(id, outcome.Failure?.ErrorId);
-            Assert.Contains("plain-text port", outcome.Failure!.Message, StringComparison.Ordinal);
+            Assert.Contains(says, outcome.Failure!.Message, StringComparison.Ordinal);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"port {port}: {watch.Elapsed}");
         }
     }

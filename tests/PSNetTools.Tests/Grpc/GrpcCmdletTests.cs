@@ -203,7 +203,7 @@ public sealed class GrpcCmdletTests
                 $d[0].FullyQualifiedErrorId; $sw.Elapsed.TotalSeconds -lt 5
                 """);
             Assert.Equal(["GrpcPermissionDenied,PSNetTools.Commands.Grpc.InvokeGrpcMethodCommand", "PermissionDenied", "PermissionDenied", "no entry",
-                "GrpcDeadlineExceeded,PSNetTools.Commands.Grpc.InvokeGrpcMethodCommand", true], r.Output.Select(o => o.BaseObject.ToString() is { } s && o.BaseObject is bool ? o.BaseObject : o.BaseObject.ToString()));
+                "Timeout,PSNetTools.Commands.Grpc.InvokeGrpcMethodCommand", true], r.Output.Select(o => o.BaseObject.ToString() is { } s && o.BaseObject is bool ? o.BaseObject : o.BaseObject.ToString()));
         }
     }
 
@@ -215,13 +215,14 @@ public sealed class GrpcCmdletTests
         {
             var r = Ps.Run($$"""
                 try { Invoke-GrpcMethod {{address}} demo.v1.Greeter/Shout -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
-                try { 1..5 | ForEach-Object { @{ name = "$_" } } | Invoke-GrpcMethod 127.0.0.1:{{Loopback.FreeTcpPort()}} demo.v1.Greeter/SayHello -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+                try { 1..5 | ForEach-Object { @{ name = "$_" } } | Invoke-GrpcMethod 127.0.0.1:{{Loopback.FreeTcpPort()}} demo.v1.Greeter/SayHello -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.ErrorDetails.RecommendedAction }
                 try { Invoke-GrpcMethod localhost demo.v1.Greeter/SayHello -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
                 """, timeoutSec: 60);
             Assert.StartsWith("GrpcNotFound", (string)r.Output[0].BaseObject, StringComparison.Ordinal);
             Assert.Contains("SayHello", (string)r.Output[1].BaseObject, StringComparison.Ordinal);
-            Assert.StartsWith("GrpcUnavailable", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
-            Assert.Contains("-Plaintext", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+            // Issue 11: a refused port is ConnectionRefused in every cmdlet; what to do is the RecommendedAction.
+            Assert.StartsWith("ConnectionRefused", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
+            Assert.Contains("port", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
             Assert.StartsWith("InvalidArgument", (string)r.Output[4].BaseObject, StringComparison.Ordinal);
         }
     }
@@ -240,7 +241,7 @@ public sealed class GrpcCmdletTests
                 $e[0].FullyQualifiedErrorId; $e[0].CategoryInfo.Category
                 """);
             Assert.Equal(["=Serving=True", "demo.v1.Greeter=Serving=True", "down.Service=NotServing=False", "no.Such=ServiceUnknown=False", false, false,
-                "GrpcUnavailable,PSNetTools.Commands.Grpc.TestGrpcHealthCommand", "ConnectionError"], r.Output.Select(o => o.BaseObject is bool ? o.BaseObject : o.BaseObject.ToString()));
+                "ConnectionRefused,PSNetTools.Commands.Grpc.TestGrpcHealthCommand", "ConnectionError"], r.Output.Select(o => o.BaseObject is bool ? o.BaseObject : o.BaseObject.ToString()));
         }
     }
 
@@ -253,7 +254,7 @@ public sealed class GrpcCmdletTests
             var r = Ps.Run($$"""
                 (Get-GrpcService -ProtoFile '{{GrpcPeers.CalculatorProto}}' | ForEach-Object Name) -join ','
                 (Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Body @{ a = 2; b = 3 } -ProtoFile '{{GrpcPeers.CalculatorProto}}' -Plaintext).result
-                try { Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Plaintext -ErrorAction Stop } catch { $_.Exception.Message }
+                try { Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Plaintext -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction }
                 try { Invoke-GrpcMethod {{address}} calculator.Calculator/Add -ProtoFile ./no/such.proto -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
                 """);
             Assert.Equal("calculator.Calculator/Add,calculator.Calculator/Multiply", r.Output[0].BaseObject);
@@ -272,7 +273,7 @@ public sealed class GrpcCmdletTests
             var r = Ps.Run($$"""
                 (Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Body @{ name = 'tls' } -SkipCertificateCheck).message
                 Test-GrpcHealth {{address}} -SkipCertificateCheck -Quiet
-                try { Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -ErrorAction Stop } catch { $_.Exception.Message }
+                try { Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction }
                 """);
             Assert.Equal("Hello tls", r.Output[0].BaseObject);
             Assert.Equal(true, r.Output[1].BaseObject);

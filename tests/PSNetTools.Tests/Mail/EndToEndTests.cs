@@ -165,7 +165,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.All(r.Errors, e =>
         {
             Assert.Equal(ErrorCategory.AuthenticationError, e.CategoryInfo.Category);
-            Assert.StartsWith("MailAuthenticationFailed", e.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.StartsWith("AuthenticationFailed", e.FullyQualifiedErrorId, StringComparison.Ordinal);
         });
     }
 
@@ -181,7 +181,7 @@ public sealed class EndToEndTests : IDisposable
             """);
         Assert.Equal(["s", "s", "s"], r.Output.Select(o => o.ToString()).ToList());
         var e = Assert.Single(r.Errors);
-        Assert.StartsWith("MailUnencryptedAuthenticationRefused", e.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("UnencryptedAuthenticationRefused", e.FullyQualifiedErrorId, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class EndToEndTests : IDisposable
             """, timeoutSec: 60);
         Assert.Equal(2, r.Errors.Count);
         Assert.StartsWith("ConnectionRefused", r.Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.StartsWith("MailTimeout", r.Errors[1].FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("Timeout", r.Errors[1].FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Equal(ErrorCategory.OperationTimeout, r.Errors[1].CategoryInfo.Category);
     }
 }

@@ -111,9 +111,9 @@ public class SendMailTests
     {
         var r = Ps.Run(Cred + $"Send-Mail -SmtpServer 127.0.0.1 -Port {Peers.SmtpPlainPort} -Credential $cred -From me@example.com -To you@example.com -Subject x -Body y");
         var e = Assert.Single(r.Errors);
-        Assert.Equal("MailUnencryptedAuthenticationRefused,PSNetTools.Commands.Mail.SendMailCommand", e.FullyQualifiedErrorId);
+        Assert.Equal("UnencryptedAuthenticationRefused,PSNetTools.Commands.Mail.SendMailCommand", e.FullyQualifiedErrorId);
         Assert.Contains("unencrypted", e.Exception.Message, StringComparison.Ordinal);
-        Assert.Contains("-AllowUnencryptedAuthentication", e.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-AllowUnencryptedAuthentication", e.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class SendMailTests
                        $"Send-Mail {Smtp()} -From me@example.com -To you@example.com -Subject x -Body y");
         var e = Assert.Single(r.Errors);
         Assert.Equal(ErrorCategory.AuthenticationError, e.CategoryInfo.Category);
-        Assert.StartsWith("MailAuthenticationFailed", e.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("AuthenticationFailed", e.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains("tester", e.Exception.Message, StringComparison.Ordinal);
     }
 
@@ -140,7 +140,7 @@ public class SendMailTests
     {
         var r = Ps.Run($"Send-Mail -SmtpServer 127.0.0.1 -Port {Peers.SmtpStartTlsPort} -Security StartTls -SkipCertificateCheck -From me@example.com -To you@example.com -Subject x -Body y");
         var e = Assert.Single(r.Errors);
-        Assert.Contains("-Credential", e.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-Credential", e.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Equal(ErrorCategory.AuthenticationError, e.CategoryInfo.Category);
     }
 
@@ -149,8 +149,8 @@ public class SendMailTests
     {
         var r = Ps.Run(Cred + $"Send-Mail -SmtpServer 127.0.0.1 -Port {Peers.SmtpStartTlsPort} -Security StartTls -Credential $cred -From me@example.com -To you@example.com -Subject x -Body y");
         var e = Assert.Single(r.Errors);
-        Assert.StartsWith("MailCertificateNotTrusted", e.FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.Contains("-SkipCertificateCheck", e.Exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith("CertificateUntrusted", e.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("-SkipCertificateCheck", e.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Equal(ErrorCategory.SecurityError, e.CategoryInfo.Category);
     }
 
@@ -169,7 +169,7 @@ public class SendMailTests
     {
         var r = Ps.Run($"Send-Mail -SmtpServer 127.0.0.1 -Port {Peers.SmtpPlainPort} -Security SslOnConnect -SkipCertificateCheck -From me@example.com -To you@example.com -Subject x -Body y -TimeoutSec 5", timeoutSec: 40);
         var e = Assert.Single(r.Errors);
-        Assert.Matches("^(MailTlsFailed|MailTimeout|MailProtocolError)", e.FullyQualifiedErrorId);
+        Assert.Matches("^(TlsFailed|Timeout|ProtocolError)", e.FullyQualifiedErrorId);
         Assert.Contains("127.0.0.1", e.Exception.Message, StringComparison.Ordinal);
     }
 
@@ -178,7 +178,7 @@ public class SendMailTests
     {
         var r = Ps.Run(Cred + $"Send-Mail -SmtpServer 127.0.0.1 -Port {Peers.SmtpTlsPort} -Security StartTls -SkipCertificateCheck -Credential $cred -From me@example.com -To you@example.com -Subject x -Body y -TimeoutSec 3", timeoutSec: 40);
         var e = Assert.Single(r.Errors);
-        Assert.Matches("^(MailTlsFailed|MailTimeout|MailProtocolError)", e.FullyQualifiedErrorId);
+        Assert.Matches("^(TlsFailed|Timeout|ProtocolError)", e.FullyQualifiedErrorId);
         Assert.Contains("-Security", e.Exception.Message + " -Security", StringComparison.Ordinal);
     }
 
@@ -187,7 +187,7 @@ public class SendMailTests
     {
         var r = Ps.Run($"Send-Mail -SmtpServer 127.0.0.1 -Port {Peers.SmtpPlainPort} -Security StartTls -From me@example.com -To you@example.com -Subject x -Body y");
         var e = Assert.Single(r.Errors);
-        Assert.StartsWith("MailStartTlsNotSupported", e.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("StartTlsNotSupported", e.FullyQualifiedErrorId, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -69,7 +69,7 @@ public sealed class GetTlsCertificateTests : IClassFixture<GetTlsCertificateTest
         Assert.Single(r.Output);
         var ids = r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).Order().ToList();
         // A name that does not resolve is one error, whatever the number of ports (as in Find-OpenPort).
-        Assert.Equal(["HostNotResolved", "TlsHandshakeFailed"], ids);
+        Assert.Equal(["HostNotResolved", "TlsFailed"], ids);
         Assert.Contains("plain-text port", r.Errors.First(e => e.FullyQualifiedErrorId.StartsWith("Tls", StringComparison.Ordinal)).Exception.Message, StringComparison.Ordinal);
     }
 

@@ -53,13 +53,14 @@ public sealed class XmlRpcHostileTests
         // Exit code 1 is the caught errors (pshost reports HadErrors); a crash is 134 and no "next" line.
         Assert.True(lines.Contains("next|ok"), $"exit {code}: {stdout}{stderr}");
         var deepString = lines.Single(l => l.StartsWith("deepstring|", StringComparison.Ordinal)).Split('|');
-        Assert.Equal("InvalidResponse", deepString[1]);
+        // Issue 11: a broken answer is ProtocolError in every cmdlet; a limit has its own id.
+        Assert.Equal("ProtocolError", deepString[1]);
         Assert.Contains("holds an element", deepString[2], StringComparison.Ordinal);
         var deepArray = lines.Single(l => l.StartsWith("deeparray|", StringComparison.Ordinal)).Split('|');
-        Assert.Equal("InvalidResponse", deepArray[1]);
+        Assert.Equal("MaxDepthExceeded", deepArray[1]);
         Assert.Contains("the answer nests values deeper than 64 levels", deepArray[2], StringComparison.Ordinal);
         Assert.Contains("-MaxDepth", deepArray[3], StringComparison.Ordinal);
-        Assert.Equal("InvalidResponse", lines.Single(l => l.StartsWith("deepfault|", StringComparison.Ordinal)).Split('|')[1]);
+        Assert.Equal("ProtocolError", lines.Single(l => l.StartsWith("deepfault|", StringComparison.Ordinal)).Split('|')[1]);
     }
 
     [Fact]

@@ -54,8 +54,8 @@ public sealed class XmlRpcTests : IClassFixture<XmlRpcTests.Peer>
         Assert.StartsWith("XmlRpcFault", (string)r.Output[0].BaseObject, StringComparison.Ordinal);
         Assert.Contains("除数不能为零", (string)r.Output[1].BaseObject, StringComparison.Ordinal);
         // The caught fault is not in the error stream; the two transport failures are.
-        Assert.Equal(["ConnectionFailed", "ConnectionFailed"], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
-        Assert.Contains("/RPC2", r.Errors[1].Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(["ConnectionRefused", "HttpError"], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Contains("/RPC2", r.Errors[0].Exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class XmlRpcTests : IClassFixture<XmlRpcTests.Peer>
             Invoke-XmlRpc $u -Method small
             $rpc | Stop-NetServer
             """, timeoutSec: 120);
-        Assert.Equal("InvalidResponse", r.Output[0].BaseObject);
+        Assert.Equal("ReplyTooLarge", r.Output[0].BaseObject);
         Assert.Contains("larger than 64 MB", (string)r.Output[1].BaseObject, StringComparison.Ordinal);
         Assert.Equal("ok", r.Output[2].BaseObject);
     }

@@ -1,7 +1,9 @@
+using PSNetTools.Engine.Net;
+
 namespace PSNetTools.Engine.Grpc.Codec;
 
 /// <summary>A request body that does not fit the message type: names the field (as a path) so the user can fix it.</summary>
-public sealed class ProtoValueException : ArgumentException
+public sealed class ProtoValueException : ArgumentException, IHasTargetFailure
 {
     public ProtoValueException(string fieldPath, string message)
         : base($"{fieldPath}: {message}")
@@ -27,4 +29,6 @@ public sealed class ProtoValueException : ArgumentException
     }
 
     public string FieldPath { get; }
+
+    public TargetFailure Failure => new("", "InvalidBody", FailureKind.InvalidTarget, FailureText.Clean(Message), this);
 }

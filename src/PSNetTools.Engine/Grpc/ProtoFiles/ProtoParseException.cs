@@ -1,7 +1,9 @@
+using PSNetTools.Engine.Net;
+
 namespace PSNetTools.Engine.Grpc.ProtoFiles;
 
 /// <summary>A .proto file that cannot be parsed or whose names do not resolve. The message starts with file:line:col, like protoc's.</summary>
-public sealed class ProtoParseException : FormatException
+public sealed class ProtoParseException : FormatException, IHasTargetFailure
 {
     public ProtoParseException()
     {
@@ -26,6 +28,8 @@ public sealed class ProtoParseException : FormatException
     }
 
     public string? FileName { get; }
+
+    public TargetFailure Failure => new(FileName ?? "", "InvalidProtoFile", FailureKind.InvalidTarget, Message, this);
 
     public int Line { get; }
 

@@ -143,7 +143,7 @@ internal sealed class ReflectionDescriptorSource : IDescriptorSource, IDisposabl
             catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
             {
                 throw new GrpcCallException(GrpcStatusCode.Unimplemented,
-                    "the server does not offer server reflection (grpc.reflection.v1 or v1alpha). Give the service's .proto with -ProtoFile (and -ImportPath), or a protoc descriptor set with -DescriptorSet",
+                    "the server does not offer server reflection (grpc.reflection.v1 or v1alpha)",
                     "reflection", inner: ex);
             }
             catch (RpcException ex)

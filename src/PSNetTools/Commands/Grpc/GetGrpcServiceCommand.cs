@@ -32,9 +32,9 @@ public sealed class GetGrpcServiceCommand : GrpcDescriptorCommandBase
             // Paths and certificates are read here: PowerShell's session state belongs to the pipeline thread.
             connection = address is null ? null : ConnectionOptions(address);
         }
-        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        catch (Exception ex) when (IsExpected(ex))
         {
-            WriteError(GrpcErrors.From(ex, target));
+            WriteError(Error(ex, target));
             return;
         }
         RunAsync(async (sink, ct) =>
@@ -44,20 +44,20 @@ public sealed class GetGrpcServiceCommand : GrpcDescriptorCommandBase
                 using var client = connection is null ? GrpcClient.Offline(descriptors) : GrpcClient.Open(connection with { Log = sink.WriteVerbose }, descriptors);
                 var found = 0;
                 await foreach (var method in client.ListMethodsAsync(name => patterns is null || patterns.Any(p => p.IsMatch(name)), ct,
-                    (service, ex) => sink.WriteError(GrpcErrors.From(ex, service))).ConfigureAwait(false))
+                    (service, ex) => sink.WriteError(Error(ex, service))).ConfigureAwait(false))
                 {
                     found++;
                     sink.WriteObject(method);
                 }
                 if (found == 0 && patterns is not null && !Service!.Any(WildcardPattern.ContainsWildcardCharacters))
                 {
-                    sink.WriteError(GrpcErrors.From(new GrpcCallException(GrpcStatusCode.NotFound,
+                    sink.WriteError(Error(new GrpcCallException(GrpcStatusCode.NotFound,
                         $"no service named {string.Join(", ", Service!)} (Get-GrpcService without -Service lists them all)", "Get-GrpcService"), target));
                 }
             }
-            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            catch (Exception ex) when (IsExpected(ex))
             {
-                sink.WriteError(GrpcErrors.From(ex, target));
+                sink.WriteError(Error(ex, target));
             }
         }, target);
     }

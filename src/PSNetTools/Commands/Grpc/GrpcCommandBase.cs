@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using PSNetTools.Engine.Grpc;
+using PSNetTools.Engine.Net;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Grpc;
@@ -69,6 +70,13 @@ public abstract class GrpcCommandBase : AsyncCmdlet
         }
         return roots;
     }
+
+    /// <summary>A gRPC failure (a status, a bad body, an unreadable file) through the module's one error mapper.</summary>
+    protected ErrorRecord Error(Exception exception, object? target) => ErrorRecords.FromException(exception, target, this);
+
+    /// <summary>What a gRPC cmdlet reports as an error; anything else is a bug and ends the command.</summary>
+    protected static bool IsExpected(Exception exception) =>
+        exception is IHasTargetFailure or FileNotFoundException or FormatException or ArgumentException or IOException;
 
     internal static Dictionary<string, object> MetadataValues(Hashtable? metadata) =>
         metadata?.Cast<DictionaryEntry>().ToDictionary(

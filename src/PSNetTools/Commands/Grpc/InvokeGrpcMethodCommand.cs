@@ -46,9 +46,9 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             _connection = ConnectionOptions(Address);
             _descriptors = DescriptorOptions();
         }
-        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        catch (Exception ex) when (IsExpected(ex))
         {
-            ThrowTerminatingError(GrpcErrors.From(ex, Address));
+            ThrowTerminatingError(Error(ex, Address));
         }
         _bodies = StartPump<object?>(CallAllAsync, Address);
     }
@@ -64,9 +64,9 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
                 // PowerShell values are read here, on the pipeline thread; the worker gets plain dictionaries.
                 value = GrpcValues.ToEngine(body);
             }
-            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            catch (Exception ex) when (IsExpected(ex))
             {
-                WriteError(GrpcErrors.From(ex, body));
+                WriteError(Error(ex, body));
                 continue;
             }
             _bodies!.Push(value);
@@ -109,9 +109,9 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         {
             return GrpcClient.Open(_connection! with { Log = sink.WriteVerbose }, _descriptors);
         }
-        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        catch (Exception ex) when (IsExpected(ex))
         {
-            throw new RuntimeException(ex.Message, ex, GrpcErrors.From(ex, Address));
+            throw new RuntimeException(ex.Message, ex, Error(ex, Address));
         }
     }
 
@@ -131,17 +131,17 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             sink.WriteVerbose($"{method.Name}: {method.Kind}, {method.RequestType} -> {method.ResponseType} (from {client.DescriptorSource})");
             return method;
         }
-        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        catch (Exception ex) when (IsExpected(ex))
         {
             // Every record would fail the same way: stop the pipeline with the reason.
-            throw new RuntimeException(ex.Message, ex, GrpcErrors.From(ex, Method));
+            throw new RuntimeException(ex.Message, ex, Error(ex, Address));
         }
     }
 
     /// <summary>An encoded request, or the error of a body that does not fit the request type (the others still go).</summary>
     private readonly record struct Request(byte[]? Bytes, ErrorRecord? Error);
 
-    private static async IAsyncEnumerable<Request> Encoded(GrpcClient client, IAsyncEnumerable<object?> bodies, GrpcMethodInfo method)
+    private async IAsyncEnumerable<Request> Encoded(GrpcClient client, IAsyncEnumerable<object?> bodies, GrpcMethodInfo method)
     {
         await foreach (var body in bodies.ConfigureAwait(false))
         {
@@ -150,9 +150,9 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             {
                 request = new Request(client.EncodeRequest(method, body), null);
             }
-            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            catch (Exception ex) when (IsExpected(ex))
             {
-                request = new Request(null, GrpcErrors.From(ex, body));
+                request = new Request(null, Error(ex, body));
             }
             yield return request;
         }
@@ -170,7 +170,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 
     private GrpcCallOptions CallOptions => new() { Deadline = DeadlineSec > 0 ? TimeSpan.FromSeconds(DeadlineSec) : null };
 
-    private static async Task WriteResponsesAsync(CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<object?> responses)
+    private async Task WriteResponsesAsync(CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<object?> responses)
     {
         try
         {
@@ -179,9 +179,9 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
                 output.Object(GrpcValues.ToPowerShell(response));
             }
         }
-        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        catch (Exception ex) when (IsExpected(ex))
         {
-            output.Error(GrpcErrors.From(ex, method.Name));
+            output.Error(Error(ex, Address));
         }
     }
 

@@ -37,10 +37,10 @@ public sealed class TestGrpcHealthCommand : GrpcCommandBase
             // Paths and certificates are read here: PowerShell's session state belongs to the pipeline thread.
             options = ConnectionOptions(address);
         }
-        catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+        catch (Exception ex) when (IsExpected(ex))
         {
             if (Quiet) WriteObject(false);
-            else WriteError(GrpcErrors.From(ex, address));
+            else WriteError(Error(ex, address));
             return;
         }
         RunAsync(async (sink, ct) =>
@@ -63,15 +63,15 @@ public sealed class TestGrpcHealthCommand : GrpcCommandBase
                     {
                         allServing = false;
                         if (Quiet) sink.WriteVerbose($"{address} '{service}': {ex.Message}");
-                        else sink.WriteError(GrpcErrors.From(ex, address));
+                        else sink.WriteError(Error(ex, address));
                     }
                 }
             }
-            catch (Exception ex) when (GrpcErrors.IsExpected(ex))
+            catch (Exception ex) when (IsExpected(ex))
             {
                 allServing = false;
                 if (Quiet) sink.WriteVerbose($"{address}: {ex.Message}");
-                else sink.WriteError(GrpcErrors.From(ex, address));
+                else sink.WriteError(Error(ex, address));
             }
             if (Quiet) sink.WriteObject(allServing);
         }, address);

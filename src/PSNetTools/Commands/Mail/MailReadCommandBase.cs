@@ -53,7 +53,7 @@ public abstract class MailReadCommandBase : AsyncCmdlet
             }
             catch (MailException ex)
             {
-                sink.WriteFailure(ex.Failure);
+                sink.WriteFailure(ex.Failure, null, ex);
             }
         }, Server);
     }

@@ -116,7 +116,7 @@ public sealed class SendMailCommand : AsyncCmdlet
         catch (MailException ex)
         {
             // A bad address or header concerns this message only; the rest of the pipeline goes on.
-            WriteError(MailParameters.Error(ex));
+            WriteError(ErrorRecords.FromException(ex, null, this));
             return;
         }
 

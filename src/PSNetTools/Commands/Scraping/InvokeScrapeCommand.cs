@@ -103,7 +103,7 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
                 var outcome = await pending;
                 if (outcome.Failure is { } failure)
                 {
-                    sink.WriteError(WebClientAdvice.Record(failure));
+                    sink.WriteFailure(failure);
                     continue;
                 }
                 var source = outcome.Value!;

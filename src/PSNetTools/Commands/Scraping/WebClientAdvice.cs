@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSNetTools.Engine.Net;
 using PSNetTools.Engine.Scraping;
-using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Scraping;
 
@@ -22,18 +20,6 @@ internal static class WebClientAdvice
 
     public static string Truncated(string uri, long limit, string consequence) =>
         $"{uri}: the body was cut at {Bytes(limit)}; {consequence} Raise -MaximumContentBytes to read more.";
-
-    /// <summary>A failure as an error record, with the parameter that raises the limit behind it, if any.</summary>
-    public static ErrorRecord Record(TargetFailure failure)
-    {
-        var record = ErrorRecords.From(failure);
-        if (failure.ErrorId == HttpRedirects.TooManyRedirects)
-        {
-            record = new ErrorRecord(record.Exception, failure.ErrorId, ErrorCategory.LimitsExceeded, failure.Target);
-            record.ErrorDetails = new ErrorDetails(failure.Message) { RecommendedAction = "Raise -MaximumRedirection if the chain of redirects is legitimate." };
-        }
-        return record;
-    }
 
     public static ErrorRecord Record(HtmlParseLimitException exception, object target) => new(exception, HtmlParseLimitException.ErrorId, ErrorCategory.LimitsExceeded, target)
     {

@@ -57,18 +57,6 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    // The engine names the limit; the cmdlet says which parameter raises it.
-    private ErrorRecord Advise(TargetFailure failure)
-    {
-        var record = ErrorRecords.From(failure);
-        if (failure.ErrorId == "ReplyTooLarge")
-        {
-            var advice = $"If the peer's replies are meant to be this large, raise -MaxReplyBytes (now {MaxReplyBytes:N0}).";
-            record.ErrorDetails = new ErrorDetails($"{failure.Message} {advice}") { RecommendedAction = advice };
-        }
-        return record;
-    }
-
     protected abstract Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken);
 
     protected virtual MessageOptions Customize(MessageOptions options) => options;
@@ -114,7 +102,7 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
                     continue;
                 }
                 foreach (var reply in outcome.Value!.Replies) sink.WriteObject(reply);
-                if (outcome.Value.Failure is { } cut) sink.WriteError(Advise(cut));
+                if (outcome.Value.Failure is { } cut) sink.WriteFailure(cut);
             }
         }, string.Join(",", _requests.SelectMany(r => r.ComputerNames)));
     }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using PSNetTools.Engine.Net;
 using PSNetTools.Engine.WebSockets;
 using PSNetTools.Infrastructure;
 
@@ -49,7 +50,7 @@ public sealed class ConnectWebSocketCommand : AsyncCmdlet
             }
             catch (Exception ex) when (ex is not OperationCanceledException && ex is not ArgumentException)
             {
-                sink.WriteFailure(WebSocketParameters.Failure(target, ex, TimeoutSec));
+                sink.WriteFailure(Failures.From(target, ex, TimeSpan.FromSeconds(TimeoutSec)));
             }
         }, target);
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSNetTools.Engine.Net;
 using PSNetTools.Engine.WebSockets;
 using PSNetTools.Infrastructure;
 
@@ -35,7 +36,7 @@ public sealed class ReceiveWebSocketMessageCommand : AsyncCmdlet
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    sink.WriteFailure(WebSocketParameters.Failure(session.Uri, ex, TimeoutSec));
+                    sink.WriteFailure(Failures.From(session.Uri, ex, TimeSpan.FromSeconds(TimeoutSec)));
                     return;
                 }
                 if (message is null)

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Threading.Channels;
+using PSNetTools.Engine.Net;
 using PSNetTools.Engine.WebSockets;
 using PSNetTools.Infrastructure;
 
@@ -98,7 +99,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The connection is gone or never came: one error, and the rest of the pipeline is not sent.
-            sink.WriteFailure(WebSocketParameters.Failure(target, ex, TimeoutSec));
+            sink.WriteFailure(Failures.From(target, ex, TimeSpan.FromSeconds(TimeoutSec)));
         }
     }
 

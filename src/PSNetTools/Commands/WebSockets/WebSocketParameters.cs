@@ -1,8 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using System.Net.WebSockets;
-using PSNetTools.Engine.Net;
 using PSNetTools.Engine.WebSockets;
 
 namespace PSNetTools.Commands.WebSockets;
@@ -36,18 +34,4 @@ internal static class WebSocketParameters
         uri.IsAbsoluteUri && uri.Scheme is "ws" or "wss"
             ? null
             : new ErrorRecord(new ArgumentException($"'{uri.OriginalString}' is not a ws:// or wss:// URL."), "UnsupportedScheme", ErrorCategory.InvalidArgument, uri.OriginalString);
-
-    public static TargetFailure Failure(string target, Exception ex, double timeoutSec) => ex switch
-    {
-        // Ours: a session whose connection ended (server gone, reset, 1009, close without handshake).
-        WebSocketException { WebSocketErrorCode: WebSocketError.ConnectionClosedPrematurely } closed =>
-            new(target, "ConnectionClosed", FailureKind.ConnectionReset, closed.Message, closed),
-        WebSocketException { InnerException: HttpRequestException { InnerException: { } inner } } => SocketFailures.From(target, inner, timeoutSec),
-        WebSocketException { InnerException: { } inner } when inner is System.Net.Sockets.SocketException or IOException => SocketFailures.From(target, inner, timeoutSec),
-        WebSocketException { WebSocketErrorCode: WebSocketError.Faulted } closed =>
-            new(target, "ConnectionClosed", FailureKind.ConnectionReset, closed.Message, closed),
-        WebSocketException ws =>
-            new(target, "HandshakeFailed", FailureKind.ProtocolError, $"{target}: the WebSocket handshake failed: {ws.Message} (is it a WebSocket endpoint?)", ws),
-        _ => SocketFailures.From(target, ex, timeoutSec),
-    };
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Threading.Channels;
+using PSNetTools.Engine.Net;
 using PSNetTools.Engine.Resilience;
 using PSNetTools.Engine.XmlRpc;
 using PSNetTools.Infrastructure;
@@ -102,7 +103,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     private Task CallAllAsync(ChannelReader<Job> jobs, PipelineSink sink, CancellationToken ct) =>
         OrderedWindow.RunAsync(ReadPumped(jobs, sink, ct), ThrottleLimit, job => CallJobAsync(job, ct), sink);
 
-    private static async Task<List<Action<PipelineSink>>> CallJobAsync(Job job, CancellationToken ct)
+    private async Task<List<Action<PipelineSink>>> CallJobAsync(Job job, CancellationToken ct)
     {
         var output = new List<Action<PipelineSink>>();
         var (uri, calls, options) = (job.Uri, job.Calls, job.Options);
@@ -138,19 +139,8 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
         {
             // Every failure of one call is that call's error (a reply cut off mid-body is an IOException); the
             // pipeline's other calls go on.
-            var (id, category) = ex switch
-            {
-                TimeoutException or OperationCanceledException => ("Timeout", ErrorCategory.OperationTimeout),
-                FormatException => ("InvalidResponse", ErrorCategory.InvalidResult),
-                HttpRequestException or IOException or System.Net.Sockets.SocketException => ("ConnectionFailed", ErrorCategory.ConnectionError),
-                _ => (ex.GetType().Name, ErrorCategory.NotSpecified),
-            };
-            var record = new ErrorRecord(ex, id, category, uri);
-            if (ex is XmlRpcLimitException { Limit: nameof(XmlRpcCallOptions.MaxDepth) })
-            {
-                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"If the server's answers are meant to nest this deep, raise -MaxDepth (now {options.MaxDepth})." };
-            }
-            output.Add(s => s.WriteError(record));
+            var failure = Failures.From(uri.OriginalString, ex, options.Timeout);
+            output.Add(s => s.WriteFailure(failure, uri, ex is IHasTargetFailure ? ex : null));
         }
         return output;
     }
@@ -169,12 +159,6 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
         return (method, list);
     }
 
-    private static ErrorRecord Fault(XmlRpcFaultException fault, string method)
-    {
-        var record = new ErrorRecord(fault, "XmlRpcFault", ErrorCategory.InvalidResult, method)
-        {
-            ErrorDetails = new ErrorDetails($"{method}: fault {fault.FaultCode}: {fault.FaultString}"),
-        };
-        return record;
-    }
+    private ErrorRecord Fault(XmlRpcFaultException fault, string method) =>
+        ErrorRecords.From(fault.Failure with { Target = method, Message = $"{method}: fault {fault.FaultCode}: {fault.FaultString}" }, this, method, fault);
 }
