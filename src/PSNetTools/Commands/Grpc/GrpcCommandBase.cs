@@ -32,7 +32,7 @@ public abstract class GrpcCommandBase : AsyncCmdlet
     [Parameter]
     [Alias("Headers")]
     [ValidateNotNull]
-    public Hashtable? Metadata { get; set; }
+    public IDictionary? Metadata { get; set; }
 
     [Parameter]
     [ValidateRange(0.1, 3600)]
@@ -78,8 +78,5 @@ public abstract class GrpcCommandBase : AsyncCmdlet
     protected static bool IsExpected(Exception exception) =>
         exception is IHasTargetFailure or FileNotFoundException or FormatException or ArgumentException or IOException;
 
-    internal static Dictionary<string, object> MetadataValues(Hashtable? metadata) =>
-        metadata?.Cast<DictionaryEntry>().ToDictionary(
-            e => Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "",
-            e => e.Value is PSObject ps ? ps.BaseObject : e.Value ?? "") ?? [];
+    internal static Dictionary<string, object> MetadataValues(IDictionary? metadata) => PowerShellValues.ValueMap(metadata);
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Specialized;
 using System.Management.Automation;
 using PSNetTools.Engine.Grpc.Codec;
+using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Grpc;
 
@@ -30,7 +31,7 @@ internal static class GrpcValues
         {
             string s when depth == 0 => s.TrimStart().StartsWith('{') ? JsonBodyReader.Read(s)
                 : throw new ProtoValueException("body", "a -Body string must be a JSON object, e.g. '{\"a\": 10}'; or give a hashtable: @{ a = 10 }."),
-            IDictionary d => Entries(d).Aggregate(new OrderedDictionary(), (m, e) =>
+            IDictionary d => PowerShellValues.Entries(d).Aggregate(new OrderedDictionary(), (m, e) =>
             {
                 m[e.Key is PSObject key ? key.BaseObject : e.Key] = ToEngine(e.Value, depth + 1);
                 return m;
@@ -51,7 +52,7 @@ internal static class GrpcValues
         }),
         ProtoMessage message => ToCustomObject(message),
         // Not an OrderedDictionary: its int indexer is positional, so $map[5] would be the sixth entry, not key 5.
-        IDictionary map => Entries(map).Aggregate(new Dictionary<object, object?>(MapKeyComparer.Instance), (m, e) =>
+        IDictionary map => PowerShellValues.Entries(map).Aggregate(new Dictionary<object, object?>(MapKeyComparer.Instance), (m, e) =>
         {
             m[e.Key] = ToPowerShell(e.Value);
             return m;
@@ -59,13 +60,6 @@ internal static class GrpcValues
         object?[] items => items.Select(ToPowerShell).ToArray(),
         _ => value,
     };
-
-    // Enumerating through IDictionary gives DictionaryEntry for every dictionary; Cast<DictionaryEntry>() would
-    // meet a generic Dictionary's KeyValuePairs.
-    private static IEnumerable<DictionaryEntry> Entries(IDictionary map)
-    {
-        foreach (DictionaryEntry entry in map) yield return entry;
-    }
 
     private static PSObject ToCustomObject(ProtoMessage message)
     {

@@ -27,7 +27,7 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
     public string Method { get; set; } = "GET";
 
     [Parameter]
-    public Hashtable? Headers { get; set; }
+    public IDictionary? Headers { get; set; }
 
     [Parameter]
     public string? Body { get; set; }
@@ -113,7 +113,7 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
         var options = new HttpCheckOptions
         {
             Method = Method,
-            Headers = Headers?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "") ?? [],
+            Headers = PowerShellValues.TextMap(Headers),
             Body = Body,
             ExpectStatus = ExpectStatus,
             ExpectContent = ExpectContent,

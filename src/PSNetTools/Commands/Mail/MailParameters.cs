@@ -39,5 +39,4 @@ internal static class MailParameters
         Warn = warnRetries ? sink.WriteWarning : null,
     };
 
-    public static ErrorRecord Error(MailException ex) => ErrorRecords.From(ex.Failure);
 }

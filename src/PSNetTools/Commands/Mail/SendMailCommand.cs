@@ -66,7 +66,7 @@ public sealed class SendMailCommand : AsyncCmdlet
     public string Priority { get; set; } = "Normal";
 
     [Parameter]
-    public Hashtable? Header { get; set; }
+    public IDictionary? Header { get; set; }
 
     [Parameter]
     [Credential]
@@ -168,7 +168,7 @@ public sealed class SendMailCommand : AsyncCmdlet
         catch (MailException ex)
         {
             // A dead server or a refused login ends the statement: every further message would fail the same way.
-            throw new RuntimeException(ex.Failure.Message, ex, MailParameters.Error(ex));
+            throw new RuntimeException(ex.Failure.Message, ex, ErrorRecords.From(ex.Failure, this, null, ex));
         }
     }
 
@@ -184,7 +184,6 @@ public sealed class SendMailCommand : AsyncCmdlet
         BodyAsHtml = BodyAsHtml,
         Attachments = Attachment.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => SessionState.Path.GetUnresolvedProviderPathFromPSPath(a)).ToList(),
         Priority = Enum.Parse<MailPriority>(Priority, ignoreCase: true),
-        Headers = Header is null ? [] : Header.Cast<DictionaryEntry>()
-            .Select(e => new KeyValuePair<string, string>(e.Key?.ToString() ?? "", LanguagePrimitives.ConvertTo<string>(e.Value) ?? "")).ToList(),
+        Headers = PowerShellValues.TextPairs(Header),
     };
 }

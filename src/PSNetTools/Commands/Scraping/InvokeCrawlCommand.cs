@@ -81,7 +81,7 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
     public double ParseTimeoutSec { get; set; } = HtmlParseLimits.DefaultMaximumParseTime.TotalSeconds;
 
     [Parameter]
-    public Hashtable? Headers { get; set; }
+    public IDictionary? Headers { get; set; }
 
     [Parameter]
     [ValidateRange(0, 100)]
@@ -143,7 +143,7 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
                 UserAgent = UserAgent ?? new FetchOptions().UserAgent,
                 MaximumContentBytes = MaximumContentBytes,
                 SkipCertificateCheck = SkipCertificateCheck,
-                Headers = Headers?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "") ?? [],
+                Headers = PowerShellValues.TextMap(Headers),
                 Retry = new RetryPolicy { MaxRetries = RetryCount },
             },
         };

@@ -48,7 +48,7 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
     public System.Uri? BaseUri { get; set; }
 
     [Parameter(ParameterSetName = UriSet)]
-    public Hashtable? Headers { get; set; }
+    public IDictionary? Headers { get; set; }
 
     [Parameter(ParameterSetName = UriSet)]
     [ValidateNotNullOrEmpty]
@@ -174,7 +174,7 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
         }
         var options = new FetchOptions
         {
-            Headers = Headers?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "") ?? [],
+            Headers = PowerShellValues.TextMap(Headers),
             UserAgent = UserAgent ?? new FetchOptions().UserAgent,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             SkipCertificateCheck = SkipCertificateCheck,

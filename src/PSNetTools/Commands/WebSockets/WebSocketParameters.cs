@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using PSNetTools.Engine.WebSockets;
+using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;
 
@@ -10,14 +11,7 @@ internal static class WebSocketParameters
 {
     public static WebSocketClientOptions Options(Uri uri, string[]? subprotocols, IDictionary? headers, double timeoutSec, bool skipCertificateCheck, int maxMessageBytes)
     {
-        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (headers is not null)
-        {
-            foreach (DictionaryEntry entry in headers)
-            {
-                map[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = Convert.ToString(entry.Value is PSObject p ? p.BaseObject : entry.Value, CultureInfo.InvariantCulture) ?? "";
-            }
-        }
+        var map = PowerShellValues.TextMap(headers);
         return new WebSocketClientOptions
         {
             Uri = uri,

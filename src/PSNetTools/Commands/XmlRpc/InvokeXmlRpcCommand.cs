@@ -39,7 +39,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     public PSCredential? Credential { get; set; }
 
     [Parameter]
-    public Hashtable? Headers { get; set; }
+    public IDictionary? Headers { get; set; }
 
     [Parameter]
     [ValidateRange(0.01, 3600)]
@@ -76,7 +76,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
         {
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             Credential = Credential?.GetNetworkCredential(),
-            Headers = Headers?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "") ?? [],
+            Headers = PowerShellValues.TextMap(Headers),
             MaxDepth = MaxDepth,
             Retry = new RetryPolicy { MaxRetries = RetryCount, IsTransient = ex => ex is not XmlRpcFaultException && TransientFailures.IsTransient(ex) },
         };

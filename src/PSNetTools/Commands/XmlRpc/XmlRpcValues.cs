@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using PSNetTools.Engine.XmlRpc;
+using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.XmlRpc;
 
@@ -23,7 +24,7 @@ internal static class XmlRpcValues
         return value switch
         {
             null or string or bool or int or long or double or float or decimal or byte or short or DateTime or DateTimeOffset or byte[] => value,
-            IDictionary d => d.Cast<DictionaryEntry>().Aggregate(new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (m, e) =>
+            IDictionary d => PowerShellValues.Entries(d).Aggregate(new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (m, e) =>
             {
                 m[e.Key.ToString()!] = ToEngine(e.Value, depth + 1);
                 return m;
@@ -37,7 +38,7 @@ internal static class XmlRpcValues
     // ordered dictionary, so $s[''] still finds it instead of the whole value failing.
     public static object? ToPowerShell(object? value) => value switch
     {
-        IDictionary map when map.Contains("") => map.Cast<DictionaryEntry>().Aggregate(new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (m, e) =>
+        IDictionary map when map.Contains("") => PowerShellValues.Entries(map).Aggregate(new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (m, e) =>
         {
             m[e.Key] = ToPowerShell(e.Value);
             return m;
