@@ -1,0 +1,85 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll: imports the built module and gives the tests their loopback peers.
+# Only test plumbing lives here (free ports, third-party peer processes, certificates); the tests themselves are written
+# the way a user writes infrastructure tests.
+$script:RepoRoot = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+$script:ModulePath = $env:PSNETTOOLS_TEST_MODULE ? $env:PSNETTOOLS_TEST_MODULE : (Join-Path $RepoRoot 'out/PSNetTools/PSNetTools.psd1')
+if (-not (Test-Path $ModulePath)) { throw "The built module is missing at ${ModulePath}: run 'dotnet build -c Release' first." }
+# -Force: Pester is loaded by now, so the module registers its Should operators even if it was imported before.
+Import-Module $ModulePath -Force
+
+function Get-FreeTcpPort {
+    # Bind port 0 on loopback and give the port back: nothing listens on it afterwards (a closed port to test against).
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Wait-TcpPort([int] $Port, [double] $TimeoutSec = 15, [string] $Address = '127.0.0.1') {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $client = [Net.Sockets.TcpClient]::new()
+        try { $client.Connect($Address, $Port); return } catch { Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
+    }
+    throw "nothing listened on ${Address}:$Port after $TimeoutSec s"
+}
+
+function Start-TestPeer {
+    # A third-party peer as a child process, ready when its TCP port accepts. A missing program fails the test with the
+    # install step (the suite never skips for want of a peer).
+    param([string] $FilePath, [string[]] $ArgumentList, [int] $Port, [string] $WorkingDirectory = $RepoRoot, [double] $TimeoutSec = 15)
+    if (-not (Get-Command $FilePath -ErrorAction Ignore)) { throw "$FilePath is missing: run 'sudo bash tests/peers/install.sh'." }
+    $log = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-$([IO.Path]::GetFileName($FilePath))-$Port"
+    $process = Start-Process $FilePath -ArgumentList $ArgumentList -WorkingDirectory $WorkingDirectory -PassThru `
+        -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
+    try { Wait-TcpPort $Port $TimeoutSec }
+    catch {
+        $process | Stop-Process -Force -ErrorAction Ignore
+        throw "$FilePath $ArgumentList did not listen on port ${Port}: $(Get-Content "$log.err" -Raw -ErrorAction Ignore)"
+    }
+    $process
+}
+
+function Stop-TestPeer([Parameter(ValueFromPipeline)] $Process) {
+    process { if ($Process -and -not $Process.HasExited) { $Process | Stop-Process -Force; $Process.WaitForExit(5000) | Out-Null } }
+}
+
+function Get-TestCertificateDirectory {
+    # tests/peers/certs.sh: test root CA, CA-signed leaf for localhost/127.0.0.1, self-signed, wrong host, expired.
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-certs-$PID"
+    bash (Join-Path $RepoRoot 'tests/peers/certs.sh') $dir | Out-Null
+    if ($LASTEXITCODE) { throw "tests/peers/certs.sh failed (openssl missing? run 'sudo bash tests/peers/install.sh')" }
+    $dir
+}
+
+function Start-TlsNginx {
+    # nginx with the four certificates of certs.sh (tests/peers/nginx/tls.conf.template) on free ports of 127.0.0.1.
+    param([string] $CertificateDirectory = (Get-TestCertificateDirectory))
+    $prefix = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-nginx-$PID-$(Get-Random)"
+    New-Item -ItemType Directory (Join-Path $prefix tmp) -Force | Out-Null
+    $ports = [ordered]@{ SelfSigned = (Get-FreeTcpPort); Expired = (Get-FreeTcpPort); WrongHost = (Get-FreeTcpPort); Chain = (Get-FreeTcpPort) }
+    $conf = (Get-Content (Join-Path $RepoRoot 'tests/peers/nginx/tls.conf.template') -Raw).
+        Replace('@PREFIX@', $prefix).Replace('@CERTS@', $CertificateDirectory).
+        Replace('@SELFPORT@', $ports.SelfSigned).Replace('@EXPIREDPORT@', $ports.Expired).
+        Replace('@WRONGPORT@', $ports.WrongHost).Replace('@CHAINPORT@', $ports.Chain)
+    Set-Content (Join-Path $prefix nginx.conf) $conf
+    $process = Start-TestPeer nginx '-p', $prefix, '-c', (Join-Path $prefix nginx.conf) -Port $ports.Chain
+    foreach ($p in $ports.Values) { Wait-TcpPort $p }
+    [pscustomobject]@{ Process = $process; Prefix = $prefix; CertificateDirectory = $CertificateDirectory
+        SelfSignedPort = $ports.SelfSigned; ExpiredPort = $ports.Expired; WrongHostPort = $ports.WrongHost; ChainPort = $ports.Chain }
+}
+
+function Stop-TlsNginx($Nginx) {
+    if ($Nginx) { $Nginx.Process | Stop-TestPeer; Remove-Item $Nginx.Prefix -Recurse -Force -ErrorAction Ignore }
+}
+
+function Start-GrpcPeer {
+    # npm @grpc/grpc-js (tests/peers/rpc/grpc/grpc-server.js): reflection, and health with '' and demo.v1.Greeter
+    # SERVING, down.Service NOT_SERVING, anything else NOT_FOUND. Plaintext (h2c) on a free port.
+    $dir = Join-Path $RepoRoot 'tests/peers/rpc'
+    if (-not (Test-Path (Join-Path $dir 'node_modules/@grpc/grpc-js'))) {
+        throw "npm @grpc/grpc-js is not installed in tests/peers/rpc: run 'sudo bash tests/peers/install.sh' (it runs npm ci there)."
+    }
+    $port = Get-FreeTcpPort
+    $process = Start-TestPeer node 'grpc/grpc-server.js', $port -Port $port -WorkingDirectory $dir
+    [pscustomobject]@{ Process = $process; Address = "127.0.0.1:$port" }
+}
