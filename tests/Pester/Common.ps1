@@ -83,3 +83,40 @@ function Start-GrpcPeer {
     $process = Start-TestPeer node 'grpc/grpc-server.js', $port -Port $port -WorkingDirectory $dir
     [pscustomobject]@{ Process = $process; Address = "127.0.0.1:$port" }
 }
+
+function Start-SshdPeer {
+    # Debian's sshd on 127.0.0.1 with key auth and the PowerShell subsystem (the real pwsh binary: ~/.dotnet/tools/pwsh
+    # is a launcher). Returns what Invoke-Command -HostName needs as SshParameters. Root only (sshd's privilege
+    # separation), as CI runs.
+    param([string] $Address = '127.0.0.1')
+    foreach ($c in '/usr/sbin/sshd', 'ssh-keygen', 'ssh') {
+        if (-not (Get-Command $c -ErrorAction Ignore)) { throw "$c is missing: run 'sudo bash tests/peers/install.sh' (it installs openssh-server)." }
+    }
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-sshd-$PID-$(Get-Random)"
+    New-Item -ItemType Directory $dir -Force | Out-Null
+    New-Item -ItemType Directory /run/sshd -Force | Out-Null
+    ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir host_key) | Out-Null
+    ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir client_key) | Out-Null
+    Copy-Item (Join-Path $dir client_key.pub) (Join-Path $dir authorized_keys)
+    $pwsh = Join-Path $PSHOME 'pwsh'
+    if (-not (Test-Path $pwsh)) { throw "the pwsh binary is not at ${pwsh}: run 'sudo bash tests/peers/install.sh'." }
+    $port = Get-FreeTcpPort
+    @(
+        "ListenAddress $Address", "Port $port", "HostKey $dir/host_key", "PidFile $dir/sshd.pid"
+        "AuthorizedKeysFile $dir/authorized_keys", 'PermitRootLogin prohibit-password', 'PasswordAuthentication no'
+        'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no'
+        # The remote pwsh must not reach for updates or telemetry either.
+        'SetEnv POWERSHELL_UPDATECHECK=Off POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1'
+        "Subsystem powershell $pwsh -sshs -NoLogo -NoProfile"
+    ) | Set-Content (Join-Path $dir sshd_config)
+    $process = Start-TestPeer /usr/sbin/sshd '-D', '-e', '-f', (Join-Path $dir sshd_config) -Port $port
+    [pscustomobject]@{
+        Process = $process; Directory = $dir
+        Ssh     = @{ HostName = $Address; Port = $port; UserName = (whoami); KeyFilePath = (Join-Path $dir client_key)
+            Options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = (Join-Path $dir known_hosts); LogLevel = 'ERROR' } }
+    }
+}
+
+function Stop-SshdPeer($Sshd) {
+    if ($Sshd) { $Sshd.Process | Stop-TestPeer; Remove-Item $Sshd.Directory -Recurse -Force -ErrorAction Ignore }
+}

@@ -7,6 +7,8 @@
     namespace of tests/peers/hostile/isolated_net.sh; by hand:
         sudo bash tests/peers/hostile/isolated_net.sh /tmp/dns.log ~/.dotnet/tools/pwsh -NoProfile -File tests/Pester/run.ps1
     Exits with the number of failed tests, blocks and containers (0: all passed) and ends with a summary of each failure.
+    Tests of what is known to fail today are reported as skipped with the issue item that fixes it; set
+    PSNT_PESTER_NO_SKIP=1 to run them anyway (to see whether a fix made them pass, then delete the skip).
 .EXAMPLE
     pwsh -NoProfile -File tests/Pester/run.ps1 -Path tests/Pester/Views.Tests.ps1
 #>
