@@ -120,3 +120,35 @@ function Start-SshdPeer {
 function Stop-SshdPeer($Sshd) {
     if ($Sshd) { $Sshd.Process | Stop-TestPeer; Remove-Item $Sshd.Directory -Recurse -Force -ErrorAction Ignore }
 }
+
+function Start-MailPeers {
+    # Dovecot (IMAP with STARTTLS, POP3, LMTP; user tester/secret, Maildir) and the aiosmtpd peer that relays into it
+    # over LMTP, as tests/Shared/Mail/MailPeers.cs starts them, on free ports of 127.0.0.1. Root only (Dovecot).
+    foreach ($c in 'dovecot', 'openssl') { if (-not (Get-Command $c -ErrorAction Ignore)) { throw "$c is missing: run 'sudo bash tests/peers/install.sh'." } }
+    if (-not (Test-Path /usr/lib/python3/dist-packages/aiosmtpd/__init__.py)) { throw "python3-aiosmtpd is missing: run 'sudo bash tests/peers/install.sh'." }
+    $templates = Join-Path $RepoRoot 'tests/peers/mail'
+    $dir = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-mail-$PID-$(Get-Random)")).FullName
+    chmod 755 $dir
+    New-Item -ItemType Directory "$dir/certs", "$dir/dovecot", "$dir/mail/tester/Maildir/cur", "$dir/mail/tester/Maildir/new", "$dir/mail/tester/Maildir/tmp" | Out-Null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' -keyout "$dir/certs/server.key" -out "$dir/certs/server.crt" 2>$null
+    chmod 644 "$dir/certs/server.key"
+    chown -R 5000:5000 "$dir/mail"
+    $ports = [ordered]@{ IMAP_PORT = (Get-FreeTcpPort); IMAPS_PORT = (Get-FreeTcpPort); POP3_PORT = (Get-FreeTcpPort); POP3S_PORT = (Get-FreeTcpPort); LMTP_PORT = (Get-FreeTcpPort) }
+    $smtp = Get-FreeTcpPort; $smtpStartTls = Get-FreeTcpPort; $smtpTls = Get-FreeTcpPort
+    function Render([string] $Text) {
+        $Text = $Text.Replace('@DIR@', $dir).Replace('@INSTANCE@', (Split-Path $dir -Leaf))
+        foreach ($k in $ports.Keys) { $Text = $Text.Replace("@$k@", "$($ports[$k])") }
+        $Text
+    }
+    Set-Content "$dir/dovecot/dovecot.conf" (Render (Get-Content "$templates/dovecot.conf.template" -Raw))
+    Set-Content "$dir/dovecot/users" (Render (Get-Content "$templates/users.template" -Raw))
+    $dovecot = Start-TestPeer dovecot '-F', '-c', "$dir/dovecot/dovecot.conf" -Port $ports.IMAP_PORT -WorkingDirectory $dir
+    foreach ($p in $ports.Values) { Wait-TcpPort $p }
+    $smtpd = Start-TestPeer /usr/bin/python3 "$templates/smtpd_peer.py", "$dir/certs/server.crt", "$dir/certs/server.key", $ports.LMTP_PORT, $smtp, $smtpStartTls, $smtpTls -Port $smtp -WorkingDirectory $dir
+    [pscustomobject]@{ Processes = @($smtpd, $dovecot); Directory = $dir; SmtpPort = $smtp; ImapPort = $ports.IMAP_PORT; Pop3Port = $ports.POP3_PORT
+        Credential = [pscredential]::new('tester', (ConvertTo-SecureString 'secret' -AsPlainText -Force)) }
+}
+
+function Stop-MailPeers($Mail) {
+    if ($Mail) { $Mail.Processes | Stop-TestPeer; Remove-Item $Mail.Directory -Recurse -Force -ErrorAction Ignore }
+}

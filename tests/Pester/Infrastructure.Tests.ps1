@@ -185,3 +185,23 @@ Describe 'Failure messages of the Should operators' {
         { 'not a target' | Should -BeReachable } | Should -Throw -ExpectedMessage "*'not a target' is not host:port*"
     }
 }
+
+Describe 'The Should operators are registered only when Pester is loaded' {
+    BeforeAll {
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $pester = Join-Path (Get-Module Pester).ModuleBase 'Pester.psd1'
+    }
+
+    It 'importing PSNetTools without Pester loads no Pester and registers nothing' {
+        & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; [bool](Get-Module Pester)" | Should -Be 'False'
+    }
+
+    It 'importing PSNetTools after Pester registers -BeReachable and -HaveValidCertificate' {
+        $names = & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$pester'; Import-Module '$ModulePath'; (Get-Command Should).Parameters.Keys -match '^(BeReachable|HaveValidCertificate)$'"
+        $names | Sort-Object | Should -Be 'BeReachable', 'HaveValidCertificate'
+    }
+
+    It 'a second import (-Force) of PSNetTools is harmless' {
+        & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$pester'; Import-Module '$ModulePath'; Import-Module '$ModulePath' -Force; '127.0.0.1:1' | Should -Not -BeReachable; 'ok'" | Should -Be 'ok'
+    }
+}
