@@ -23,7 +23,7 @@ else
 fi
 # Real pwsh and Pester for tests/Pester (run by tests/PSNetTools.Tests/PesterSuiteTests.cs), the way users run the
 # module. pwsh is the NuGet dotnet tool (~/.dotnet/tools/pwsh); `dotnet tool install` of the installed version is a no-op.
-dotnet tool list --global | grep -qE '^powershell +7\.6\.9 ' || dotnet tool install --global PowerShell --version 7.6.9
+dotnet tool list --global | grep -qE '^powershell +7\.6\.9 ' || dotnet tool install --global PowerShell --version 7.6.9 || dotnet tool update --global PowerShell --version 7.6.9
 # Pester from NuGet: a PackageDownload restore puts the module under ~/.nuget/packages/pester/5.9.1/tools/.
 nuget="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 [[ -f "$nuget/pester/5.9.1/tools/Pester.psd1" ]] || dotnet restore "$here/../Pester/restore/Pester.restore.csproj" --verbosity quiet
