@@ -36,16 +36,21 @@ function Start-TestPeer {
         $process | Stop-Process -Force -ErrorAction Ignore
         throw "$FilePath $ArgumentList did not listen on port ${Port}: $(Get-Content "$log.err" -Raw -ErrorAction Ignore)"
     }
-    $process
+    $process | Add-Member -NotePropertyName PeerLog -NotePropertyValue $log -PassThru
 }
 
 function Stop-TestPeer([Parameter(ValueFromPipeline)] $Process) {
-    process { if ($Process -and -not $Process.HasExited) { $Process | Stop-Process -Force; $Process.WaitForExit(5000) | Out-Null } }
+    process {
+        if (-not $Process) { return }
+        # SIGTERM first: nginx and Dovecot masters stop their workers on it, while Stop-Process (SIGKILL) orphans them.
+        if (-not $Process.HasExited) { kill -TERM $Process.Id 2>$null; if (-not $Process.WaitForExit(5000)) { $Process | Stop-Process -Force } }
+        if ($Process.PeerLog) { Remove-Item "$($Process.PeerLog).out", "$($Process.PeerLog).err" -ErrorAction Ignore }
+    }
 }
 
 function Get-TestCertificateDirectory {
     # tests/peers/certs.sh: test root CA, CA-signed leaf for localhost/127.0.0.1, self-signed, wrong host, expired.
-    $dir = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-certs-$PID"
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-certs-$PID-$(Get-Random)"
     bash (Join-Path $RepoRoot 'tests/peers/certs.sh') $dir | Out-Null
     if ($LASTEXITCODE) { throw "tests/peers/certs.sh failed (openssl missing? run 'sudo bash tests/peers/install.sh')" }
     $dir
@@ -53,7 +58,9 @@ function Get-TestCertificateDirectory {
 
 function Start-TlsNginx {
     # nginx with the four certificates of certs.sh (tests/peers/nginx/tls.conf.template) on free ports of 127.0.0.1.
-    param([string] $CertificateDirectory = (Get-TestCertificateDirectory))
+    param([string] $CertificateDirectory)
+    $ownCertificates = -not $CertificateDirectory
+    if ($ownCertificates) { $CertificateDirectory = Get-TestCertificateDirectory }
     $prefix = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-nginx-$PID-$(Get-Random)"
     New-Item -ItemType Directory (Join-Path $prefix tmp) -Force | Out-Null
     $ports = [ordered]@{ SelfSigned = (Get-FreeTcpPort); Expired = (Get-FreeTcpPort); WrongHost = (Get-FreeTcpPort); Chain = (Get-FreeTcpPort) }
@@ -64,12 +71,15 @@ function Start-TlsNginx {
     Set-Content (Join-Path $prefix nginx.conf) $conf
     $process = Start-TestPeer nginx '-p', $prefix, '-c', (Join-Path $prefix nginx.conf) -Port $ports.Chain
     foreach ($p in $ports.Values) { Wait-TcpPort $p }
-    [pscustomobject]@{ Process = $process; Prefix = $prefix; CertificateDirectory = $CertificateDirectory
+    [pscustomobject]@{ Process = $process; Prefix = $prefix; CertificateDirectory = $CertificateDirectory; OwnCertificates = $ownCertificates
         SelfSignedPort = $ports.SelfSigned; ExpiredPort = $ports.Expired; WrongHostPort = $ports.WrongHost; ChainPort = $ports.Chain }
 }
 
 function Stop-TlsNginx($Nginx) {
-    if ($Nginx) { $Nginx.Process | Stop-TestPeer; Remove-Item $Nginx.Prefix -Recurse -Force -ErrorAction Ignore }
+    if (-not $Nginx) { return }
+    $Nginx.Process | Stop-TestPeer
+    Remove-Item $Nginx.Prefix -Recurse -Force -ErrorAction Ignore
+    if ($Nginx.OwnCertificates) { Remove-Item $Nginx.CertificateDirectory -Recurse -Force -ErrorAction Ignore }
 }
 
 function Start-GrpcPeer {
