@@ -1,5 +1,7 @@
 @{
     RootModule           = 'PSNetTools.dll'
+    # Pester Should operators (-BeReachable, -HaveValidCertificate), registered only when Pester 5 is loaded.
+    NestedModules        = @('PSNetTools.Pester.psm1')
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0f6c47-3a8e-4d0e-9c61-2f4a1d7e8b93'
     Author               = 'PSNetTools contributors'

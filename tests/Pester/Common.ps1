@@ -1,0 +1,164 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll: imports the built module and gives the tests their loopback peers.
+# Only test plumbing lives here (free ports, third-party peer processes, certificates); the tests themselves are written
+# the way a user writes infrastructure tests.
+$script:RepoRoot = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+$script:ModulePath = $env:PSNETTOOLS_TEST_MODULE ? $env:PSNETTOOLS_TEST_MODULE : (Join-Path $RepoRoot 'out/PSNetTools/PSNetTools.psd1')
+if (-not (Test-Path $ModulePath)) { throw "The built module is missing at ${ModulePath}: run 'dotnet build -c Release' first." }
+# -Force: Pester is loaded by now, so the module registers its Should operators even if it was imported before.
+Import-Module $ModulePath -Force
+
+function Get-FreeTcpPort {
+    # Bind port 0 on loopback and give the port back: nothing listens on it afterwards (a closed port to test against).
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Wait-TcpPort([int] $Port, [double] $TimeoutSec = 15, [string] $Address = '127.0.0.1') {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $client = [Net.Sockets.TcpClient]::new()
+        try { $client.Connect($Address, $Port); return } catch { Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
+    }
+    throw "nothing listened on ${Address}:$Port after $TimeoutSec s"
+}
+
+function Start-TestPeer {
+    # A third-party peer as a child process, ready when its TCP port accepts. A missing program fails the test with the
+    # install step (the suite never skips for want of a peer).
+    param([string] $FilePath, [string[]] $ArgumentList, [int] $Port, [string] $WorkingDirectory = $RepoRoot, [double] $TimeoutSec = 15)
+    if (-not (Get-Command $FilePath -ErrorAction Ignore)) { throw "$FilePath is missing: run 'sudo bash tests/peers/install.sh'." }
+    $log = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-$([IO.Path]::GetFileName($FilePath))-$Port"
+    $process = Start-Process $FilePath -ArgumentList $ArgumentList -WorkingDirectory $WorkingDirectory -PassThru `
+        -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
+    try { Wait-TcpPort $Port $TimeoutSec }
+    catch {
+        $process | Stop-Process -Force -ErrorAction Ignore
+        throw "$FilePath $ArgumentList did not listen on port ${Port}: $(Get-Content "$log.err" -Raw -ErrorAction Ignore)"
+    }
+    $process | Add-Member -NotePropertyName PeerLog -NotePropertyValue $log -PassThru
+}
+
+function Stop-TestPeer([Parameter(ValueFromPipeline)] $Process) {
+    process {
+        if (-not $Process) { return }
+        # SIGTERM first: nginx and Dovecot masters stop their workers on it, while Stop-Process (SIGKILL) orphans them.
+        if (-not $Process.HasExited) { kill -TERM $Process.Id 2>$null; if (-not $Process.WaitForExit(5000)) { $Process | Stop-Process -Force } }
+        if ($Process.PeerLog) { Remove-Item "$($Process.PeerLog).out", "$($Process.PeerLog).err" -ErrorAction Ignore }
+    }
+}
+
+function Get-TestCertificateDirectory {
+    # tests/peers/certs.sh: test root CA, CA-signed leaf for localhost/127.0.0.1, self-signed, wrong host, expired.
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-certs-$PID-$(Get-Random)"
+    bash (Join-Path $RepoRoot 'tests/peers/certs.sh') $dir | Out-Null
+    if ($LASTEXITCODE) { throw "tests/peers/certs.sh failed (openssl missing? run 'sudo bash tests/peers/install.sh')" }
+    $dir
+}
+
+function Start-TlsNginx {
+    # nginx with the four certificates of certs.sh (tests/peers/nginx/tls.conf.template) on free ports of 127.0.0.1.
+    param([string] $CertificateDirectory)
+    $ownCertificates = -not $CertificateDirectory
+    if ($ownCertificates) { $CertificateDirectory = Get-TestCertificateDirectory }
+    $prefix = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-nginx-$PID-$(Get-Random)"
+    New-Item -ItemType Directory (Join-Path $prefix tmp) -Force | Out-Null
+    $ports = [ordered]@{ SelfSigned = (Get-FreeTcpPort); Expired = (Get-FreeTcpPort); WrongHost = (Get-FreeTcpPort); Chain = (Get-FreeTcpPort) }
+    $conf = (Get-Content (Join-Path $RepoRoot 'tests/peers/nginx/tls.conf.template') -Raw).
+        Replace('@PREFIX@', $prefix).Replace('@CERTS@', $CertificateDirectory).
+        Replace('@SELFPORT@', $ports.SelfSigned).Replace('@EXPIREDPORT@', $ports.Expired).
+        Replace('@WRONGPORT@', $ports.WrongHost).Replace('@CHAINPORT@', $ports.Chain)
+    Set-Content (Join-Path $prefix nginx.conf) $conf
+    $process = Start-TestPeer nginx '-p', $prefix, '-c', (Join-Path $prefix nginx.conf) -Port $ports.Chain
+    foreach ($p in $ports.Values) { Wait-TcpPort $p }
+    [pscustomobject]@{ Process = $process; Prefix = $prefix; CertificateDirectory = $CertificateDirectory; OwnCertificates = $ownCertificates
+        SelfSignedPort = $ports.SelfSigned; ExpiredPort = $ports.Expired; WrongHostPort = $ports.WrongHost; ChainPort = $ports.Chain }
+}
+
+function Stop-TlsNginx($Nginx) {
+    if (-not $Nginx) { return }
+    $Nginx.Process | Stop-TestPeer
+    Remove-Item $Nginx.Prefix -Recurse -Force -ErrorAction Ignore
+    if ($Nginx.OwnCertificates) { Remove-Item $Nginx.CertificateDirectory -Recurse -Force -ErrorAction Ignore }
+}
+
+function Start-GrpcPeer {
+    # npm @grpc/grpc-js (tests/peers/rpc/grpc/grpc-server.js): reflection, and health with '' and demo.v1.Greeter
+    # SERVING, down.Service NOT_SERVING, anything else NOT_FOUND. Plaintext (h2c) on a free port.
+    $dir = Join-Path $RepoRoot 'tests/peers/rpc'
+    if (-not (Test-Path (Join-Path $dir 'node_modules/@grpc/grpc-js'))) {
+        throw "npm @grpc/grpc-js is not installed in tests/peers/rpc: run 'sudo bash tests/peers/install.sh' (it runs npm ci there)."
+    }
+    $port = Get-FreeTcpPort
+    $process = Start-TestPeer node 'grpc/grpc-server.js', $port -Port $port -WorkingDirectory $dir
+    [pscustomobject]@{ Process = $process; Address = "127.0.0.1:$port" }
+}
+
+function Start-SshdPeer {
+    # Debian's sshd on 127.0.0.1 with key auth and the PowerShell subsystem (the real pwsh binary: ~/.dotnet/tools/pwsh
+    # is a launcher). Returns what Invoke-Command -HostName needs as SshParameters. Root only (sshd's privilege
+    # separation), as CI runs.
+    param([string] $Address = '127.0.0.1')
+    foreach ($c in '/usr/sbin/sshd', 'ssh-keygen', 'ssh') {
+        if (-not (Get-Command $c -ErrorAction Ignore)) { throw "$c is missing: run 'sudo bash tests/peers/install.sh' (it installs openssh-server)." }
+    }
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-sshd-$PID-$(Get-Random)"
+    New-Item -ItemType Directory $dir -Force | Out-Null
+    New-Item -ItemType Directory /run/sshd -Force | Out-Null
+    ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir host_key) | Out-Null
+    ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir client_key) | Out-Null
+    Copy-Item (Join-Path $dir client_key.pub) (Join-Path $dir authorized_keys)
+    $pwsh = Join-Path $PSHOME 'pwsh'
+    if (-not (Test-Path $pwsh)) { throw "the pwsh binary is not at ${pwsh}: run 'sudo bash tests/peers/install.sh'." }
+    $port = Get-FreeTcpPort
+    @(
+        "ListenAddress $Address", "Port $port", "HostKey $dir/host_key", "PidFile $dir/sshd.pid"
+        "AuthorizedKeysFile $dir/authorized_keys", 'PermitRootLogin prohibit-password', 'PasswordAuthentication no'
+        'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no'
+        # The remote pwsh must not reach for updates or telemetry either.
+        'SetEnv POWERSHELL_UPDATECHECK=Off POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1'
+        "Subsystem powershell $pwsh -sshs -NoLogo -NoProfile"
+    ) | Set-Content (Join-Path $dir sshd_config)
+    $process = Start-TestPeer /usr/sbin/sshd '-D', '-e', '-f', (Join-Path $dir sshd_config) -Port $port
+    [pscustomobject]@{
+        Process = $process; Directory = $dir
+        Ssh     = @{ HostName = $Address; Port = $port; UserName = (whoami); KeyFilePath = (Join-Path $dir client_key)
+            Options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = (Join-Path $dir known_hosts); LogLevel = 'ERROR' } }
+    }
+}
+
+function Stop-SshdPeer($Sshd) {
+    if ($Sshd) { $Sshd.Process | Stop-TestPeer; Remove-Item $Sshd.Directory -Recurse -Force -ErrorAction Ignore }
+}
+
+function Start-MailPeers {
+    # Dovecot (IMAP with STARTTLS, POP3, LMTP; user tester/secret, Maildir) and the aiosmtpd peer that relays into it
+    # over LMTP, as tests/Shared/Mail/MailPeers.cs starts them, on free ports of 127.0.0.1. Root only (Dovecot).
+    foreach ($c in 'dovecot', 'openssl') { if (-not (Get-Command $c -ErrorAction Ignore)) { throw "$c is missing: run 'sudo bash tests/peers/install.sh'." } }
+    if (-not (Test-Path /usr/lib/python3/dist-packages/aiosmtpd/__init__.py)) { throw "python3-aiosmtpd is missing: run 'sudo bash tests/peers/install.sh'." }
+    $templates = Join-Path $RepoRoot 'tests/peers/mail'
+    $dir = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-mail-$PID-$(Get-Random)")).FullName
+    chmod 755 $dir
+    New-Item -ItemType Directory "$dir/certs", "$dir/dovecot", "$dir/mail/tester/Maildir/cur", "$dir/mail/tester/Maildir/new", "$dir/mail/tester/Maildir/tmp" | Out-Null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' -keyout "$dir/certs/server.key" -out "$dir/certs/server.crt" 2>$null
+    chmod 644 "$dir/certs/server.key"
+    chown -R 5000:5000 "$dir/mail"
+    $ports = [ordered]@{ IMAP_PORT = (Get-FreeTcpPort); IMAPS_PORT = (Get-FreeTcpPort); POP3_PORT = (Get-FreeTcpPort); POP3S_PORT = (Get-FreeTcpPort); LMTP_PORT = (Get-FreeTcpPort) }
+    $smtp = Get-FreeTcpPort; $smtpStartTls = Get-FreeTcpPort; $smtpTls = Get-FreeTcpPort
+    function Render([string] $Text) {
+        $Text = $Text.Replace('@DIR@', $dir).Replace('@INSTANCE@', (Split-Path $dir -Leaf))
+        foreach ($k in $ports.Keys) { $Text = $Text.Replace("@$k@", "$($ports[$k])") }
+        $Text
+    }
+    Set-Content "$dir/dovecot/dovecot.conf" (Render (Get-Content "$templates/dovecot.conf.template" -Raw))
+    Set-Content "$dir/dovecot/users" (Render (Get-Content "$templates/users.template" -Raw))
+    $dovecot = Start-TestPeer dovecot '-F', '-c', "$dir/dovecot/dovecot.conf" -Port $ports.IMAP_PORT -WorkingDirectory $dir
+    foreach ($p in $ports.Values) { Wait-TcpPort $p }
+    $smtpd = Start-TestPeer /usr/bin/python3 "$templates/smtpd_peer.py", "$dir/certs/server.crt", "$dir/certs/server.key", $ports.LMTP_PORT, $smtp, $smtpStartTls, $smtpTls -Port $smtp -WorkingDirectory $dir
+    [pscustomobject]@{ Processes = @($smtpd, $dovecot); Directory = $dir; SmtpPort = $smtp; ImapPort = $ports.IMAP_PORT; Pop3Port = $ports.POP3_PORT
+        Credential = [pscredential]::new('tester', (ConvertTo-SecureString 'secret' -AsPlainText -Force)) }
+}
+
+function Stop-MailPeers($Mail) {
+    if ($Mail) { $Mail.Processes | Stop-TestPeer; Remove-Item $Mail.Directory -Recurse -Force -ErrorAction Ignore }
+}

@@ -1,0 +1,189 @@
+# The default view of every output type the module produces on loopback, as a default terminal (or `pwsh -c`
+# redirected) shows it: `Out-String -Width 80`. Each table must keep a one-line header (PowerShell wraps a header
+# that does not fit its column, letter by letter) and show its key columns whole (not dropped for lack of room, not
+# cut with '…'). Views that fail today are reported as skipped with the reason (issue 12 item 4 fixes them); set
+# PSNT_PESTER_NO_SKIP=1 to run them anyway, and delete the entry below once a view passes.
+BeforeDiscovery {
+    $known = @{
+        NetServer          = @{ Header = 'issue 12 item 4: the counter headers (ConnectionsAccepted, ActiveConnections, Bytes...) wrap letter by letter'
+            Columns = 'issue 12 item 4: Protocol is cut ("HttpRout…", "WebSocke…")' }
+        PingSummary        = @{ Columns = 'issue 12 item 4: MaxMs is cut when it needs more than 5 characters (15.915 shows as "….915"), so this passes or fails with the latency' }
+        EchoTestResult     = @{ Header = 'issue 12 item 4: the AvgMs header wraps'; Columns = 'issue 12 item 4: AvgMs is cut' }
+        HttpCheckResult    = @{ Columns = 'issue 12 item 4: TotalMs and Error are dropped (a failing row shows Success False with no reason)' }
+        TlsCertificateInfo = @{ Header = 'issue 12 item 4: the Trusted header wraps'; Columns = 'issue 12 item 4: HostnameMatches (NameOK) and ChainErrors are dropped' }
+        HtmlPage           = @{ Columns = 'issue 12 item 4: Uri is cut to 14 characters' }
+        CrawlPage          = @{ Columns = 'issue 12 item 4: Uri is cut to 22 characters' }
+        GrpcHealthResult   = @{ Header = 'issue 12 item 4: the LatencyMs header wraps' }
+        WebSocketSession   = @{ Header = 'issue 12 item 4: the CloseStatus header wraps letter by letter' }
+        ReceivedMessage    = @{ Columns = 'issue 12 item 4: SizeBytes, IsRead and the attachments are dropped' }
+    }
+    # Key columns: properties (alternatives with |) whose column must be in the 80-column table, whole.
+    $keys = [ordered]@{
+        PortScanResult     = 'ComputerName', 'Port', 'State'
+        PingSummary        = 'ComputerName', 'LossPercent', 'AvgMs', 'MaxMs'
+        PingReply          = 'ComputerName', 'Status', 'RoundTripMs'
+        NetServer          = 'Name', 'Protocol', 'Endpoint', 'State'
+        EchoTestResult     = 'ComputerName', 'Port', 'Received', 'AvgMs'
+        MessageReply       = 'ComputerName', 'Port', 'Text'
+        HttpCheckResult    = 'Uri', 'StatusCode', 'TotalMs', 'Error'
+        HttpCheckSummary   = 'Uri', 'ErrorCount', 'P95Ms'
+        TlsCertificateInfo = 'ComputerName', 'Port', 'Subject', 'DaysUntilExpiry', 'IsTrusted', 'HostnameMatches|NameOK', 'ChainErrors'
+        HtmlPage           = 'Uri', 'StatusCode', 'Title'
+        ScrapedElement     = 'Tag', 'Text'
+        CrawlPage          = 'Uri', 'StatusCode'
+        GrpcMethodInfo     = 'Name', 'Kind'
+        GrpcHealthResult   = 'Address', 'Service', 'Status'
+        WebSocketSession   = 'Id', 'Uri', 'State'
+        WebSocketExchange  = 'Index', 'Sent', 'Received'
+        WebSocketMessage   = 'Index', 'Text'
+        SentMail           = 'To', 'Subject'
+        ReceivedMessage    = 'From', 'Subject', 'SizeBytes', 'IsRead', 'AttachmentCount|HasAttachments'
+        ImapFolderInfo     = 'Name', 'Total', 'Unread'
+    }
+    $script:Views = foreach ($type in $keys.Keys) {
+        @{ Type = $type; Keys = $keys[$type]; HeaderSkip = $known[$type].Header; KeysSkip = $known[$type].Columns }
+    }
+}
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    $nginx = Start-TlsNginx
+    $grpc = Start-GrpcPeer
+    $mail = Start-MailPeers
+    $www = (New-Item -ItemType Directory (Join-Path $TestDrive www)).FullName
+    Set-Content "$www/index.html" '<html><head><title>Home page</title></head><body><h1>Welcome</h1><a href="/about.html">About us</a> <a href="/missing.html">Gone</a></body></html>'
+    Set-Content "$www/about.html" '<html><head><title>About</title></head><body><p class="x">We test things.</p></body></html>'
+    Set-Content "$www/report.txt" 'report'
+
+    # One realistic set of rows for each output type, failures included where a view must show why.
+    $tcp = Start-TcpEchoServer -Port 0
+    $udp = Start-UdpEchoServer -Port 0
+    $files = Start-HttpFileServer -Path $www -Port 0
+    $null = Start-HttpServer -Port 0 -Route @{ 'GET /' = { 'hi' } }
+    $ws = Start-WebSocketEchoServer -Port 0
+    $null = Start-XmlRpcServer -Port 0 -Method @{ add = { param($a, $b) $a + $b } }
+    $samples = @{}
+    $samples.PortScanResult = Find-OpenPort 127.0.0.1 -Port $tcp.Port, (Get-FreeTcpPort) -IncludeClosed
+    $samples.PingSummary = Test-Ping 127.0.0.1, ::1 -Count 2
+    $samples.PingReply = Test-Ping 127.0.0.1 -Continuous -IntervalSec 0.1 | Select-Object -First 2
+    $samples.EchoTestResult = @(Test-TcpEcho 127.0.0.1 -Port $tcp.Port -Count 2) + @(Test-UdpEcho 127.0.0.1 -Port $udp.Port -Count 2)
+    $samples.MessageReply = Send-TcpMessage 127.0.0.1 -Port $tcp.Port -Message 'hello'
+    $samples.HttpCheckResult = Test-HttpEndpoint $files.Endpoint, "$($files.Endpoint)missing.html" -ExpectStatus 200
+    $samples.HttpCheckSummary = Test-HttpEndpoint $files.Endpoint -Count 5
+    $samples.TlsCertificateInfo = Get-TlsCertificate 127.0.0.1 -Port $nginx.ChainPort, $nginx.ExpiredPort, $nginx.WrongHostPort
+    $samples.HtmlPage = Invoke-Scrape $files.Endpoint
+    $samples.ScrapedElement = Invoke-Scrape "$($files.Endpoint)about.html" -Selector 'p.x'
+    $samples.CrawlPage = Invoke-Crawl $files.Endpoint -Depth 2
+    $samples.GrpcMethodInfo = Get-GrpcService $grpc.Address -Plaintext
+    $samples.GrpcHealthResult = Test-GrpcHealth $grpc.Address -Service '', demo.v1.Greeter, down.Service -Plaintext
+    $session = Connect-WebSocket $ws.Endpoint
+    $samples.WebSocketExchange = 'hello', 'world' | Send-WebSocketMessage -Session $session
+    $samples.WebSocketMessage = @(Send-WebSocketMessage -Session $session -Message 'one' -NoResponse | Out-Null) + @(Receive-WebSocketMessage $session -Count 1 -TimeoutSec 5)
+    Disconnect-WebSocket $session
+    $samples.WebSocketSession = $session
+    $samples.SentMail = Send-Mail -SmtpServer 127.0.0.1 -Port $mail.SmtpPort -Security None -From 'me@example.com' -To 'tester@example.com' -Subject 'Quarterly report' -Body 'see attachment' -Attachment "$www/report.txt" -PassThru
+    $samples.ReceivedMessage = Get-ImapMessage 127.0.0.1 -Port $mail.ImapPort -Credential $mail.Credential -SkipCertificateCheck
+    $samples.ImapFolderInfo = Get-ImapFolder 127.0.0.1 -Port $mail.ImapPort -Credential $mail.Credential -SkipCertificateCheck
+    $samples.NetServer = Get-NetServer
+
+    function Get-TableView($InputObject) {
+        # The table view PowerShell picks for the object: the first of its type names that has one.
+        foreach ($name in $InputObject.PSObject.TypeNames) {
+            $view = @(Get-FormatData -TypeName $name -ErrorAction Ignore) | ForEach-Object FormatViewDefinition |
+                Where-Object { $_.Control -is [System.Management.Automation.TableControl] } | Select-Object -First 1
+            if ($view) { return $view.Control }
+        }
+    }
+
+    function Get-ColumnLabel($Control, [string] $Property) {
+        # The header label of the view's column showing Property (by name, or a script block that reads it).
+        for ($i = 0; $i -lt $Control.Rows[0].Columns.Count; $i++) {
+            $entry = $Control.Rows[0].Columns[$i].DisplayEntry
+            $label = $Control.Headers[$i].Label
+            if (($entry.ValueType -eq 'Property' -and $entry.Value -eq $Property) -or
+                ($entry.ValueType -eq 'ScriptBlock' -and $entry.Value -match "\b$Property\b") -or $label -eq $Property) {
+                return $label ? $label : $entry.Value
+            }
+        }
+    }
+
+    function Read-Table([string] $Text) {
+        # Header lines, columns and data rows of the first table in Text. A column is located by its run of dashes
+        # (as long as its label, or as the column when the label wrapped); its cells can reach to the neighbours' runs.
+        $lines = $Text -split '\r?\n'
+        $sep = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match '-' -and $l -match '^[\s-]+$' })
+        if ($sep -lt 1) { throw "no table in:`n$Text" }
+        $start = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l.Trim() })
+        $header = @($lines[$start..($sep - 1)])
+        $runs = @([regex]::Matches($lines[$sep], '-+'))
+        $columns = for ($i = 0; $i -lt $runs.Count; $i++) {
+            $m = $runs[$i]
+            $label = ($header | ForEach-Object { if ($_.Length -gt $m.Index) { $_.Substring($m.Index, [Math]::Min($m.Length, $_.Length - $m.Index)).Trim() } }) -join ''
+            # Left-aligned cells start at the run and may reach the next run; right-aligned ones end with the run and
+            # may reach back to the previous one.
+            [pscustomobject]@{ Label = $label
+                Left = @($m.Index, $(if ($i + 1 -lt $runs.Count) { $runs[$i + 1].Index - 1 } else { [int]::MaxValue }))
+                Right = @($(if ($i) { $runs[$i - 1].Index + $runs[$i - 1].Length } else { 0 }), ($m.Index + $m.Length)) }
+        }
+        [pscustomobject]@{ HeaderLines = $header; Columns = @($columns); Rows = @($lines[($sep + 1)..($lines.Count - 1)] | Where-Object { $_.Trim() }); Lines = $lines }
+    }
+
+    function Test-Cut($Table, $Column, [int] $Row, $Value) {
+        # Whether the row shows the value cut. A string must appear whole in the column (its first 40 characters if
+        # longer: no table shows a long error whole); anything else must not be cut with '…'.
+        $line = $Table.Rows[$Row]
+        $cell = { param($span) if ($line.Length -gt $span[0]) { $line.Substring($span[0], [Math]::Min($span[1], $line.Length) - $span[0]) } else { '' } }
+        $left = & $cell $Column.Left
+        $right = & $cell $Column.Right
+        if ($Value -is [string]) {
+            if (-not $Value) { return $false }
+            $whole = $Value.Substring(0, [Math]::Min(40, $Value.Length))
+            return -not ($left.StartsWith($whole) -or $right.TrimEnd().EndsWith($whole) -or $right.Contains($whole))
+        }
+        $right.Contains('…') -or (($left -split '\s+')[0]).Contains('…')
+    }
+}
+
+AfterAll {
+    Get-NetServer | Stop-NetServer -Confirm:$false
+    Stop-TlsNginx $nginx
+    $grpc.Process | Stop-TestPeer
+    Stop-MailPeers $mail
+}
+
+Describe 'Default view of <Type> at 80 columns' -ForEach $Views {
+    BeforeAll {
+        $objects = @($samples[$Type])
+        $text = $objects | Out-String -Width 80
+        $table = Read-Table $text
+        $control = Get-TableView $objects[0]
+    }
+
+    It 'has samples and a table view' {
+        $objects.Count | Should -BeGreaterThan 0 -Because "the suite produces $Type on loopback"
+        $control | Should -Not -BeNullOrEmpty -Because "$($objects[0].PSObject.TypeNames[0]) should have a default table view"
+    }
+
+    It 'has a one-line header' {
+        if ($HeaderSkip -and -not $env:PSNT_PESTER_NO_SKIP) { Set-ItResult -Skipped -Because $HeaderSkip }
+        $table.HeaderLines.Count | Should -Be 1 -Because "a wrapped header is unreadable:`n$text"
+        $table.HeaderLines[0] | Should -Not -Match '…' -Because "no header is cut:`n$text"
+        $table.Lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+    }
+
+    It 'shows its key columns (<Keys>) whole' {
+        if ($KeysSkip -and -not $env:PSNT_PESTER_NO_SKIP) { Set-ItResult -Skipped -Because $KeysSkip }
+        foreach ($key in $Keys) {
+            $labels = foreach ($p in $key -split '\|') { Get-ColumnLabel $control $p }
+            $labels | Should -Not -BeNullOrEmpty -Because "the view of $Type should have a column for $key"
+            $column = $table.Columns | Where-Object { ($_.Label -replace '\s') -in @($labels -replace '\s') } | Select-Object -First 1
+            $column | Should -Not -BeNullOrEmpty -Because "the $($labels -join '/') column ($key) should fit in 80 columns:`n$text"
+            $property = @($key -split '\|' | Where-Object { $null -ne $objects[0].PSObject.Properties[$_] })[0]
+            $cut = for ($row = 0; $row -lt $objects.Count; $row++) {
+                $value = $objects[$row].$property
+                if (Test-Cut $table $column $row $value) { "$value" }
+            }
+            $cut | Should -BeNullOrEmpty -Because "$key should be shown whole:`n$text"
+        }
+    }
+}
