@@ -6,8 +6,6 @@ BeforeDiscovery {
     # Output types whose rich properties come back as bare strings today (issue 12 items 1 and 2): the contract test
     # reports them as skipped, with the reason, until the output shapes are fixed (then delete the entry here).
     $lost = @{
-        NetServer = 'issue 12 items 1-2: Completion (a Task) comes back as the string "System.Threading.Tasks.Task"'
-        HttpServer = 'issue 12 items 1-2: Limits (an HttpServerLimits record) comes back as its ToString text, Completion as "System.Threading.Tasks.Task"'
         CrawlPage = 'issue 12 items 1-2: Items (ScrapedElement records) come back as "ScrapedElement { ... }" strings'
         HtmlPage  = 'issue 12 items 1-2: Links (PageLink records) come back as Href strings, the link Text is lost'
     }
