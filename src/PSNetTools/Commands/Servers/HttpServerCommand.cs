@@ -1,25 +1,15 @@
 using System.Management.Automation;
-using System.Net;
 using PSNetTools.Engine.Http.Hosting;
-using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Servers;
 
 /// <summary>
 /// The parameters every HTTP server cmdlet shares (Start-HttpFileServer, Start-HttpServer, Start-XmlRpcServer,
-/// Start-WebSocketEchoServer): where it listens, its name, -Wait, and the limits each connection is held to.
+/// Start-WebSocketEchoServer) beyond those of every server: the limits each connection is held to.
 /// </summary>
-public abstract class HttpServerCommand : AsyncCmdlet
+public abstract class HttpServerCommand : ServerCommand
 {
     private static readonly HttpServerLimits Defaults = new();
-
-    [Parameter]
-    [ValidateNotNull]
-    public IPAddress Address { get; set; } = IPAddress.Loopback;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
 
     /// <summary>Open connections at once; more are answered 503 and closed.</summary>
     [Parameter]
@@ -40,9 +30,6 @@ public abstract class HttpServerCommand : AsyncCmdlet
     [Parameter]
     [ValidateRange(0.1, 3600)]
     public double BodyTimeoutSec { get; set; } = Defaults.BodyTimeout.TotalSeconds;
-
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
 
     /// <summary>The limits the parameters ask for, with <paramref name="maxBodyBytes"/> for servers that take bodies.</summary>
     protected HttpServerLimits Limits(long? maxBodyBytes = null) => new()

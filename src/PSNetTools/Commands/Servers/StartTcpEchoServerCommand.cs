@@ -9,7 +9,7 @@ namespace PSNetTools.Commands.Servers;
 
 [Cmdlet(VerbsLifecycle.Start, "TcpEchoServer", DefaultParameterSetName = PlainSet)]
 [OutputType(typeof(TcpEchoServer))]
-public sealed class StartTcpEchoServerCommand : AsyncCmdlet
+public sealed class StartTcpEchoServerCommand : ServerCommand
 {
     private const string PlainSet = "Plain";
     private const string CertificateSet = "Certificate";
@@ -18,14 +18,6 @@ public sealed class StartTcpEchoServerCommand : AsyncCmdlet
     [Parameter(Position = 0)]
     [ValidateRange(0, 65535)]
     public int Port { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IPAddress Address { get; set; } = IPAddress.Loopback;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
 
     [Parameter]
     public string? ResponsePrefix { get; set; }
@@ -44,9 +36,6 @@ public sealed class StartTcpEchoServerCommand : AsyncCmdlet
     [Parameter]
     [ValidateRange(0.1, 86400)]
     public double IdleTimeoutSec { get; set; } = 60;
-
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
 
     protected override void EndProcessing()
     {

@@ -7,25 +7,14 @@ namespace PSNetTools.Commands.Servers;
 
 [Cmdlet(VerbsLifecycle.Start, "UdpEchoServer")]
 [OutputType(typeof(UdpEchoServer))]
-public sealed class StartUdpEchoServerCommand : AsyncCmdlet
+public sealed class StartUdpEchoServerCommand : ServerCommand
 {
     [Parameter(Position = 0)]
     [ValidateRange(0, 65535)]
     public int Port { get; set; }
 
     [Parameter]
-    [ValidateNotNull]
-    public IPAddress Address { get; set; } = IPAddress.Loopback;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    [Parameter]
     public string? ResponsePrefix { get; set; }
-
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
 
     protected override void EndProcessing()
     {
