@@ -19,7 +19,7 @@ public sealed class RouteServer : SocketHttpServer
     private readonly RouteServerOptions _options;
 
     public RouteServer(RouteServerOptions options)
-        : base("HttpRoutes", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0, Limited(options))
+        : base("HttpRoutes", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0, options?.Limits, options?.MaximumBodyBytes)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -34,9 +34,6 @@ public sealed class RouteServer : SocketHttpServer
         await server.StartAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
-
-    private static HttpServerLimits? Limited(RouteServerOptions? options) =>
-        options is null ? null : (options.Limits ?? new HttpServerLimits()) with { MaxBodyBytes = options.MaximumBodyBytes };
 
     protected override async Task ServeAsync(HttpServerContext context, CancellationToken stopping)
     {

@@ -40,16 +40,17 @@ public abstract class NetServer : IAsyncDisposable
     public int Port { get; protected set; }
 
     /// <summary>host:port, with IPv6 hosts in brackets; for HTTP servers the base URL.</summary>
-    public virtual string Endpoint => Address.Contains(':', StringComparison.Ordinal) ? $"[{ConnectableAddress}]:{Port}" : $"{ConnectableAddress}:{Port}";
+    public virtual string Endpoint => $"{EndpointHost}:{Port}";
 
     /// <summary>
-    /// The address a client on this machine connects to: a server bound to every interface (0.0.0.0 or ::) is
+    /// The host part of the Endpoint (IPv6 in brackets), as a client on this machine connects to it: a server bound to every interface (0.0.0.0 or ::) is
     /// reached at loopback, so the Endpoint is a URL that works rather than "http://0.0.0.0:8000/".
     /// </summary>
-    protected string ConnectableAddress => Address switch
+    protected string EndpointHost => Address switch
     {
         "0.0.0.0" => "127.0.0.1",
-        "::" => "::1",
+        "::" => "[::1]",
+        _ when Address.Contains(':', StringComparison.Ordinal) => $"[{Address}]",
         _ => Address,
     };
 

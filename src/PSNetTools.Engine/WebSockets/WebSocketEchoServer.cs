@@ -29,7 +29,7 @@ public sealed class WebSocketEchoServer : SocketHttpServer
 
     public string? ResponsePrefix => _options.ResponsePrefix;
 
-    public override string Endpoint => $"ws://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{ConnectableAddress}]" : ConnectableAddress)}:{Port}/";
+    public override string Endpoint => $"ws://{EndpointHost}:{Port}/";
 
     public static async Task<WebSocketEchoServer> StartAsync(WebSocketEchoServerOptions options, CancellationToken cancellationToken = default)
     {

@@ -39,8 +39,7 @@ public sealed class XmlRpcServer : SocketHttpServer
     private readonly XmlRpcServerOptions _options;
 
     public XmlRpcServer(XmlRpcServerOptions options)
-        : base("XmlRpc", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0,
-            options is null ? null : (options.Limits ?? new HttpServerLimits()) with { MaxBodyBytes = options.MaximumBodyBytes })
+        : base("XmlRpc", options?.Name, options?.Address ?? IPAddress.Loopback, options?.Port ?? 0, options?.Limits, options?.MaximumBodyBytes)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;

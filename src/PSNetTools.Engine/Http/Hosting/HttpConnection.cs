@@ -59,8 +59,6 @@ internal sealed class HttpConnection : IDisposable
 
     public int BufferedCount => _end - _start;
 
-    public long BytesReceived { get; private set; }
-
     public void Consume(int count)
     {
         _start += count;
@@ -98,9 +96,9 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>Receives more bytes after those buffered; false when the client closed its side.</summary>
-    public async ValueTask<bool> FillAsync(TimeSpan timeout, int maxBuffer)
+    public async ValueTask<bool> FillAsync(TimeSpan timeout)
     {
-        EnsureSpace(maxBuffer);
+        EnsureSpace();
         int n;
         try
         {
@@ -120,12 +118,11 @@ internal sealed class HttpConnection : IDisposable
             throw new ClientGoneException("the connection was closed", ex);
         }
         _end += n;
-        BytesReceived += n;
         _counted(n);
         return n > 0;
     }
 
-    private void EnsureSpace(int maxBuffer)
+    private void EnsureSpace()
     {
         if (_buffer is null)
         {
@@ -141,7 +138,7 @@ internal sealed class HttpConnection : IDisposable
             return;
         }
         // Grown only while a request head or chunk line is incomplete; the callers cap that with their limits.
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Math.Min(maxBuffer, _buffer.Length * 2)));
+        var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
         Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;

@@ -109,7 +109,7 @@ internal sealed class RequestBodyStream : Stream
         bool more;
         try
         {
-            more = await _connection.FillAsync(_limits.BodyTimeout, 64 * 1024).ConfigureAwait(false);
+            more = await _connection.FillAsync(_limits.BodyTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -31,23 +31,23 @@ public abstract class SocketHttpServer : NetServer
     private long _lastRefusalLog;
     private int _running;
 
-    protected SocketHttpServer(string protocol, string? name, IPAddress address, int port, HttpServerLimits? limits)
+    /// <param name="maxBodyBytes">The server's own body cap (its options' MaximumBodyBytes), which wins over <paramref name="limits"/>.</param>
+    protected SocketHttpServer(string protocol, string? name, IPAddress address, int port, HttpServerLimits? limits, long? maxBodyBytes = null)
         : base(protocol, name)
     {
         ArgumentNullException.ThrowIfNull(address);
-        _limits = limits ?? new HttpServerLimits();
-        _limits.Validate();
+        Limits = limits ?? new HttpServerLimits();
+        if (maxBodyBytes is { } cap) Limits = Limits with { MaxBodyBytes = cap };
+        Limits.Validate();
         _bindAddress = address;
         Address = address.ToString();
         Port = port;
     }
 
-    private readonly HttpServerLimits _limits;
-
     /// <summary>The limits every connection is held to (a method, so exports of the server object stay flat).</summary>
-    public HttpServerLimits GetLimits() => _limits;
+    public HttpServerLimits GetLimits() => Limits;
 
-    private HttpServerLimits Limits => _limits;
+    private HttpServerLimits Limits { get; }
 
     /// <summary>Requests read and handed to the server (refused heads are not counted).</summary>
     public long RequestsServed => Interlocked.Read(ref _requests);
@@ -55,7 +55,7 @@ public abstract class SocketHttpServer : NetServer
     /// <summary>Connections answered 503 at once because MaxConnections were open.</summary>
     public long ConnectionsRefused => Interlocked.Read(ref _refused);
 
-    public override string Endpoint => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? $"[{ConnectableAddress}]" : ConnectableAddress)}:{Port}/";
+    public override string Endpoint => $"http://{EndpointHost}:{Port}/";
 
     /// <summary>Answers one request. Exceptions end the connection: BadHttpRequestException with its status, others with 500 (logged).</summary>
     protected abstract Task ServeAsync(HttpServerContext context, CancellationToken stopping);
@@ -275,7 +275,6 @@ public abstract class SocketHttpServer : NetServer
     {
         var parser = new HttpRequestParser();
         var started = Stopwatch.GetTimestamp();
-        var maxHead = Limits.MaxRequestLineBytes + Limits.MaxHeaderBytes + 4;
         while (true)
         {
             // Blank lines before a request line are allowed (RFC 9112 section 2.2), e.g. a CRLF after a POST body.
@@ -292,7 +291,7 @@ public abstract class SocketHttpServer : NetServer
             }
             var left = Limits.HeaderTimeout - Stopwatch.GetElapsedTime(started);
             if (left <= TimeSpan.Zero) throw new TimeoutException();
-            if (!await connection.FillAsync(left, maxHead).ConfigureAwait(false))
+            if (!await connection.FillAsync(left).ConfigureAwait(false))
             {
                 if (connection.BufferedCount == 0 && !parser.SawRequestLine) return null;
                 throw new ClientGoneException("The client closed the connection in the middle of a request.");

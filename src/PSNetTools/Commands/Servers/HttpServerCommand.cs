@@ -31,14 +31,13 @@ public abstract class HttpServerCommand : ServerCommand
     [ValidateRange(0.1, 3600)]
     public double BodyTimeoutSec { get; set; } = Defaults.BodyTimeout.TotalSeconds;
 
-    /// <summary>The limits the parameters ask for, with <paramref name="maxBodyBytes"/> for servers that take bodies.</summary>
-    protected HttpServerLimits Limits(long? maxBodyBytes = null) => new()
+    /// <summary>The limits the parameters ask for (servers that take bodies set their own cap from -MaxBodyBytes).</summary>
+    protected HttpServerLimits Limits() => new()
     {
         MaxConnections = MaxConnections,
         HeaderTimeout = TimeSpan.FromSeconds(HeaderTimeoutSec),
         KeepAliveTimeout = TimeSpan.FromSeconds(KeepAliveTimeoutSec),
         BodyTimeout = TimeSpan.FromSeconds(BodyTimeoutSec),
         WriteTimeout = TimeSpan.FromSeconds(Math.Max(BodyTimeoutSec, Defaults.WriteTimeout.TotalSeconds)),
-        MaxBodyBytes = maxBodyBytes ?? Defaults.MaxBodyBytes,
     };
 }

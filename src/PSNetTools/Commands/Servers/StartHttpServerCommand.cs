@@ -80,7 +80,7 @@ public sealed class StartHttpServerCommand : HttpServerCommand
             Name = Name,
             RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
             MaximumBodyBytes = MaxBodyBytes,
-            Limits = Limits(MaxBodyBytes),
+            Limits = Limits(),
             Dispatch = (index, request, ct) => InvokeAsync(pool, FunctionPrefix + index, request, new ResponseLimits(JsonDepth, MaxResponseBytes), ct),
         };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => RouteServer.StartAsync(options, ct), sink, Wait, ct, pool), Port);

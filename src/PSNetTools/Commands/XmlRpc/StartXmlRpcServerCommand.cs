@@ -74,7 +74,7 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
             Name = Name,
             CallTimeout = TimeSpan.FromSeconds(TimeoutSec),
             MaximumBodyBytes = MaxBodyBytes,
-            Limits = Limits(MaxBodyBytes),
+            Limits = Limits(),
             Dispatch = (method, args, ct) => InvokeAsync(pool, method, functions[method], args, ct),
         };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => XmlRpcServer.StartAsync(options, ct), sink, Wait, ct, pool), Port);
