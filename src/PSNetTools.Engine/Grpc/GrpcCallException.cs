@@ -51,12 +51,22 @@ public sealed class GrpcCallException : TargetFailureException
         {
             trailers[entry.Key] = entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes) : entry.Value;
         }
-        return new GrpcCallException((GrpcStatusCode)(int)ex.StatusCode, ex.Status.Detail, method, trailers, ex.Status.DebugException ?? ex);
+        var inner = ex.Status.DebugException ?? ex;
+        // A TLS/plaintext mismatch comes back as Internal or Unavailable depending on how the server hung up; it is
+        // one condition, the channel never came up: Unavailable, as gRPC's C core reports it.
+        var status = Find<TransportMismatchException>(inner) is null ? (GrpcStatusCode)(int)ex.StatusCode : GrpcStatusCode.Unavailable;
+        return new GrpcCallException(status, ex.Status.Detail, method, trailers, inner);
     }
 
     private static TargetFailure Classify(GrpcStatusCode status, string detail, string method, Exception? inner)
     {
         var subject = string.IsNullOrEmpty(method) ? "gRPC call" : method;
+        if (Find<TransportMismatchException>(inner) is { } mismatch)
+        {
+            return mismatch.ServerSpeaksTls
+                ? new("", ErrorIds.ProtocolError, FailureKind.ProtocolError, $"{subject}: {mismatch.Message}", inner)
+                : new("", ErrorIds.TlsFailed, FailureKind.TlsFailure, $"{subject}: {mismatch.Message}", inner);
+        }
         // The client library reports a connection that never came up as Unavailable/Internal with the transport's
         // exception as the debug exception: that exception says which condition it was.
         if (status is GrpcStatusCode.Unavailable or GrpcStatusCode.Internal or GrpcStatusCode.Unknown && IsTransport(inner))
@@ -77,6 +87,17 @@ public sealed class GrpcCallException : TargetFailureException
                 new("", ErrorIds.Timeout, FailureKind.Timeout, $"{subject}: the call did not finish within its deadline ({reason}).", inner),
             _ => new("", "Grpc" + status, Kind(status), $"{subject}: {status}: {reason}.", inner),
         };
+    }
+
+    private static T? Find<T>(Exception? inner)
+        where T : Exception
+    {
+        for (var e = inner; e is not null; e = e.InnerException)
+        {
+            if (e is T found) return found;
+            if (e is AggregateException { InnerExceptions.Count: > 0 } aggregate && Find<T>(aggregate.InnerExceptions[0]) is { } nested) return nested;
+        }
+        return null;
     }
 
     private static bool IsTransport(Exception? inner)

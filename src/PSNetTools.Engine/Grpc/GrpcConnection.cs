@@ -42,6 +42,8 @@ public sealed class GrpcConnection : IDisposable
             KeepAlivePingDelay = TimeSpan.FromSeconds(60),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
         };
+        var plaintext = target.Scheme == Uri.UriSchemeHttp;
+        handler.ConnectCallback = (context, cancellationToken) => TransportSniffingStream.ConnectAsync(context.DnsEndPoint, plaintext, cancellationToken);
         if (options.SkipCertificateCheck)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;

@@ -1,3 +1,4 @@
+using PSNetTools.Engine.Net;
 using PSNetTools.Engine.Grpc;
 using PSNetTools.Engine.Grpc.Codec;
 using PSNetTools.Engine.Grpc.Health;
@@ -57,7 +58,27 @@ public sealed class GrpcHealthAndTlsTests
         var (peer, address) = GrpcPeers.NodeGrpc(tls: true);
         using var _ = peer;
         using var client = GrpcTestClient.Plain(address);
+        // Issue 13 item 5: the server closes (or resets) a plaintext preface; which of the two it was made the status
+        // Internal or Unavailable at random (a CI failure). Now the error says what the server speaks.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var ex = await Assert.ThrowsAsync<GrpcCallException>(() => client.ResolveMethodAsync("demo.v1.Greeter/SayHello", default).WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(GrpcStatusCode.Unavailable, ex.Status);
+            Assert.Equal(ErrorIds.ProtocolError, ex.Failure.ErrorId);
+            Assert.Contains("speaks TLS", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Tls_against_a_plaintext_server_says_the_server_speaks_h2c()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc();
+        using var _ = peer;
+        using var client = GrpcClient.Open(new GrpcConnectionOptions { Address = address, SkipCertificateCheck = true });
         var ex = await Assert.ThrowsAsync<GrpcCallException>(() => client.ResolveMethodAsync("demo.v1.Greeter/SayHello", default).WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(GrpcStatusCode.Unavailable, ex.Status);
+        Assert.True(ex.Status == GrpcStatusCode.Unavailable, ex.ToString());
+        Assert.Equal(ErrorIds.TlsFailed, ex.Failure.ErrorId);
+        Assert.Contains("does not speak TLS", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("h2c", ex.Message, StringComparison.Ordinal);
     }
 }

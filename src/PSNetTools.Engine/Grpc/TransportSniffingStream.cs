@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using PSNetTools.Engine.Net;
+
+namespace PSNetTools.Engine.Grpc;
+
+/// <summary>
+/// The connection under a gRPC channel. It looks at the first bytes the server sends, because a client that speaks
+/// plaintext HTTP/2 to a TLS port (or TLS to an h2c port) otherwise learns only "the connection closed" or "corrupted
+/// frame", reported as Internal or Unavailable depending on timing. A TLS record starts 0x14-0x17 0x03; anything else
+/// before the handshake is not TLS. A TLS server that drops a plaintext preface without a byte is told apart by one
+/// TLS handshake on a second connection to the same endpoint.
+/// </summary>
+internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsEndPoint endpoint) : Stream
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    private bool _sniffed;
+
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool plaintext, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new TransportSniffingStream(new NetworkStream(socket, ownsSocket: true), plaintext, endpoint);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        // SslStream and the HTTP/2 reader wait for data with zero-byte reads: those return 0 without meaning the end.
+        if (_sniffed || buffer.Length == 0) return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (plaintext && ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            await ThrowIfTlsAsync(ex).ConfigureAwait(false);
+            throw;
+        }
+        _sniffed = true;
+        if (read == 0)
+        {
+            if (plaintext) await ThrowIfTlsAsync(null).ConfigureAwait(false);
+            return 0;
+        }
+        var first = buffer.Span[..read];
+        var looksTls = first[0] is >= 0x14 and <= 0x17 && (first.Length < 2 || first[1] == 0x03);
+        if (plaintext && looksTls)
+        {
+            throw new TransportMismatchException(endpoint, serverSpeaksTls: true, "it answered the HTTP/2 preface with a TLS record");
+        }
+        if (!plaintext && !looksTls)
+        {
+            throw new TransportMismatchException(endpoint, serverSpeaksTls: false, Describe(first));
+        }
+        return read;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    // What a non-TLS answer to a ClientHello was, for the message: an h2c server answers with its SETTINGS frame.
+    private static string Describe(ReadOnlySpan<byte> first)
+    {
+        if (first.Length >= 4 && first[3] == 0x04) return "it answered the TLS ClientHello with a plaintext HTTP/2 SETTINGS frame (h2c)";
+        if (first.StartsWith("HTTP/"u8)) return "it answered the TLS ClientHello in plaintext HTTP/1.x";
+        return $"it answered the TLS ClientHello with bytes that are not TLS (0x{first[0]:x2}...)";
+    }
+
+    private async Task ThrowIfTlsAsync(Exception? closed)
+    {
+        if (await SpeaksTlsAsync(endpoint).ConfigureAwait(false))
+        {
+            throw new TransportMismatchException(endpoint, serverSpeaksTls: true, "it closed the plaintext connection, and a TLS handshake with it succeeds", closed);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5359", Justification = "Only asks whether the port speaks TLS; nothing is sent over it.")]
+    private static async Task<bool> SpeaksTlsAsync(DnsEndPoint endpoint)
+    {
+        using var timeout = new CancellationTokenSource(ProbeTimeout);
+        try
+        {
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
+            await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = endpoint.Host,
+                RemoteCertificateValidationCallback = CertificateChecks.AcceptAny,
+                ApplicationProtocols = [SslApplicationProtocol.Http2],
+            }, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+        {
+            return false;
+        }
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The server at the endpoint speaks TLS where the client spoke plaintext, or the other way round.</summary>
+public sealed class TransportMismatchException : IOException
+{
+    public TransportMismatchException(DnsEndPoint endpoint, bool serverSpeaksTls, string evidence, Exception? inner = null)
+        : base(serverSpeaksTls
+            ? $"The server at {endpoint.Host}:{endpoint.Port} speaks TLS, and this connection was plaintext HTTP/2 (h2c): {evidence}."
+            : $"The server at {endpoint.Host}:{endpoint.Port} does not speak TLS: {evidence}.", inner)
+    {
+        ServerSpeaksTls = serverSpeaksTls;
+    }
+
+    public TransportMismatchException()
+    {
+    }
+
+    public TransportMismatchException(string message)
+        : base(message)
+    {
+    }
+
+    public TransportMismatchException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public bool ServerSpeaksTls { get; }
+}
