@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Grpc.Core;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 /// <summary>
 /// A call that ended with a status other than OK: the status, the server's detail and the trailers. When the call

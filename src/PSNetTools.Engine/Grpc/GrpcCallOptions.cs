@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 public sealed record GrpcCallOptions
 {

@@ -2,12 +2,12 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
-using PSNetTools.Engine.Grpc.Codec;
-using PSNetTools.Engine.Grpc.Descriptors;
-using PSNetTools.Engine.Grpc.ProtoFiles;
-using PSNetTools.Engine.Grpc.Reflection;
+using PSNetTools.Grpc.Codec;
+using PSNetTools.Grpc.Descriptors;
+using PSNetTools.Grpc.ProtoFiles;
+using PSNetTools.Grpc.Reflection;
 
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 /// <summary>
 /// Dynamic gRPC calls: the method and its message types come from reflection or from .proto files, request bodies

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 /// <summary>
 /// One HTTP/2 channel to a gRPC server, reused by every call made through it (a pipeline of a thousand calls opens

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 public sealed record GrpcConnectionOptions
 {

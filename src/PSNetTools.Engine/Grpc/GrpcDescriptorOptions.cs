@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 /// <summary>Where descriptors come from when not from server reflection: .proto files, or a protoc descriptor set.</summary>
 public sealed record GrpcDescriptorOptions

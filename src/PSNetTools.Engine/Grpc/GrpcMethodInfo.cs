@@ -1,6 +1,6 @@
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 /// <summary>One method of a gRPC service, as Get-GrpcService lists it and Invoke-GrpcMethod calls it.</summary>
 public sealed record GrpcMethodInfo

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 /// <summary>The gRPC status codes (same names and numbers as grpc's StatusCode), so outputs do not expose Grpc.Core.</summary>
 public enum GrpcStatusCode

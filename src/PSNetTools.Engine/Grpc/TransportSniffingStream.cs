@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Grpc;
+namespace PSNetTools.Grpc;
 
 /// <summary>
 /// The connection under a gRPC channel. It looks at the first bytes the server sends, because a client that speaks
@@ -16,6 +16,7 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private bool _sniffed;
+    private Task<bool>? _speaksTls;
 
     public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool plaintext, CancellationToken cancellationToken)
     {
@@ -41,17 +42,17 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
         {
             read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException ex) when (plaintext && ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        catch (IOException ex) when (plaintext)
         {
             await ThrowIfTlsAsync(ex).ConfigureAwait(false);
             throw;
         }
-        _sniffed = true;
         if (read == 0)
         {
             if (plaintext) await ThrowIfTlsAsync(null).ConfigureAwait(false);
             return 0;
         }
+        _sniffed = true;
         var first = buffer.Span[..read];
         var looksTls = first[0] is >= 0x14 and <= 0x17 && (first.Length < 2 || first[1] == 0x03);
         if (plaintext && looksTls)
@@ -63,6 +64,21 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
             throw new TransportMismatchException(endpoint, serverSpeaksTls: false, Describe(first));
         }
         return read;
+    }
+
+    // A TLS server may reset the connection while the client is still writing its preface and first frames, so a
+    // write can fail before any read does.
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (plaintext && !_sniffed)
+        {
+            await ThrowIfTlsAsync(ex).ConfigureAwait(false);
+            throw;
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -77,7 +93,9 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
 
     private async Task ThrowIfTlsAsync(Exception? closed)
     {
-        if (await SpeaksTlsAsync(endpoint).ConfigureAwait(false))
+        // A failed read and a failed write of the same connection ask once.
+        _speaksTls ??= SpeaksTlsAsync(endpoint);
+        if (await _speaksTls.ConfigureAwait(false))
         {
             throw new TransportMismatchException(endpoint, serverSpeaksTls: true, "it closed the plaintext connection, and a TLS handshake with it succeeds", closed);
         }
@@ -106,13 +124,11 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
         }
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>What a Range header asks of a representation (RFC 9110 section 14.2).</summary>
 public enum RangeOutcome

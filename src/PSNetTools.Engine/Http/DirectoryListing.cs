@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>The HTML page for a folder without index.html: every name HTML-escaped and every link percent-encoded.</summary>
 internal static class DirectoryListing

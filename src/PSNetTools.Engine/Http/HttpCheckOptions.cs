@@ -1,6 +1,6 @@
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 public sealed record HttpCheckOptions
 {

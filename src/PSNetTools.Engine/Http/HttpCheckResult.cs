@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>One request of Test-HttpEndpoint, timed phase by phase like curl -w or httpstat.</summary>
 public sealed record HttpCheckResult

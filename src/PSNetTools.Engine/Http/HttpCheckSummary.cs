@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>Test-HttpEndpoint -Count N: the latency distribution of one URI.</summary>
 public sealed record HttpCheckSummary

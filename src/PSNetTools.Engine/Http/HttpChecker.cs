@@ -6,10 +6,10 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.RegularExpressions;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Net;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>
 /// Test-HttpEndpoint's request: a fresh connection each time (so DNS, connect and TLS are measured, as curl and

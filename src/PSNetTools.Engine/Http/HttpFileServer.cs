@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using PSNetTools.Engine.Http.Hosting;
+using PSNetTools.Http.Hosting;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>
 /// Start-HttpFileServer: python -m http.server done right, on the module's own HTTP server (<see cref="SocketHttpServer"/>).

@@ -1,7 +1,7 @@
 using System.Net;
-using PSNetTools.Engine.Http.Hosting;
+using PSNetTools.Http.Hosting;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 public sealed record HttpFileServerOptions
 {

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>Content-Type by file extension, for the types a static site serves.</summary>
 internal static class MimeTypes

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>Parses a request body into plain .NET values: JSON objects become ordered dictionaries, arrays lists.</summary>
 public static class RequestBody

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>What a route handler receives (as $Request in Start-HttpServer).</summary>
 public sealed class RouteRequest

@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using PSNetTools.Engine.Http.Hosting;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Http.Hosting;
+using PSNetTools.Servers;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>
 /// Start-HttpServer: requests routed by "METHOD /path" to handlers (PowerShell scriptblocks, run by the cmdlet layer).

@@ -1,7 +1,7 @@
 using System.Net;
-using PSNetTools.Engine.Http.Hosting;
+using PSNetTools.Http.Hosting;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>What a route's handler produced: the body and, unless the handler set one, its content type. Null body: 204.</summary>
 public sealed record RouteResult(byte[]? Body, string ContentType);

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>
 /// Routes written as "METHOD /path" with {name} placeholders ("GET /users/{id}"). Literal segments match

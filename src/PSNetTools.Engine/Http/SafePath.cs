@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>
 /// Maps a request path to a file under the served root, or refuses it. Every trick that leads outside the root is

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace PSNetTools.Engine.Http;
+namespace PSNetTools.Http;
 
 /// <summary>
 /// Contents of small files, so a busy server does not open, read and close the same file for every request.

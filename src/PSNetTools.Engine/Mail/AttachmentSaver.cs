@@ -1,8 +1,8 @@
 using System.Text;
 using MimeKit;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>
 /// Writes attachments under one directory and nowhere else: the file name a message carries is untrusted, so path

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>An IMAP folder with its message counts.</summary>
 public sealed record ImapFolderInfo

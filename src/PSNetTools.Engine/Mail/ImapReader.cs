@@ -2,9 +2,9 @@ using System.Runtime.CompilerServices;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>
 /// Reads an IMAP mailbox the efficient way: one SEARCH on the server picks the messages, summaries arrive in

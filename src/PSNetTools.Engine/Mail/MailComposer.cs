@@ -1,7 +1,7 @@
 using MimeKit;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>Validates what the user typed and builds the MIME message. Non-ASCII text is MimeKit's job (RFC 2047 headers, RFC 2231 file names).</summary>
 internal static class MailComposer

@@ -4,10 +4,10 @@ using MailKit.Net.Imap;
 using MailKit.Net.Pop3;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Net;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>Connects and logs in any MailKit client the same way: timeouts, TLS policy, redacted log, retries, clear errors.</summary>
 internal static class MailConnector

@@ -1,6 +1,6 @@
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>A mail operation failed; <see cref="TargetFailureException.Failure"/> carries the stable ErrorId and kind.</summary>
 public sealed class MailException : TargetFailureException

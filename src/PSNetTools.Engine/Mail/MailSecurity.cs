@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>How a mail connection is secured.</summary>
 public enum MailSecurity

@@ -1,7 +1,7 @@
 using System.Net;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>Where and how to connect to an SMTP, IMAP or POP3 server.</summary>
 public sealed record MailServerOptions

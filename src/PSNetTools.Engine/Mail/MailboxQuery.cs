@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>Which messages to read and what to do with them.</summary>
 public sealed record MailboxQuery

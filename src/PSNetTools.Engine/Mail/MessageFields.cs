@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>Turns MimeKit's views of a message into the flat strings of <see cref="ReceivedMessage"/>.</summary>
 internal static class MessageFields

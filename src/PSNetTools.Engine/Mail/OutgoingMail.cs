@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>One message to send, as the user described it (addresses as typed; validated by <see cref="SmtpMailer.Prepare"/>).</summary>
 public sealed record OutgoingMail

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using MailKit.Net.Pop3;
 using MimeKit;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>
 /// Reads a POP3 maildrop. POP3 has no search and no flags: the selection is by position (newest = highest number),

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>
 /// A validated, composed message ready to send: what -WhatIf shows (recipients, size) without sending. Holds the

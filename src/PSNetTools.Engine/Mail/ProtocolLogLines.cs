@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>
 /// The stream MailKit's ProtocolLogger writes to: cuts it into lines for -Debug. MailKit already masks what its

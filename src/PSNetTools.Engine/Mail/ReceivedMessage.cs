@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>A message read over IMAP or POP3. Flat scalar properties first; bodies and saved paths only when asked for.</summary>
 public sealed record ReceivedMessage

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>A message the SMTP server accepted.</summary>
 public sealed record SentMail

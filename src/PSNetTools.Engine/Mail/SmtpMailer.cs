@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Net;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.Mail;
+namespace PSNetTools.Mail;
 
 /// <summary>
 /// Sends messages through one SMTP session: connects and logs in on the first message, keeps the connection for the

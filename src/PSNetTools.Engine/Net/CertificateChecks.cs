@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 public static class CertificateChecks
 {

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// Runs one network wait under a timeout. The caller's token means "the user cancelled" (OperationCanceledException);

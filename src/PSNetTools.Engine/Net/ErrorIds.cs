@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// The error ids every protocol shares: the same condition has the same id whichever cmdlet met it, so a script can

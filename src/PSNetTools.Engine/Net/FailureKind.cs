@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>Why one target failed; the cmdlets map it to an ErrorCategory (the ErrorId says exactly what happened).</summary>
 public enum FailureKind

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// Words for an exception that a user can read: .NET wraps the real reason in generic layers ("Authentication

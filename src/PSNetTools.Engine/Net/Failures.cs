@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Authentication;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// The one classifier of what the network throws: socket, TLS, HTTP, WebSocket and timeout exceptions become

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// One pipeline record's share of a fan-out: every address that <see cref="ComputerNames"/> stands for is worked on once

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>Reading HTTP bodies with a size cap, shared by the page fetcher and the XML-RPC client.</summary>
 public static class HttpContentReader

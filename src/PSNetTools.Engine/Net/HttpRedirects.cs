@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// The one way the module's HTTP clients (Test-HttpEndpoint, Invoke-Scrape, Invoke-Crawl) follow redirects, by hand:

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// An exception that knows its failure (id, kind, message). <see cref="TargetFailureException"/> implements it; so do

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>One item of a streamed result: a value, or the failure of one target (which must not end the stream).</summary>
 public readonly record struct Outcome<T>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>An inclusive range of TCP/UDP ports, written "80" or "8000-8100".</summary>
 public readonly record struct PortRange

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>A set of ports from several ranges, enumerated once each in ascending order.</summary>
 public sealed class PortSet

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>One address to work on, with the name the user typed (a host name, or the address itself for blocks and ranges).</summary>
 public readonly record struct ResolvedTarget(string ComputerName, IPAddress Address)

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>Min/avg/max/standard deviation of round-trip times, as ping and fping summarise them (population deviation).</summary>
 public readonly record struct RoundTripStats(int Count, double MinMs, double AvgMs, double MaxMs, double StdDevMs)

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>Turns socket and timeout exceptions into per-target failures; kept for the callers of the fan-out areas, <see cref="Failures"/> does the work.</summary>
 public static class SocketFailures

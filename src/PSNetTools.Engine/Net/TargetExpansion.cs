@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// Turns what the user typed after -ComputerName into addresses, lazily and in order: a bad entry becomes a failure

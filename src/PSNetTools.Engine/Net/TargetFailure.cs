@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>A failure that concerns one target only: the cmdlet reports it and the others go on.</summary>
 /// <param name="Target">What the user typed (host, CIDR block, URI...).</param>

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>
 /// The base of every engine exception that means "this target failed": it carries the <see cref="TargetFailure"/>

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 public enum TargetKind
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>A TCP connect with a timeout that disposes the socket on every failure path.</summary>
 public static class TcpConnect

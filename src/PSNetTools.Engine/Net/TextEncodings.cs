@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PSNetTools.Engine.Net;
+namespace PSNetTools.Net;
 
 /// <summary>Encodings by the names PowerShell users type (utf8, ascii, unicode, latin1...) plus code pages such as gbk or 936.</summary>
 public static class TextEncodings

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Resilience;
+namespace PSNetTools.Resilience;
 
 /// <summary>
 /// Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"):

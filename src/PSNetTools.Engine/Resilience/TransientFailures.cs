@@ -3,7 +3,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
 
-namespace PSNetTools.Engine.Resilience;
+namespace PSNetTools.Resilience;
 
 /// <summary>Decides which failures are worth another try: the network being momentarily unwell, not the request being wrong.</summary>
 public static class TransientFailures

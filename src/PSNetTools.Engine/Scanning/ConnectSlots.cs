@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Scanning;
+namespace PSNetTools.Scanning;
 
 /// <summary>
 /// The connect engine of the scan: ThrottleLimit slots, each a reusable SocketAsyncEventArgs that connects one socket

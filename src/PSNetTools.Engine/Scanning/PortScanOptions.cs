@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Scanning;
+namespace PSNetTools.Scanning;
 
 public sealed record PortScanOptions
 {

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Scanning;
+namespace PSNetTools.Scanning;
 
 /// <summary>One row of Find-OpenPort: a port on one address and what answered.</summary>
 public sealed record PortScanResult

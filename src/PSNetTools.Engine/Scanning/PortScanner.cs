@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Scanning;
+namespace PSNetTools.Scanning;
 
 /// <summary>
 /// Asynchronous TCP connect scan. Host × port pairs are produced lazily into a bounded queue that the connect slots

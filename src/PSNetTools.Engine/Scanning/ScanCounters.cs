@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Scanning;
+namespace PSNetTools.Scanning;
 
 /// <summary>Live counters of a running scan, read by the cmdlet for Write-Progress; safe to read from any thread.</summary>
 public sealed class ScanCounters

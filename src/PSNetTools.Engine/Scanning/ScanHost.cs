@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Scanning;
+namespace PSNetTools.Scanning;
 
 /// <summary>
 /// One address of a scan and its tally, shared by all of its probes: when the last probe reports, the host's one

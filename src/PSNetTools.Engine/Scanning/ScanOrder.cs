@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Scanning;
+namespace PSNetTools.Scanning;
 
 /// <summary>
 /// Puts a scan's rows back into input order (host order, then port order) while the connect slots finish probes in any

@@ -1,6 +1,6 @@
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 public sealed record FetchOptions
 {

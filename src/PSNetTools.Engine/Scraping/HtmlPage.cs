@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 /// <summary>A link on a page: its absolute target and its text.</summary>
 public sealed record PageLink(string Href, string Text)

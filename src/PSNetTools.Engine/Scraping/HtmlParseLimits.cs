@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 /// <summary>
 /// What one HTML parse may cost. A page can be built to be slow to parse (80,000 nested div take a minute of CPU:

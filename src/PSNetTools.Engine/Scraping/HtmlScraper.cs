@@ -4,9 +4,9 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using AngleSharp.Io;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 /// <summary>
 /// Parses pages with AngleSharp (an HTML5-conformant parser, so malformed HTML is repaired as browsers do) and turns

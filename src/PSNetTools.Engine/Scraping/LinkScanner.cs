@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 /// <summary>
 /// The crawler's fast path: the title, the base and the a/area links of a page from one pass over the text, without

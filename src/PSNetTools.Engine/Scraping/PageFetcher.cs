@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Net;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 /// <summary>
 /// Fetches pages for Invoke-Scrape and Invoke-Crawl through one pooled HttpClient per certificate policy (connections

@@ -1,6 +1,6 @@
 using AngleSharp.Html.Dom;
 
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 /// <summary>
 /// A table as rows of cells with every colspan and rowspan expanded, and a unique name per column: the header text,

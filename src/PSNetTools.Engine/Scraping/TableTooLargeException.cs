@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Scraping;
+namespace PSNetTools.Scraping;
 
 /// <summary>A table's colspans and rowspans expand to more cells than <see cref="TableGrid.MaxCells"/>.</summary>
 public sealed class TableTooLargeException : Exception

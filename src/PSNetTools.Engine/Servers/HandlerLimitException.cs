@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Servers;
+namespace PSNetTools.Servers;
 
 /// <summary>
 /// A request handler's answer broke one of the server's limits (response size or depth, handler timeout): unlike any

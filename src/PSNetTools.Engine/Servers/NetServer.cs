@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PSNetTools.Engine.Servers;
+namespace PSNetTools.Servers;
 
 /// <summary>
 /// A listener running inside the PowerShell process. Every Start-*Server cmdlet returns one; it is also the

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace PSNetTools.Engine.Servers;
+namespace PSNetTools.Servers;
 
 /// <summary>The servers running in this process (one registry per process: servers outlive the runspace that started them).</summary>
 public static class ServerRegistry

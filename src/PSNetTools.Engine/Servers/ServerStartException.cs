@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Servers;
+namespace PSNetTools.Servers;
 
 /// <summary>A server could not start (port in use, address not local...); the message says what to do.</summary>
 public sealed class ServerStartException : Exception

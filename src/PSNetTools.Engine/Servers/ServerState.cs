@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Servers;
+namespace PSNetTools.Servers;
 
 public enum ServerState
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PSNetTools.Engine.Tls;
+namespace PSNetTools.Tls;
 
 /// <summary>The plain-text exchange that asks a mail server to switch to TLS (SMTP STARTTLS, IMAP STARTTLS, POP3 STLS).</summary>
 public static class StartTlsNegotiation

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace PSNetTools.Engine.Tls;
+namespace PSNetTools.Tls;
 
 /// <summary>What Get-TlsCertificate returns: the server's certificate, judged, with the chain for those who want it.</summary>
 public sealed record TlsCertificateInfo

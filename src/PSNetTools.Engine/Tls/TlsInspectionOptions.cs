@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace PSNetTools.Engine.Tls;
+namespace PSNetTools.Tls;
 
 public sealed record TlsInspectionOptions
 {

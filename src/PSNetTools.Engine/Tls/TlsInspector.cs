@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Tls;
+namespace PSNetTools.Tls;
 
 /// <summary>
 /// Get-TlsCertificate: handshakes with each target, accepting whatever certificate it presents (so expired,

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.WebSockets;
+namespace PSNetTools.WebSockets;
 
 public sealed record WebSocketClientOptions
 {

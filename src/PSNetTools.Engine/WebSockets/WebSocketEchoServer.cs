@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
-using PSNetTools.Engine.Http.Hosting;
+using PSNetTools.Http.Hosting;
 
-namespace PSNetTools.Engine.WebSockets;
+namespace PSNetTools.WebSockets;
 
 /// <summary>
 /// Start-WebSocketEchoServer: sends every text or binary message back, of the same type, behind an optional prefix.

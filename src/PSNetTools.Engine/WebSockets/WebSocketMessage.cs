@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.WebSockets;
+namespace PSNetTools.WebSockets;
 
 /// <summary>One message received on a session (Receive-WebSocketMessage's row).</summary>
 public sealed record WebSocketMessage

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.WebSockets;
+namespace PSNetTools.WebSockets;
 
 /// <summary>
 /// One client WebSocket connection (Connect-WebSocket's object). A pump reads the socket into a bounded queue as

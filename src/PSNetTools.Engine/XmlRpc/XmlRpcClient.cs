@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Resilience;
 
-namespace PSNetTools.Engine.XmlRpc;
+namespace PSNetTools.XmlRpc;
 
 public sealed record XmlRpcCallOptions
 {

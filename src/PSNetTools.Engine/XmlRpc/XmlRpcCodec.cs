@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 
-namespace PSNetTools.Engine.XmlRpc;
+namespace PSNetTools.XmlRpc;
 
 /// <summary>
 /// XML-RPC values both ways. .NET side: int/long (i4, i8), bool, string, double, DateTime (dateTime.iso8601), byte[]

@@ -1,7 +1,7 @@
 using System.Globalization;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.XmlRpc;
+namespace PSNetTools.XmlRpc;
 
 /// <summary>An XML-RPC fault: the server ran the call and answered with an error code and text.</summary>
 public sealed class XmlRpcFaultException : TargetFailureException

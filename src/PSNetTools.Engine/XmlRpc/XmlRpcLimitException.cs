@@ -1,6 +1,6 @@
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.XmlRpc;
+namespace PSNetTools.XmlRpc;
 
 /// <summary>
 /// A document broke one of the <see cref="XmlRpcReadLimits"/>. It is a <see cref="FormatException"/> (the document is

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.XmlRpc;
+namespace PSNetTools.XmlRpc;
 
 /// <summary>
 /// What the codec reads from an untrusted document before it refuses it: how deep values nest (struct and array

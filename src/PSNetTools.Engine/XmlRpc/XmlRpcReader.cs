@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 
-namespace PSNetTools.Engine.XmlRpc;
+namespace PSNetTools.XmlRpc;
 
 /// <summary>
 /// Reads one untrusted methodCall or methodResponse forward-only with an <see cref="XmlReader"/>: no DTD, no resolver,

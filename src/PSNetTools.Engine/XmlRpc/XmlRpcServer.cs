@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
-using PSNetTools.Engine.Http.Hosting;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Http.Hosting;
+using PSNetTools.Servers;
 
-namespace PSNetTools.Engine.XmlRpc;
+namespace PSNetTools.XmlRpc;
 
 public sealed record XmlRpcServerOptions
 {

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
 namespace PSNetTools.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
 namespace PSNetTools.Infrastructure;
 

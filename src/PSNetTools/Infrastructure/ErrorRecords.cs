@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Net.Sockets;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Net;
+using PSNetTools.Servers;
 
 namespace PSNetTools.Infrastructure;
 

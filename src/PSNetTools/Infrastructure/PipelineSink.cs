@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 using PSNetTools.Infrastructure.Pumping;
 
 namespace PSNetTools.Infrastructure;

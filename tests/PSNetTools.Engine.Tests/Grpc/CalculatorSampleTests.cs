@@ -1,6 +1,5 @@
-using PSNetTools.Engine.Grpc;
-using PSNetTools.Engine.Grpc.Codec;
-using PSNetTools.Engine.Grpc.Health;
+using PSNetTools.Grpc;
+using PSNetTools.Grpc.Codec;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Grpc;

@@ -1,5 +1,5 @@
 using System.Collections;
-using PSNetTools.Engine.Grpc.Codec;
+using PSNetTools.Grpc.Codec;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Grpc;

@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using PSNetTools.Engine.Grpc;
-using PSNetTools.Engine.Grpc.Codec;
+using PSNetTools.Grpc;
+using PSNetTools.Grpc.Codec;
 using PSNetTools.Engine.Tests.Grpc.ProtoFiles;
 using PSNetTools.Testing;
 

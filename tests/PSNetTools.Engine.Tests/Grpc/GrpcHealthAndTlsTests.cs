@@ -1,7 +1,6 @@
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Grpc;
-using PSNetTools.Engine.Grpc.Codec;
-using PSNetTools.Engine.Grpc.Health;
+using PSNetTools.Net;
+using PSNetTools.Grpc;
+using PSNetTools.Grpc.Codec;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Grpc;

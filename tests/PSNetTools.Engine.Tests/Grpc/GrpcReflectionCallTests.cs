@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using PSNetTools.Engine.Grpc;
-using PSNetTools.Engine.Grpc.Codec;
+using PSNetTools.Grpc;
+using PSNetTools.Grpc.Codec;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Grpc;

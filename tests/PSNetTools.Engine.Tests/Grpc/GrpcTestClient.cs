@@ -1,4 +1,4 @@
-using PSNetTools.Engine.Grpc;
+using PSNetTools.Grpc;
 
 namespace PSNetTools.Engine.Tests.Grpc;
 

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using PSNetTools.Engine.Http;
-using PSNetTools.Engine.Http.Hosting;
-using PSNetTools.Engine.Servers;
-using PSNetTools.Engine.WebSockets;
-using PSNetTools.Engine.XmlRpc;
+using PSNetTools.Http;
+using PSNetTools.Http.Hosting;
+using PSNetTools.Servers;
+using PSNetTools.WebSockets;
+using PSNetTools.XmlRpc;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Http;

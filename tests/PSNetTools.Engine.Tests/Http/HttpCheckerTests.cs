@@ -1,5 +1,5 @@
-using PSNetTools.Engine.Http;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Http;
+using PSNetTools.Resilience;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Http;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using PSNetTools.Engine.Http;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Http;
+using PSNetTools.Servers;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Http;

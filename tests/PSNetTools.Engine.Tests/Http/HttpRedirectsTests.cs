@@ -1,6 +1,6 @@
-using PSNetTools.Engine.Http;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Scraping;
+using PSNetTools.Http;
+using PSNetTools.Net;
+using PSNetTools.Scraping;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Http;

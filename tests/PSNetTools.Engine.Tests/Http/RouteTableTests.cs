@@ -1,4 +1,4 @@
-using PSNetTools.Engine.Http;
+using PSNetTools.Http;
 
 namespace PSNetTools.Engine.Tests.Http;
 

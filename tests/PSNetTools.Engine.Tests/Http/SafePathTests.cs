@@ -1,4 +1,4 @@
-using PSNetTools.Engine.Http;
+using PSNetTools.Http;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Http;

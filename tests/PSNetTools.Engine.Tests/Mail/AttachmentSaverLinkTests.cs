@@ -1,5 +1,5 @@
 using MimeKit;
-using PSNetTools.Engine.Mail;
+using PSNetTools.Mail;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Mail;

@@ -1,4 +1,4 @@
-using PSNetTools.Engine.Mail;
+using PSNetTools.Mail;
 
 namespace PSNetTools.Engine.Tests.Mail;
 

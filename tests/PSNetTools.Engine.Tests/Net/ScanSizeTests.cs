@@ -1,5 +1,5 @@
 using System.Numerics;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
 namespace PSNetTools.Engine.Tests.Net;
 

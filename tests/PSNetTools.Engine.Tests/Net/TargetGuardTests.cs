@@ -1,4 +1,4 @@
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
 namespace PSNetTools.Engine.Tests.Net;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Numerics;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
 namespace PSNetTools.Engine.Tests.Net;
 

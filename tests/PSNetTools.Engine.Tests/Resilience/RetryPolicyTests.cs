@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Resilience;
 
 namespace PSNetTools.Engine.Tests.Resilience;
 

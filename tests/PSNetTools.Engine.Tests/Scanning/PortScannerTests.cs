@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Scanning;
+using PSNetTools.Net;
+using PSNetTools.Scanning;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Scanning;

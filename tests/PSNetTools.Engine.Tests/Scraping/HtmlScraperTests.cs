@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using PSNetTools.Engine.Scraping;
+using PSNetTools.Scraping;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Scraping;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using PSNetTools.Engine.Scraping;
+using PSNetTools.Scraping;
 
 namespace PSNetTools.Engine.Tests.Scraping;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Tls;
+using PSNetTools.Net;
+using PSNetTools.Tls;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.Tls;

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using PSNetTools.Engine.Servers;
-using PSNetTools.Engine.WebSockets;
+using PSNetTools.Servers;
+using PSNetTools.WebSockets;
 using PSNetTools.Testing;
 
 namespace PSNetTools.Engine.Tests.WebSockets;

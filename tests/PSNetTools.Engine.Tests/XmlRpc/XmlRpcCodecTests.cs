@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text;
-using PSNetTools.Engine.XmlRpc;
+using PSNetTools.XmlRpc;
 
 namespace PSNetTools.Engine.Tests.XmlRpc;
 

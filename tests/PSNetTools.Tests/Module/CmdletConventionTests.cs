@@ -60,4 +60,35 @@ public class CmdletConventionTests
             Assert.True(chain.Any(viewed.Contains), $"{name} outputs {output.Type.FullName}, which no view in module/formats covers");
         }
     }
+
+    // Issue 11 point 5: users meet these names in -is checks, format files, CSV #TYPE lines and remoting's
+    // Deserialized.* names, so they carry the area, not the assembly that happens to hold the code.
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Output_types_are_named_PSNetTools_Area_without_Engine(string name)
+    {
+        var type = ModuleAssembly.Cmdlets().Single(t => ModuleAssembly.CmdletName(t) == name);
+        var areas = ModuleAssembly.Cmdlets().Select(t => t.Namespace!.Split('.').Last()).ToHashSet();
+        foreach (var output in type.GetCustomAttributes(typeof(OutputTypeAttribute), false).Cast<OutputTypeAttribute>().SelectMany(a => a.Type))
+        {
+            if (output.Type is null || !output.Type.FullName!.StartsWith("PSNetTools", StringComparison.Ordinal)) continue;
+            Assert.DoesNotContain("Engine", output.Type.FullName, StringComparison.Ordinal);
+            var parts = output.Type.FullName.Split('.');
+            Assert.True(parts.Length == 3 && areas.Contains(parts[1]), $"{name} outputs {output.Type.FullName}: expected PSNetTools.<Area>.<Type> with one of the cmdlet areas ({string.Join(", ", areas.Order())})");
+        }
+    }
+
+    [Fact]
+    public void Format_views_name_types_that_exist()
+    {
+        // The engine sits in the module's private load context: reach it through the types the cmdlets declare.
+        var assemblies = ModuleAssembly.Cmdlets().SelectMany(t => t.GetCustomAttributes(typeof(OutputTypeAttribute), false).Cast<OutputTypeAttribute>())
+            .SelectMany(a => a.Type).Select(t => t.Type?.Assembly).OfType<Assembly>().Where(a => a.GetName().Name!.StartsWith("PSNetTools", StringComparison.Ordinal)).Distinct().ToList();
+        var known = assemblies.SelectMany(a => a.GetExportedTypes()).Select(t => t.FullName!).ToHashSet();
+        var named = Directory.GetFiles(Path.Combine(Ps.RepoRoot, "out", "PSNetTools", "formats"), "*.ps1xml")
+            .SelectMany(f => XDocument.Load(f).Descendants("TypeName")).Select(e => e.Value.Trim()).Where(n => n.StartsWith("PSNetTools", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(named);
+        Assert.All(named, n => Assert.True(known.Contains(n), $"a view names {n}, which is no public type of the module"));
+        Assert.All(named, n => Assert.DoesNotContain(".Engine.", n, StringComparison.Ordinal));
+    }
 }

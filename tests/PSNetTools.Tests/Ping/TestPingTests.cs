@@ -40,7 +40,7 @@ public class TestPingTests
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(3), $"took {r.Elapsed}");
         Assert.True(r.Output.Count >= 5, $"{r.Output.Count} replies");
         Assert.All(r.Output, o => Assert.Equal("Success", PsResult.Prop(o, "Status")!.ToString()));
-        Assert.Equal("PSNetTools.Engine.Icmp.PingReply", r.Output[0].BaseObject.GetType().FullName);
+        Assert.Equal("PSNetTools.Ping.PingReply", r.Output[0].BaseObject.GetType().FullName);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class ServerObjectContractTests
         // Export-Csv, Select-Object * and ConvertTo-Json write every public property: a Task or a record there became
         // "System.Threading.Tasks.Task" columns and a serialized Task.
         var engine = Assembly.LoadFrom(Path.Combine(Path.GetDirectoryName(Ps.ModuleManifest)!, "dependencies", "PSNetTools.Engine.dll"));
-        var baseType = engine.GetType("PSNetTools.Engine.Servers.NetServer")!;
+        var baseType = engine.GetType("PSNetTools.Servers.NetServer")!;
         var servers = engine.GetTypes().Where(t => t.IsSubclassOf(baseType) && !t.IsAbstract).ToList();
         Assert.True(servers.Count >= 6);
         foreach (var server in servers)

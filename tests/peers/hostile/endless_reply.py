@@ -51,9 +51,10 @@ else:
             try:
                 s.sendto(datagram, client)
                 sent += len(datagram)
-                # Paced (about 100 MB/s) so a reader can keep up: unpaced, the kernel drops what does not fit in the
-                # reader's buffer and the flood is over before it has read much.
-                time.sleep(0.0005)
+                # Paced (about 12 MB/s, so CAP_BYTES lasts seconds): the kernel drops what does not fit in the reader's
+                # buffer (3 datagrams), so a flood faster than a reader on a loaded machine is over before it has read
+                # much, and the reader sees a quiet period instead of a reply too large (a CI flake at 100 MB/s).
+                time.sleep(0.005)
             except ConnectionRefusedError:
                 break  # port unreachable: the client closed its socket
             except OSError:

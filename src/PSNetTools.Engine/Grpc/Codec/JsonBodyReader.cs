@@ -1,7 +1,7 @@
 using System.Collections.Specialized;
 using System.Text.Json;
 
-namespace PSNetTools.Engine.Grpc.Codec;
+namespace PSNetTools.Grpc.Codec;
 
 /// <summary>A -Body given as JSON text (what grpcurl -d takes) as the same value tree a hashtable gives.</summary>
 public static class JsonBodyReader

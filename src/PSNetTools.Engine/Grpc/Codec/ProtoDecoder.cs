@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc.Codec;
+namespace PSNetTools.Grpc.Codec;
 
 /// <summary>
 /// Decodes protobuf bytes into <see cref="ProtoMessage"/>s by walking the descriptor. Every declared field appears,

@@ -2,7 +2,7 @@ using System.Collections;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc.Codec;
+namespace PSNetTools.Grpc.Codec;
 
 /// <summary>
 /// Encodes a value tree (dictionaries for messages and maps, lists for repeated fields, scalars) as the protobuf

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Grpc.Codec;
+namespace PSNetTools.Grpc.Codec;
 
 /// <summary>
 /// A decoded protobuf message: its full type name and its fields in declaration order, under their JSON names.

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc.Codec;
+namespace PSNetTools.Grpc.Codec;
 
 /// <summary>
 /// Converts the loosely typed values a user writes (PowerShell numbers of any width, numeric strings as proto3 JSON

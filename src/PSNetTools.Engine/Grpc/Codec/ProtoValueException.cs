@@ -1,6 +1,6 @@
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Grpc.Codec;
+namespace PSNetTools.Grpc.Codec;
 
 /// <summary>A request body that does not fit the message type: names the field (as a path) so the user can fix it.</summary>
 public sealed class ProtoValueException : ArgumentException, IHasTargetFailure

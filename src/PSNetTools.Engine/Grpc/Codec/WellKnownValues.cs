@@ -4,7 +4,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 
-namespace PSNetTools.Engine.Grpc.Codec;
+namespace PSNetTools.Grpc.Codec;
 
 /// <summary>
 /// The google.protobuf well-known types in their natural .NET form, as proto3 JSON maps them: Timestamp ↔ DateTime,

@@ -1,6 +1,6 @@
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc.Descriptors;
+namespace PSNetTools.Grpc.Descriptors;
 
 /// <summary>Linked descriptors indexed by full name: what the codec and the method lookup search.</summary>
 internal sealed class DescriptorPool

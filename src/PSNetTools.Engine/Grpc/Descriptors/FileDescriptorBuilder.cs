@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 
-namespace PSNetTools.Engine.Grpc.Descriptors;
+namespace PSNetTools.Grpc.Descriptors;
 
 /// <summary>
 /// Turns FileDescriptorProtos from any source (server reflection, a .proto parser, a protoc descriptor set) into

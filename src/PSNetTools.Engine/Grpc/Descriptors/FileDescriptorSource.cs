@@ -1,6 +1,6 @@
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc.Descriptors;
+namespace PSNetTools.Grpc.Descriptors;
 
 /// <summary>Descriptors loaded up front from .proto files or a descriptor set: no reflection round trips.</summary>
 internal sealed class FileDescriptorSource : IDescriptorSource

@@ -1,6 +1,6 @@
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc.Descriptors;
+namespace PSNetTools.Grpc.Descriptors;
 
 /// <summary>Where a call's descriptors come from: server reflection, .proto files or a protoc descriptor set.</summary>
 internal interface IDescriptorSource

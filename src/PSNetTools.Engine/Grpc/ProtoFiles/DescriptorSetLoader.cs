@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using PSNetTools.Engine.Grpc.Descriptors;
+using PSNetTools.Grpc.Descriptors;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 /// <summary>Reads a FileDescriptorSet written by protoc -o (descriptor_set_out), for users who have protoc and prefer it.</summary>
 internal static class DescriptorSetLoader

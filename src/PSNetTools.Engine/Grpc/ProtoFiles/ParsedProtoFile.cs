@@ -1,6 +1,6 @@
 using Google.Protobuf.Reflection;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 internal enum TypeReferenceKind
 {

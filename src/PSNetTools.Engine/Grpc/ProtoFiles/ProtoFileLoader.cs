@@ -1,7 +1,7 @@
 using Google.Protobuf.Reflection;
-using PSNetTools.Engine.Grpc.Descriptors;
+using PSNetTools.Grpc.Descriptors;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 /// <summary>
 /// Loads .proto files and their imports the way protoc does: imports are found under the import paths in order and

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 /// <summary>Names and default-value text exactly as protoc derives them, since descriptors are compared with protoc's.</summary>
 internal static class ProtoNames

@@ -1,6 +1,6 @@
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 /// <summary>A .proto file that cannot be parsed or whose names do not resolve. The message starts with file:line:col, like protoc's.</summary>
 public sealed class ProtoParseException : FormatException, IHasTargetFailure

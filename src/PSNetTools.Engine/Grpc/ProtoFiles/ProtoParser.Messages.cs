@@ -3,7 +3,7 @@ using Google.Protobuf.Reflection;
 using Type = Google.Protobuf.Reflection.FieldDescriptorProto.Types.Type;
 using Label = Google.Protobuf.Reflection.FieldDescriptorProto.Types.Label;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 internal sealed partial class ProtoParser
 {

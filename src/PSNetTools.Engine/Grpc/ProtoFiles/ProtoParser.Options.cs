@@ -5,7 +5,7 @@ using FileOptions = Google.Protobuf.Reflection.FileOptions;
 using Type = Google.Protobuf.Reflection.FieldDescriptorProto.Types.Type;
 using Label = Google.Protobuf.Reflection.FieldDescriptorProto.Types.Label;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 internal enum OptionTarget
 {

@@ -3,7 +3,7 @@ using System.Text;
 using Google.Protobuf.Reflection;
 using FileOptions = Google.Protobuf.Reflection.FileOptions;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 /// <summary>
 /// Recursive-descent parser for proto2 and proto3 .proto files, producing the FileDescriptorProto protoc would

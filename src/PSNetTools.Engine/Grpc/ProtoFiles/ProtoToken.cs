@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 internal enum ProtoTokenKind
 {

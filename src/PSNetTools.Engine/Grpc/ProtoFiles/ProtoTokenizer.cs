@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 /// <summary>Splits .proto text into tokens with protoc's lexical rules (C-style comments, C escapes, 0x/0 prefixes).</summary>
 internal sealed class ProtoTokenizer

@@ -1,7 +1,7 @@
 using Google.Protobuf.Reflection;
 using Type = Google.Protobuf.Reflection.FieldDescriptorProto.Types.Type;
 
-namespace PSNetTools.Engine.Grpc.ProtoFiles;
+namespace PSNetTools.Grpc.ProtoFiles;
 
 /// <summary>
 /// Second pass: turns type names as written into fully qualified ones with protoc's scoping (innermost scope

@@ -2,9 +2,9 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Reflection.V1;
-using PSNetTools.Engine.Grpc.Descriptors;
+using PSNetTools.Grpc.Descriptors;
 
-namespace PSNetTools.Engine.Grpc.Reflection;
+namespace PSNetTools.Grpc.Reflection;
 
 /// <summary>
 /// Descriptors fetched from the server's reflection service, file by file as calls need them, and kept for the

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>
 /// A request broke the protocol or a limit: the connection loop answers <see cref="StatusCode"/> with the message

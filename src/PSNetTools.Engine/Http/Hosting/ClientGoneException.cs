@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>
 /// The client reset, closed or stopped taking data: the request ends quietly. Other IOExceptions inside a handler

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>The Date header, formatted once a second rather than once a request.</summary>
 internal static class HttpDate

@@ -1,6 +1,6 @@
 using System.Collections.Specialized;
 
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>A parsed request line and header block.</summary>
 internal sealed record HttpRequestHead(string Method, string Target, Version Version, NameValueCollection Headers)

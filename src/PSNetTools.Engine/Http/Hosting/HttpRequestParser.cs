@@ -2,7 +2,7 @@ using System.Collections.Specialized;
 using System.Globalization;
 using System.Text;
 
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>
 /// Finds and parses a request head in the bytes received so far, enforcing the request-line and header limits while

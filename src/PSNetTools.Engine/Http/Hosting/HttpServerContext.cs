@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>One request and its response, handed to a server's ServeAsync.</summary>
 public sealed class HttpServerContext

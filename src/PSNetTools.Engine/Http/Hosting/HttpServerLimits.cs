@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>
 /// What every HTTP server of the module (files, routes, XML-RPC, the WebSocket handshake) accepts from a client. The

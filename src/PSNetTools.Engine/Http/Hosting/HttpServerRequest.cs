@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Web;
 
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>A request as the module's servers see it (the parts of HttpListenerRequest they used, and no more).</summary>
 public sealed class HttpServerRequest

@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 internal static class HttpStatusText
 {

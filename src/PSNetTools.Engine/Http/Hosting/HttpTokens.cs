@@ -1,4 +1,4 @@
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>RFC 9110 token and field-value rules, for what clients send and for what handlers set.</summary>
 public static class HttpTokens

@@ -4,9 +4,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Servers;
 
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>
 /// The HTTP/1.1 server under Start-HttpFileServer, Start-HttpServer, Start-XmlRpcServer and Start-WebSocketEchoServer.

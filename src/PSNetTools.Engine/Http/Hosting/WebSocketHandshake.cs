@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PSNetTools.Engine.Http.Hosting;
+namespace PSNetTools.Http.Hosting;
 
 /// <summary>The server's checks of an opening handshake (RFC 6455 section 4.2.1); every failure is a 400 with a reason.</summary>
 public static class WebSocketHandshake

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Grpc;
+using PSNetTools.Grpc;
 
 namespace PSNetTools.Commands.Grpc;
 

@@ -2,8 +2,8 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
-using PSNetTools.Engine.Grpc;
-using PSNetTools.Engine.Net;
+using PSNetTools.Grpc;
+using PSNetTools.Net;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Grpc;

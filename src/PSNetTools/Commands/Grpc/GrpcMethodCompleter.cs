@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PSNetTools.Engine.Grpc;
+using PSNetTools.Grpc;
 
 namespace PSNetTools.Commands.Grpc;
 

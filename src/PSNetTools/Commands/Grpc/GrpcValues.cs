@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Collections.Specialized;
 using System.Management.Automation;
-using PSNetTools.Engine.Grpc.Codec;
+using PSNetTools.Grpc.Codec;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Grpc;

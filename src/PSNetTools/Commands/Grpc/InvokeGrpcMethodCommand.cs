@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Threading.Channels;
-using PSNetTools.Engine.Grpc;
+using PSNetTools.Grpc;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Grpc;

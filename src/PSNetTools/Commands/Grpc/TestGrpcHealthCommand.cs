@@ -1,6 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Grpc;
-using PSNetTools.Engine.Grpc.Health;
+using PSNetTools.Grpc;
 
 namespace PSNetTools.Commands.Grpc;
 

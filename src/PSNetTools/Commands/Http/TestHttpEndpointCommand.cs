@@ -2,10 +2,10 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
-using PSNetTools.Engine.Http;
-using PSNetTools.Engine.Net;
+using PSNetTools.Http;
+using PSNetTools.Net;
 using PSNetTools.Commands.Scraping;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Resilience;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Http;

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Mail;
+using PSNetTools.Mail;
 
 namespace PSNetTools.Commands.Mail;
 

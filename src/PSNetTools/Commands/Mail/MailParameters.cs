@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Mail;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Mail;
+using PSNetTools.Resilience;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Mail;

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Threading.Channels;
-using PSNetTools.Engine.Mail;
+using PSNetTools.Mail;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Mail;

@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Icmp;
+using PSNetTools.Ping;
 using PSNetTools.Commands.Scanning;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Ping;

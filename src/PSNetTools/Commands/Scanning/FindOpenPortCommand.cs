@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Management.Automation;
 using System.Numerics;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Scanning;
+using PSNetTools.Net;
+using PSNetTools.Scanning;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Scanning;

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Net;
+using PSNetTools.Net;
 
 namespace PSNetTools.Commands.Scanning;
 

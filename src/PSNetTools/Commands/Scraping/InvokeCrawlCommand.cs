@@ -2,9 +2,8 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
-using PSNetTools.Engine.Crawling;
-using PSNetTools.Engine.Resilience;
-using PSNetTools.Engine.Scraping;
+using PSNetTools.Scraping;
+using PSNetTools.Resilience;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Scraping;

@@ -2,9 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Resilience;
-using PSNetTools.Engine.Scraping;
+using PSNetTools.Net;
+using PSNetTools.Resilience;
+using PSNetTools.Scraping;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Scraping;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSNetTools.Engine.Scraping;
+using PSNetTools.Scraping;
 
 namespace PSNetTools.Commands.Scraping;
 

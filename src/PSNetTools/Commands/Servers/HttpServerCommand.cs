@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Http.Hosting;
+using PSNetTools.Http.Hosting;
 
 namespace PSNetTools.Commands.Servers;
 

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text.Json;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Servers;
 
 namespace PSNetTools.Commands.Servers;
 

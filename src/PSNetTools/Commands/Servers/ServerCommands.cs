@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Servers;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Servers;

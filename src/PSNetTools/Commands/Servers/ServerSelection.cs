@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Servers;
 
 namespace PSNetTools.Commands.Servers;
 

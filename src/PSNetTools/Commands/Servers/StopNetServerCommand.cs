@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Servers;
+using PSNetTools.Servers;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Servers;

@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using PSNetTools.Commands.Scanning;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Tls;
+using PSNetTools.Net;
+using PSNetTools.Tls;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Tls;

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PSNetTools.Commands.Scanning;
-using PSNetTools.Engine.Echo;
-using PSNetTools.Engine.Net;
+using PSNetTools.Transport;
+using PSNetTools.Net;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Transport;

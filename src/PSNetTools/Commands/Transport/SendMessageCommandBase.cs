@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using System.Text;
 using PSNetTools.Commands.Scanning;
-using PSNetTools.Engine.Messaging;
-using PSNetTools.Engine.Net;
+using PSNetTools.Transport;
+using PSNetTools.Net;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Transport;

@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Messaging;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Resilience;
+using PSNetTools.Transport;
+using PSNetTools.Net;
+using PSNetTools.Resilience;
 
 namespace PSNetTools.Commands.Transport;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Echo;
-using PSNetTools.Engine.Net;
+using PSNetTools.Transport;
+using PSNetTools.Net;
 
 namespace PSNetTools.Commands.Transport;
 

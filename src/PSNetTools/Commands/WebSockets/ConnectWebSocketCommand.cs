@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.WebSockets;
+using PSNetTools.Net;
+using PSNetTools.WebSockets;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using PSNetTools.Engine.WebSockets;
+using PSNetTools.WebSockets;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;

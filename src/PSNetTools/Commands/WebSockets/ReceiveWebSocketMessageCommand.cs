@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.WebSockets;
+using PSNetTools.Net;
+using PSNetTools.WebSockets;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;

@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Threading.Channels;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.WebSockets;
+using PSNetTools.Net;
+using PSNetTools.WebSockets;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;

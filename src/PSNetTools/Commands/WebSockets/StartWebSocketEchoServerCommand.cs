@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using PSNetTools.Commands.Servers;
-using PSNetTools.Engine.WebSockets;
+using PSNetTools.WebSockets;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;

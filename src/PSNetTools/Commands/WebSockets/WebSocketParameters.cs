@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using PSNetTools.Engine.WebSockets;
+using PSNetTools.WebSockets;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;

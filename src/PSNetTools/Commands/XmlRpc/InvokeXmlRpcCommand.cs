@@ -2,9 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Threading.Channels;
-using PSNetTools.Engine.Net;
-using PSNetTools.Engine.Resilience;
-using PSNetTools.Engine.XmlRpc;
+using PSNetTools.Net;
+using PSNetTools.Resilience;
+using PSNetTools.XmlRpc;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.XmlRpc;

@@ -4,8 +4,8 @@ using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using PSNetTools.Commands.Servers;
-using PSNetTools.Engine.Servers;
-using PSNetTools.Engine.XmlRpc;
+using PSNetTools.Servers;
+using PSNetTools.XmlRpc;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.XmlRpc;

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using PSNetTools.Engine.XmlRpc;
+using PSNetTools.XmlRpc;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.XmlRpc;

@@ -1,4 +1,4 @@
-using PSNetTools.Engine.Grpc.ProtoFiles;
+using PSNetTools.Grpc.ProtoFiles;
 
 namespace PSNetTools.Engine.Tests.Grpc.ProtoFiles;
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using PSNetTools.Engine.Grpc.ProtoFiles;
+using PSNetTools.Grpc.ProtoFiles;
 
 namespace PSNetTools.Engine.Tests.Grpc.ProtoFiles;
 

@@ -1,0 +1,58 @@
+using PSNetTools.Net;
+
+namespace PSNetTools.Transport;
+
+/// <summary>What Test-TcpEcho and Test-UdpEcho return: one row per target and port.</summary>
+public sealed record EchoTestResult
+{
+    public required string ComputerName { get; init; }
+
+    public required string Address { get; init; }
+
+    public required int Port { get; init; }
+
+    /// <summary>Tcp or Udp.</summary>
+    public required string Protocol { get; init; }
+
+    public int Sent { get; init; }
+
+    /// <summary>Replies that came back within the timeout, matching or not.</summary>
+    public int Received { get; init; }
+
+    public int Lost { get; init; }
+
+    /// <summary>Replies that were the message itself, or ended with it (servers that answer behind a prefix).</summary>
+    public int Matched { get; init; }
+
+    /// <summary>True only when every probe came back and matched.</summary>
+    public bool AllMatched => Sent > 0 && Matched == Sent;
+
+    public double MinMs { get; init; }
+
+    public double AvgMs { get; init; }
+
+    public double MaxMs { get; init; }
+
+    /// <summary>The last reply as text, to show what a server that does not echo actually said.</summary>
+    public string? LastReply { get; init; }
+
+    internal static EchoTestResult From(ResolvedTarget target, int port, string protocol, int sent, IReadOnlyCollection<double> times, int matched, string? lastReply)
+    {
+        var stats = RoundTripStats.From(times);
+        return new EchoTestResult
+        {
+            ComputerName = target.ComputerName,
+            Address = target.Address.ToString(),
+            Port = port,
+            Protocol = protocol,
+            Sent = sent,
+            Received = times.Count,
+            Lost = sent - times.Count,
+            Matched = matched,
+            MinMs = stats.MinMs,
+            AvgMs = stats.AvgMs,
+            MaxMs = stats.MaxMs,
+            LastReply = lastReply,
+        };
+    }
+}
