@@ -7,7 +7,7 @@ internal sealed record ParameterInfoRecord(
     string Name, string TypeName, bool IsSwitch, string[] Aliases,
     List<(string Set, bool Mandatory, int? Position, bool ByValue, bool ByPropertyName)> Sets);
 
-internal sealed record CmdletRecord(string Verb, string Noun, bool SupportsShouldProcess, List<ParameterInfoRecord> Parameters, List<string> OutputTypes)
+internal sealed record CmdletRecord(string Verb, string Noun, bool SupportsShouldProcess, string? DefaultSet, List<ParameterInfoRecord> Parameters, List<string> OutputTypes)
 {
     public string Name => $"{Verb}-{Noun}";
 }
@@ -30,6 +30,7 @@ internal static class CmdletMetadata
             var cmdlet = type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.CmdletAttribute");
             if (cmdlet is null) continue;
             var shouldProcess = cmdlet.NamedArguments.Any(n => n.MemberName == "SupportsShouldProcess" && (bool)n.TypedValue.Value!);
+            var defaultSet = cmdlet.NamedArguments.Where(n => n.MemberName == "DefaultParameterSetName").Select(n => (string?)n.TypedValue.Value).FirstOrDefault();
             var outputs = type.GetCustomAttributesData()
                 .Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute")
                 .SelectMany(a => a.ConstructorArguments)
@@ -56,7 +57,7 @@ internal static class CmdletMetadata
                 parameters.Add(new ParameterInfoRecord(prop.Name, FriendlyName(prop.PropertyType), isSwitch, aliases, sets));
             }
             var args = cmdlet.ConstructorArguments;
-            result.Add(new CmdletRecord((string)args[0].Value!, (string)args[1].Value!, shouldProcess, parameters, outputs));
+            result.Add(new CmdletRecord((string)args[0].Value!, (string)args[1].Value!, shouldProcess, defaultSet, parameters, outputs));
         }
         return result;
     }

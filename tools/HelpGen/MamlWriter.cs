@@ -49,6 +49,9 @@ internal static class MamlWriter
         var all = AllParameters(c, page);
         w.WriteStartElement("command", "syntax", Command);
         var sets = c.Parameters.SelectMany(p => p.Sets.Select(s => s.Set)).Where(s => s != CmdletMetadata.AllSets).Distinct().ToList();
+        // A default set that no parameter names (the plain form of a cmdlet whose other sets add options) is still a
+        // set PowerShell binds, and usually the one users type most: Get-Command -Syntax lists it, so SYNTAX does too.
+        if (c.DefaultSet is { } defaultSet && !sets.Contains(defaultSet)) sets.Insert(0, defaultSet);
         if (sets.Count == 0) sets.Add(CmdletMetadata.AllSets);
         foreach (var set in sets)
         {
@@ -107,12 +110,19 @@ internal static class MamlWriter
             w.WriteElementString("dev", "code", Dev, code);
             w.WriteStartElement("dev", "remarks", Dev);
             foreach (var para in Split(remarks)) w.WriteElementString("maml", "para", Maml, para);
+            // Get-Help prints the next example's title right under the last remark; an empty paragraph gives it a line.
+            w.WriteElementString("maml", "para", Maml, "");
             w.WriteEndElement();
             w.WriteEndElement();
         }
         w.WriteEndElement();
 
         w.WriteStartElement("command", "relatedLinks", Command);
+        // Get-Help -Online opens the first related link that has a URI: the page this help was generated from.
+        w.WriteStartElement("maml", "navigationLink", Maml);
+        w.WriteElementString("maml", "linkText", Maml, "Online Version:");
+        w.WriteElementString("maml", "uri", Maml, OnlineUri(c.Name));
+        w.WriteEndElement();
         foreach (var link in page.RelatedLinks)
         {
             w.WriteStartElement("maml", "navigationLink", Maml);
@@ -124,6 +134,9 @@ internal static class MamlWriter
 
         w.WriteEndElement();
     }
+
+    /// <summary>The GitHub rendering of docs/cmdlets/&lt;Name&gt;.md (ProjectUri of the manifest).</summary>
+    public static string OnlineUri(string cmdlet) => $"https://github.com/psnettools/PSNetTools/blob/main/docs/cmdlets/{cmdlet}.md";
 
     private static List<(ParameterInfoRecord Param, string Text, string? Default)> AllParameters(CmdletRecord c, MarkdownPage page)
     {

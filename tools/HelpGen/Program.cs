@@ -26,6 +26,8 @@ foreach (var cmdlet in cmdlets)
     if (page.Description.Length == 0) problems.Add($"{path}: empty ## DESCRIPTION");
     if (page.Examples.Count < 2) problems.Add($"{path}: {page.Examples.Count} example(s); at least two are required");
     if (page.Examples.Any(e => e.Code.Length == 0)) problems.Add($"{path}: an example has no ```powershell code block");
+    foreach (var e in page.Examples.Where(e => e.Remarks.Trim().Length == 0))
+        problems.Add($"{path}: '{e.Title}' has no text after its code block; say what it shows");
     if (page.Outputs.Count == 0) problems.Add($"{path}: no ## OUTPUTS type");
     foreach (var p in cmdlet.Parameters.Where(p => !page.Parameters.ContainsKey(p.Name)))
         problems.Add($"{path}: parameter -{p.Name} is not documented under ## PARAMETERS");

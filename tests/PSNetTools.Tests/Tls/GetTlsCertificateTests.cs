@@ -58,6 +58,20 @@ public sealed class GetTlsCertificateTests : IClassFixture<GetTlsCertificateTest
         Assert.Contains(r.Output, o => (int)PsResult.Prop(o, "Port")! == _nginx.WrongHostPort && !(bool)PsResult.Prop(o, "HostnameMatches")!);
     }
 
+    // Issue 12 item 5: help Example 2 pipes [uri] objects, which have no Uri property and bound to -ComputerName as
+    // text ("is not a valid CIDR block"). Typed URI strings as computer names work the same way.
+    [Fact]
+    public void Uri_objects_from_the_pipeline_as_help_example_2_pipes_them()
+    {
+        var r = Ps.Run($$"""
+            "https://localhost:{{_nginx.ChainPort}}/a", "https://127.0.0.1:{{_nginx.SelfSignedPort}}/" | ForEach-Object { [uri]$_ } | Get-TlsCertificate |
+                ForEach-Object { '{0}|{1}' -f $_.Port, $_.ServerName }
+            Get-TlsCertificate "https://localhost:{{_nginx.WrongHostPort}}/" | ForEach-Object { '{0}|{1}' -f $_.Port, $_.ServerName }
+            """);
+        r.AssertNoErrors();
+        Assert.Equal([$"{_nginx.ChainPort}|localhost", $"{_nginx.SelfSignedPort}|127.0.0.1", $"{_nginx.WrongHostPort}|localhost"], r.Output.Select(o => o.ToString()));
+    }
+
     [Fact]
     public void A_plain_text_port_and_a_bad_name_are_errors_and_the_rest_goes_on()
     {

@@ -69,21 +69,31 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
         };
         if (ParameterSetName == UriSet)
         {
-            foreach (var value in Uri)
-            {
-                var given = value is PSObject wrapped ? wrapped.BaseObject : value;
-                if (given as System.Uri is not { IsAbsoluteUri: true } uri && !System.Uri.TryCreate(given?.ToString()?.Trim(), UriKind.Absolute, out uri)
-                    || string.IsNullOrEmpty(uri.Host))
-                {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{given}' is not an absolute URI such as https://example.org/."), "InvalidUri", ErrorCategory.InvalidArgument, given));
-                    continue;
-                }
-                _requests.Add(new FanOutRequest<TlsInspectionOptions>([uri.Host],
-                    [options with { Port = uri.Port > 0 ? uri.Port : 443, ServerName = ServerName ?? uri.IdnHost.Trim('[', ']') }]));
-            }
+            foreach (var value in Uri) AddUri(value, options);
             return;
         }
-        _requests.Add(new FanOutRequest<TlsInspectionOptions>([.. ComputerName], [.. new PortSet(Port).Ports.Select(port => options with { Port = port })]));
+        // A [uri] from the pipeline has no Uri property, so PowerShell binds it to -ComputerName as text: a value that
+        // is a URI is taken as one (its host, its port, its name as SNI), the way -Uri takes it.
+        var hosts = new List<string>();
+        foreach (var name in ComputerName)
+        {
+            if (name.Contains("://", StringComparison.Ordinal)) AddUri(name, options);
+            else hosts.Add(name);
+        }
+        if (hosts.Count > 0) _requests.Add(new FanOutRequest<TlsInspectionOptions>([.. hosts], [.. new PortSet(Port).Ports.Select(port => options with { Port = port })]));
+    }
+
+    private void AddUri(object? value, TlsInspectionOptions options)
+    {
+        var given = value is PSObject wrapped ? wrapped.BaseObject : value;
+        if (given as System.Uri is not { IsAbsoluteUri: true } uri && !System.Uri.TryCreate(given?.ToString()?.Trim(), UriKind.Absolute, out uri)
+            || string.IsNullOrEmpty(uri.Host))
+        {
+            WriteError(new ErrorRecord(new ArgumentException($"'{given}' is not an absolute URI such as https://example.org/."), "InvalidUri", ErrorCategory.InvalidArgument, given));
+            return;
+        }
+        _requests.Add(new FanOutRequest<TlsInspectionOptions>([uri.Host],
+            [options with { Port = uri.Port > 0 ? uri.Port : 443, ServerName = ServerName ?? uri.IdnHost.Trim('[', ']') }]));
     }
 
     protected override void EndProcessing()
