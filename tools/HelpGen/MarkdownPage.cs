@@ -39,6 +39,9 @@ internal sealed partial class MarkdownPage
                     var m = CodeBlock().Match(text);
                     var code = m.Success ? m.Groups[1].Value.Trim() : "";
                     var remarks = m.Success ? text.Remove(m.Index, m.Length).Trim() : text;
+                    // <!-- setup: ... --> and <!-- not run: ... --> lines are for the suite that runs the examples
+                    // (tests/Pester/Examples.Tests.ps1), not for readers.
+                    remarks = HtmlComment().Replace(remarks, "").Trim();
                     page.Examples.Add((sub, code, remarks));
                     break;
                 case "PARAMETERS" when sub is not null:
@@ -83,6 +86,9 @@ internal sealed partial class MarkdownPage
 
     [GeneratedRegex("```[a-zA-Z]*\\n(.*?)\\n```", RegexOptions.Singleline)]
     private static partial Regex CodeBlock();
+
+    [GeneratedRegex("<!--.*?-->\\n?", RegexOptions.Singleline)]
+    private static partial Regex HtmlComment();
 
     [GeneratedRegex(@"^\s*Default value:\s*(.+)$", RegexOptions.IgnoreCase)]
     private static partial Regex DefaultLine();

@@ -1,0 +1,76 @@
+# Every help example runs as written against loopback peers (issue 12 item 5). An example may carry, after its code
+# block, lines the help leaves out:
+#   <!-- setup: PowerShell -->   run first, in the same runspace (start the server the example talks to, write its file)
+#   <!-- expect errors: Id, Id --> the example shows a failure: it must write exactly these error ids, in order
+#   <!-- not run: reason -->     it cannot run here (a host of the reader's network, Ctrl+C, a browser): reported as
+#                                skipped with the reason; "not run yet:" names a peer the suite does not start yet.
+# Each example runs in its own runspace with the module, in an empty directory, and must write no error within 90 s.
+BeforeDiscovery {
+    $repo = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+    $examples = foreach ($page in Get-ChildItem (Join-Path $repo 'docs/cmdlets') -Filter *.md) {
+        $text = (Get-Content $page.FullName -Raw) -replace "`r", ''
+        $section = $text.Substring($text.IndexOf('## EXAMPLES'))
+        $section = $section.Substring(0, $section.IndexOf("`n## PARAMETERS"))
+        foreach ($m in [regex]::Matches($section, '(?ms)^### (Example \d+[^\n]*)\n```powershell\n(.*?)\n```(.*?)(?=^### |\z)')) {
+            $after = $m.Groups[3].Value
+            @{
+                Cmdlet = $page.BaseName
+                Title  = $m.Groups[1].Value.Trim()
+                Code   = $m.Groups[2].Value
+                Setup  = @([regex]::Matches($after, '<!-- setup: (.*?) -->') | ForEach-Object { $_.Groups[1].Value })
+                NotRun = ([regex]::Match($after, '<!-- (not run(?: yet)?: .*?) -->')).Groups[1].Value
+                Expect = @(([regex]::Match($after, '<!-- expect errors: (.*?) -->')).Groups[1].Value -split ',\s*' | Where-Object { $_ })
+            }
+        }
+    }
+}
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+}
+
+Describe '<Cmdlet> help' -ForEach $examples {
+    It '<Title>' {
+        if ($NotRun) {
+            $NotRun | Should -Match '^not run( yet)?: \S.{10,}' -Because 'a skipped example says why'
+            Set-ItResult -Skipped -Because $NotRun
+            return
+        }
+        $work = Join-Path ([IO.Path]::GetTempPath()) "psnt-example-$PID-$(Get-Random)"
+        New-Item -ItemType Directory $work | Out-Null
+        $iss = [initialsessionstate]::CreateDefault2()
+        $runspace = [runspacefactory]::CreateRunspace($iss)
+        $runspace.Open()
+        $ps = [powershell]::Create()
+        $ps.Runspace = $runspace
+        try {
+            $runspace.SessionStateProxy.SetVariable('RepoRoot', $RepoRoot)
+            $runspace.SessionStateProxy.Path.SetLocation($work) | Out-Null
+            # Common.ps1 imports the built module and gives setup lines Start-TestPeer.
+            $script = ". '$PSScriptRoot/Common.ps1'`n" + (($Setup + $Code) -join "`n")
+            $null = $ps.AddScript($script)
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+            if (-not $async.AsyncWaitHandle.WaitOne(90000)) {
+                $ps.Stop()
+                throw "the example did not finish within 90 s"
+            }
+            $ps.EndInvoke($async) | Out-Null
+            if ($Expect) {
+                @($ps.Streams.Error | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be $Expect -Because "the example shows these failures: $Code"
+            }
+            else {
+                $errors = @($ps.Streams.Error | ForEach-Object { "$_" })
+                $errors | Should -BeNullOrEmpty -Because "the example runs as written: $Code"
+            }
+        }
+        finally {
+            $ps.Commands.Clear()
+            $null = $ps.AddScript('Get-NetServer | Stop-NetServer -Confirm:$false; Get-Job | Remove-Job -Force; Get-Variable -ValueOnly | Where-Object { $_ -is [System.Diagnostics.Process] } | Stop-TestPeer')
+            try { $ps.Invoke() | Out-Null } catch { Write-Warning "cleanup after '$Title': $_" }
+            $ps.Dispose()
+            $runspace.Dispose()
+            Remove-Item -Recurse -Force $work -ErrorAction Ignore
+        }
+    }
+}
