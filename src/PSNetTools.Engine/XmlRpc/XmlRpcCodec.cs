@@ -12,7 +12,7 @@ namespace PSNetTools.XmlRpc;
 /// resolver (no entity expansion or XXE) and with depth and size checked while reading. Carriage returns are written
 /// as &amp;#xD; so that they survive the reader's line-end normalization, as whitespace-only strings survive too.
 /// </summary>
-public static class XmlRpcCodec
+public static partial class XmlRpcCodec
 {
     public const int ParseError = -32700;
     public const int MethodNotFound = -32601;
@@ -118,6 +118,7 @@ public static class XmlRpcCodec
                 w.WriteElementString("nil", "");
                 break;
             case string s:
+                if (XmlCharacters().IsMatch(s)) throw new ArgumentException("it holds a character XML cannot carry (such as NUL).");
                 w.WriteElementString("string", s);
                 break;
             case char c:
@@ -129,18 +130,25 @@ public static class XmlRpcCodec
             case byte or sbyte or short or ushort or int:
                 w.WriteElementString("i4", Convert.ToInt32(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
                 break;
+            case ulong u when u > long.MaxValue:
+                throw new ArgumentException($"{u} is beyond the largest XML-RPC integer (i8, {long.MaxValue}); send it as a string or a double.");
             case uint or long or ulong:
                 var l = Convert.ToInt64(value, CultureInfo.InvariantCulture);
                 w.WriteElementString(l is >= int.MinValue and <= int.MaxValue ? "i4" : "i8", l.ToString(CultureInfo.InvariantCulture));
                 break;
             case float or double or decimal:
-                w.WriteElementString("double", Convert.ToDouble(value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture));
+                var number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                // The spec's double is a decimal number: Infinity and NaN have no XML-RPC form (Python writes "inf",
+                // which other servers refuse), so they are refused here rather than sent as something peers misread.
+                if (!double.IsFinite(number)) throw new ArgumentException($"{number.ToString(CultureInfo.InvariantCulture)} has no XML-RPC form (a double is a finite number); send it as a string.");
+                w.WriteElementString("double", number.ToString("R", CultureInfo.InvariantCulture));
                 break;
             case DateTime d:
                 w.WriteElementString("dateTime.iso8601", d.ToString("yyyyMMdd'T'HH:mm:ss", CultureInfo.InvariantCulture));
                 break;
             case DateTimeOffset o:
-                w.WriteElementString("dateTime.iso8601", o.DateTime.ToString("yyyyMMdd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+                // With its offset, so what this side sends, its reader gives back as the same DateTimeOffset.
+                w.WriteElementString("dateTime.iso8601", o.ToString("yyyyMMdd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
                 break;
             case byte[] bytes:
                 w.WriteElementString("base64", Convert.ToBase64String(bytes));
@@ -169,4 +177,8 @@ public static class XmlRpcCodec
         }
         w.WriteEndElement();
     }
+
+    // What XML 1.0 cannot carry: controls other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF.
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]")]
+    private static partial System.Text.RegularExpressions.Regex XmlCharacters();
 }

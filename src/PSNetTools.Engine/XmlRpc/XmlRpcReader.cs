@@ -286,10 +286,14 @@ internal sealed class XmlRpcReader : IDisposable
         return [.. items];
     }
 
-    private static DateTime ParseDate(string text)
+    // Without an offset (the spec's form) a DateTime as written; with one (Z, +02:00) a DateTimeOffset with that offset,
+    // as the writer sends it, instead of a conversion to this machine's time zone. Fractions of a second are kept.
+    private static object ParseDate(string text)
     {
-        string[] formats = ["yyyyMMdd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyyMMdd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyyMMdd'T'HHmmss"];
-        if (DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        string[] plain = ["yyyyMMdd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyyMMdd'T'HHmmss.FFFFFFF"];
+        if (DateTime.TryParseExact(text, plain, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        string[] offset = ["yyyyMMdd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyyMMdd'T'HHmmss.FFFFFFFK"];
+        if (DateTimeOffset.TryParseExact(text, offset, CultureInfo.InvariantCulture, DateTimeStyles.None, out var o)) return o;
         throw new FormatException($"'{text}' is not an XML-RPC dateTime.iso8601.");
     }
 

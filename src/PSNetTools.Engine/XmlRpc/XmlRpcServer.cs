@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using PSNetTools.Http.Hosting;
+using PSNetTools.Net;
 using PSNetTools.Servers;
 
 namespace PSNetTools.XmlRpc;
@@ -17,7 +18,9 @@ public sealed record XmlRpcServerOptions
 
     public int Port { get; init; } = 8000;
 
-    public string Path { get; init; } = "/RPC2";
+    /// <summary>The URL paths that answer; Python's SimpleXMLRPCServer answers both of the defaults, and its clients
+    /// (ServerProxy('http://host:8000/')) post to /.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = ["/RPC2", "/"];
 
     public string? Name { get; init; }
 
@@ -30,8 +33,8 @@ public sealed record XmlRpcServerOptions
 }
 
 /// <summary>
-/// Start-XmlRpcServer: POST methodCall to Path, answered by the dispatcher; system.listMethods, system.methodHelp and
-/// system.multicall are built in. Malformed XML, DTDs, oversized bodies, unknown methods and handler errors all come
+/// Start-XmlRpcServer: POST methodCall to one of Paths, answered by the dispatcher; system.listMethods,
+/// system.methodHelp, system.methodSignature and system.multicall are built in. Malformed XML, DTDs, oversized bodies, unknown methods and handler errors all come
 /// back as faults; the server itself never fails on a request.
 /// </summary>
 public sealed class XmlRpcServer : SocketHttpServer
@@ -45,7 +48,8 @@ public sealed class XmlRpcServer : SocketHttpServer
         _options = options;
     }
 
-    public string Path => _options.Path;
+    /// <summary>The paths that answer, comma-separated (a scalar, so the server object exports as one row).</summary>
+    public string Path => string.Join(", ", _options.Paths);
 
     public string Methods => string.Join(", ", _options.Methods.Keys.Order(StringComparer.Ordinal));
 
@@ -63,7 +67,7 @@ public sealed class XmlRpcServer : SocketHttpServer
         var method = "";
         try
         {
-            if (!string.Equals(request.Path.TrimEnd('/'), _options.Path.TrimEnd('/'), StringComparison.Ordinal))
+            if (!_options.Paths.Any(p => string.Equals(request.Path.TrimEnd('/'), p.TrimEnd('/'), StringComparison.Ordinal)))
             {
                 response.StatusCode = 404;
                 return;
@@ -126,7 +130,7 @@ public sealed class XmlRpcServer : SocketHttpServer
         {
             // XML 1.0 cannot carry some characters (NUL, most controls): the caller gets a fault saying so, not a broken answer.
             Log($"{method}: the result cannot be written as XML-RPC: {ex.Message}");
-            return (method, XmlRpcCodec.Fault(XmlRpcCodec.ServerError, $"The result of {method} cannot be written as XML-RPC: it holds a character XML cannot carry (such as NUL)."));
+            return (method, XmlRpcCodec.Fault(XmlRpcCodec.ServerError, $"The result of {method} cannot be written as XML-RPC: {FailureText.Clean(ex.Message)}"));
         }
     }
 
@@ -135,7 +139,10 @@ public sealed class XmlRpcServer : SocketHttpServer
         switch (method)
         {
             case "system.listMethods":
-                return (object?[])[.. _options.Methods.Keys.Order(StringComparer.Ordinal), "system.listMethods", "system.methodHelp", "system.multicall"];
+                return (object?[])[.. _options.Methods.Keys.Order(StringComparer.Ordinal), "system.listMethods", "system.methodHelp", "system.methodSignature", "system.multicall"];
+            case "system.methodSignature":
+                // Handlers are untyped scriptblocks; Python's SimpleXMLRPCServer answers this same string for its functions.
+                return "signatures not supported";
             case "system.methodHelp":
                 var name = parameters.Length == 1 ? parameters[0] as string : null;
                 if (name is null || !_options.Methods.TryGetValue(name, out var help)) throw new XmlRpcFaultException(XmlRpcCodec.InvalidParams, "system.methodHelp takes the name of a method of this server.");

@@ -117,8 +117,9 @@ internal static class ServerCommands
     /// OperationCanceledException. A throw, or any error record the handler wrote, is a <see cref="HandlerFailedException"/>
     /// with the first error's message: an error the handler swallowed into its error stream still fails the call.
     /// </summary>
+    /// <param name="keepNulls">XML-RPC answers $null as nil (an array may hold one); an HTTP route has no use for them.</param>
     public static async Task<List<PSObject>> InvokeHandlerAsync(System.Management.Automation.Runspaces.RunspacePool pool, string function,
-        IEnumerable<object?> arguments, CancellationToken cancellationToken)
+        IEnumerable<object?> arguments, CancellationToken cancellationToken, bool keepNulls = false)
     {
         using var ps = PowerShell.Create();
         ps.RunspacePool = pool;
@@ -145,7 +146,7 @@ internal static class ServerCommands
             var first = ps.Streams.Error[0];
             throw new HandlerFailedException(first.ErrorDetails?.Message is { Length: > 0 } details ? details : first.Exception?.Message ?? first.ToString());
         }
-        return [.. output.Where(o => o is not null)];
+        return [.. output.Where(o => keepNulls || o is not null)];
     }
 
     // Runs on whatever thread cancels the token (a timer for a timeout): nothing may escape it, or the process dies.

@@ -25,8 +25,9 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
     public int Port { get; set; } = 8000;
 
     [Parameter]
+    [ValidateNotNullOrEmpty]
     [ValidatePattern("^/")]
-    public string Path { get; set; } = "/RPC2";
+    public string[] Path { get; set; } = ["/RPC2", "/"];
 
     [Parameter]
     [ValidateRange(0.1, 3600)]
@@ -62,7 +63,7 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
             functions[name] = (function, parameters?.Count);
             help[name] = $"{name}({string.Join(", ", parameters?.Select(p => p.Name.VariablePath.UserPath) ?? ["..."])})";
             // Compiled once per runspace of the pool, like Start-HttpServer's routes.
-            state.Commands.Add(new SessionStateFunctionEntry(function, script.ToString()));
+            state.Commands.Add(new SessionStateFunctionEntry(function, HandlerAnswer.LastExpressionAsIs(script)));
         }
         var pool = ServerCommands.CreateHandlerPool(this, state, ThrottleLimit);
         var options = new XmlRpcServerOptions
@@ -70,7 +71,7 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
             Methods = help,
             Address = Address,
             Port = Port,
-            Path = Path,
+            Paths = Path,
             Name = Name,
             CallTimeout = TimeSpan.FromSeconds(TimeoutSec),
             MaximumBodyBytes = MaxBodyBytes,
@@ -89,7 +90,7 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
         List<PSObject> output;
         try
         {
-            output = await ServerCommands.InvokeHandlerAsync(pool, target.Function, args.Select(XmlRpcValues.ToPowerShell), cancellationToken).ConfigureAwait(false);
+            output = await ServerCommands.InvokeHandlerAsync(pool, target.Function, args.Select(XmlRpcValues.ToPowerShell), cancellationToken, keepNulls: true).ConfigureAwait(false);
         }
         catch (HandlerFailedException ex)
         {

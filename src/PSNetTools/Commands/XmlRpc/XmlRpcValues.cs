@@ -23,7 +23,8 @@ internal static class XmlRpcValues
         }
         return value switch
         {
-            null or string or bool or int or long or double or float or decimal or byte or short or DateTime or DateTimeOffset or byte[] => value,
+            null or string or char or bool or sbyte or byte or short or ushort or int or uint or long or ulong or double or float or decimal
+                or DateTime or DateTimeOffset or byte[] => value,
             IDictionary d => PowerShellValues.Entries(d).Aggregate(new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal), (m, e) =>
             {
                 m[e.Key.ToString()!] = ToEngine(e.Value, depth + 1);
