@@ -60,6 +60,7 @@ public sealed class WebSocketSession : IAsyncDisposable
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
     /// <summary>The close status the server sent (e.g. NormalClosure, MessageTooBig), once closed.</summary>
+    /// <summary>The close code: its RFC 6455 name (NormalClosure) or, for application codes, the number (3000).</summary>
     public string? CloseStatus => _socket.CloseStatus?.ToString();
 
     public string? CloseDescription => _socket.CloseStatusDescription;
@@ -220,6 +221,7 @@ public sealed class WebSocketSession : IAsyncDisposable
     private async Task PumpAsync()
     {
         var buffer = new byte[64 * 1024];
+        var utf8 = new Utf8Validator();
         long index = 0;
         Exception? failure = null;
         try
@@ -231,7 +233,19 @@ public sealed class WebSocketSession : IAsyncDisposable
                 do
                 {
                     result = await _socket.ReceiveAsync(buffer.AsMemory(), _closing.Token).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        await AnswerCloseAsync().ConfigureAwait(false);
+                        return;
+                    }
+                    if (result.MessageType == WebSocketMessageType.Text &&
+                        !(utf8.Append(buffer.AsSpan(0, result.Count)) && (!result.EndOfMessage || utf8.End())))
+                    {
+                        LastError = "a text message that is not valid UTF-8 arrived; the connection was closed (1007).";
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.InvalidPayloadData, "invalid UTF-8", CancellationToken.None).ConfigureAwait(false);
+                        failure = new WebSocketException(WebSocketError.Faulted, LastError);
+                        return;
+                    }
                     if (message.Length + result.Count > _options.MaxMessageBytes)
                     {
                         LastError = $"a message larger than {_options.MaxMessageBytes} bytes arrived; the connection was closed (1009).";
@@ -270,6 +284,23 @@ public sealed class WebSocketSession : IAsyncDisposable
         finally
         {
             _received.Writer.TryComplete(failure);
+        }
+    }
+
+    // RFC 6455 §5.5.1: an endpoint that receives a Close it did not start MUST answer one, usually echoing the code.
+    // Without the answer the session sat in CloseReceived and the server waited for a handshake that never came.
+    private async Task AnswerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived) return;
+        _options.Log?.Invoke($"{Uri}: the server closed the session ({CloseStatus ?? "no code"}{(string.IsNullOrEmpty(CloseDescription) ? "" : $" '{CloseDescription}'")})");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(_options.TimeoutSec, 10)));
+        try
+        {
+            await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.Empty, _socket.CloseStatus is null ? null : "", timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            _socket.Abort();
         }
     }
 
