@@ -156,7 +156,7 @@ public static partial class HtmlScraper
     private static string Absolute(IDocument document, string raw)
     {
         var baseUri = document.BaseUrl?.Href ?? document.DocumentUri;
-        return System.Uri.TryCreate(new System.Uri(baseUri), raw.Trim(), out var absolute) ? absolute.AbsoluteUri : raw;
+        return System.Uri.TryCreate(baseUri, UriKind.Absolute, out var page) ? UrlJoin.Resolve(page, raw) : raw;
     }
 
     public static string Normalize(string text) => Whitespace().Replace(text ?? "", " ").Trim();

@@ -80,7 +80,7 @@ public static class LinkScanner
         foreach (var raw in links)
         {
             var href = raw.Trim();
-            result.Add(baseUri is not null && Uri.TryCreate(baseUri, href, out var absolute) ? absolute.AbsoluteUri : href);
+            result.Add(baseUri is not null ? UrlJoin.Resolve(baseUri, href) : href);
         }
         return (HtmlScraper.Normalize(title ?? ""), result, total);
     }
