@@ -6,8 +6,9 @@ namespace PSNetTools.Mail;
 
 /// <summary>
 /// Reads a POP3 maildrop. POP3 has no search and no flags: the selection is by position (newest = highest number),
-/// headers come with TOP and sizes with one LIST, both pipelined when the server allows; RETR only for bodies.
-/// Messages are never deleted.
+/// headers come with TOP n 0 and sizes with one LIST, both pipelined when the server allows; RETR only when bodies or
+/// attachments are asked for, because servers count a RETR as reading the message (Dovecot sets \Seen, which IMAP
+/// clients then show as read). Messages are never deleted.
 /// </summary>
 public static class Pop3Reader
 {
@@ -34,12 +35,15 @@ public static class Pop3Reader
             }
             var saver = query.AttachmentPath is null ? null : new AttachmentSaver(query.AttachmentPath, query.Force);
             var needContent = query.IncludeBody || saver is not null;
-            // HasAttachments/AttachmentNames need the MIME structure, which only the whole message has over POP3.
+            // HasAttachments/AttachmentNames need the MIME structure, which only the whole message has over POP3: without
+            // bodies they are left unknown (null) rather than downloading, and marking, every message.
             const int Batch = 200;
             for (var i = 0; i < selected.Count; i += Batch)
             {
                 var batch = selected.Skip(i).Take(Batch).ToList();
-                var messages = await Guard(() => client.GetMessagesAsync(batch, cancellationToken), options).ConfigureAwait(false);
+                var messages = needContent
+                    ? await Guard(() => client.GetMessagesAsync(batch, cancellationToken), options).ConfigureAwait(false)
+                    : [.. (await Guard(() => client.GetMessageHeadersAsync(batch, cancellationToken), options).ConfigureAwait(false)).Select(h => new MimeMessage(h))];
                 for (var j = 0; j < batch.Count; j++)
                 {
                     var index = batch[j];
@@ -52,6 +56,7 @@ public static class Pop3Reader
                         PopUid = uids is not null && index < uids.Count ? uids[index] : "",
                         SizeBytes = index < sizes.Count ? sizes[index] : 0,
                     }, message, needContent && query.IncludeBody);
+                    if (!needContent) item = item with { HasAttachments = null, AttachmentCount = null };
                     if (saver is not null) item = item with { SavedAttachments = await saver.SaveAsync(message, cancellationToken).ConfigureAwait(false) };
                     yield return item;
                 }

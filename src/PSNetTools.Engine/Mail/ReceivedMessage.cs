@@ -33,9 +33,11 @@ public sealed record ReceivedMessage
     /// <summary>IMAP \Seen flag; POP3 has no flags (false).</summary>
     public bool IsRead { get; init; }
 
-    public bool HasAttachments { get; init; }
+    /// <summary>Null when the structure was not read: POP3 without bodies reads headers only (TOP).</summary>
+    public bool? HasAttachments { get; init; }
 
-    public int AttachmentCount { get; init; }
+    /// <summary>Null when the structure was not read (see <see cref="HasAttachments"/>).</summary>
+    public int? AttachmentCount { get; init; }
 
     public string? TextBody { get; init; }
 
