@@ -1,0 +1,210 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace PSNetTools.WebSockets;
+
+/// <summary>
+/// Sits under .NET's WebSocket and reads the peer's frames as their bytes arrive, to fail a text message at the first
+/// byte that cannot be UTF-8 (RFC 6455 §8.1, Autobahn 6.4.x). .NET's WebSocket hands a small frame over only when it
+/// is complete, so a slow fragment with an invalid byte was failed seconds late. On such a byte this stream writes a
+/// Close 1007 itself and then fails the read, which ends the WebSocket.
+/// Writes from the WebSocket and that Close share one lock, so frames never interleave.
+/// </summary>
+internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing) : Stream
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Utf8Validator _utf8 = new();
+    private readonly byte[] _header = new byte[14];
+    private readonly byte[] _plain = new byte[4096];
+    private int _headerLength;
+    private bool _inPayload;
+    private long _payloadLeft;
+    private byte[]? _mask;
+    private int _maskIndex;
+    private int _opcode;
+    private bool _frameIsText;
+    private bool _frameFinal;
+    private bool _inTextMessage;
+    private bool _stopped;
+    private bool _failed;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (read > 0 && !_failed && !Inspect(buffer.Span[..read]))
+        {
+            _failed = true;
+            await SendInvalidPayloadCloseAsync().ConfigureAwait(false);
+            throw new IOException("the peer sent a text message that is not valid UTF-8; the connection was closed (1007).");
+        }
+        return read;
+    }
+
+    // Follows the frame boundaries through the bytes; false at the first payload byte of a text message that makes it
+    // invalid UTF-8 (or at the end of a message that stops inside a code point).
+    private bool Inspect(ReadOnlySpan<byte> data)
+    {
+        while (data.Length > 0 && !_stopped)
+        {
+            if (!_inPayload)
+            {
+                // The header's size is known after its second byte (length and mask bits).
+                while (_headerLength < HeaderSize() && data.Length > 0)
+                {
+                    _header[_headerLength++] = data[0];
+                    data = data[1..];
+                }
+                if (_headerLength < HeaderSize()) return true;
+                StartFrame();
+                if (_payloadLeft == 0 && !EndFrame()) return false;
+                continue;
+            }
+            var chunk = (int)Math.Min(_payloadLeft, data.Length);
+            if (_frameIsText)
+            {
+                for (var done = 0; done < chunk; done += _plain.Length)
+                {
+                    var piece = Math.Min(_plain.Length, chunk - done);
+                    var plain = _plain.AsSpan(0, piece);
+                    data.Slice(done, piece).CopyTo(plain);
+                    if (_mask is not null)
+                    {
+                        for (var i = 0; i < piece; i++) plain[i] ^= _mask[(_maskIndex + i) & 3];
+                        _maskIndex = (_maskIndex + piece) & 3;
+                    }
+                    if (!_utf8.Append(plain)) return false;
+                }
+            }
+            data = data[chunk..];
+            _payloadLeft -= chunk;
+            if (_payloadLeft == 0 && !EndFrame()) return false;
+        }
+        return true;
+    }
+
+    private int HeaderSize()
+    {
+        if (_headerLength < 2) return 2;
+        var length = _header[1] & 0x7F;
+        return 2 + (length == 126 ? 2 : length == 127 ? 8 : 0) + ((_header[1] & 0x80) != 0 ? 4 : 0);
+    }
+
+    private void StartFrame()
+    {
+        _opcode = _header[0] & 0x0F;
+        _frameFinal = (_header[0] & 0x80) != 0;
+        var length = _header[1] & 0x7F;
+        _payloadLeft = length switch
+        {
+            126 => BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(2)),
+            127 => (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(2)), long.MaxValue),
+            _ => length,
+        };
+        var maskOffset = 2 + (length == 126 ? 2 : length == 127 ? 8 : 0);
+        _mask = (_header[1] & 0x80) != 0 ? _header.AsSpan(maskOffset, 4).ToArray() : null;
+        _maskIndex = 0;
+        _headerLength = 0;
+        _inPayload = true;
+        // A compressed frame (RSV1, permessage-deflate) is not text this stream can read: it stops looking, and
+        // .NET's WebSocket judges the rest.
+        if ((_header[0] & 0x40) != 0) _stopped = true;
+        if (_opcode == 1) _inTextMessage = true;
+        else if (_opcode == 2) _inTextMessage = false;
+        // Control frames (8-10) may come between the fragments of a message and carry none of its text.
+        _frameIsText = _opcode is 0 or 1 && _inTextMessage;
+    }
+
+    private bool EndFrame()
+    {
+        _inPayload = false;
+        if (_opcode >= 8 || !_frameIsText || !_frameFinal) return true;
+        _inTextMessage = false;
+        return _utf8.End();
+    }
+
+    private async Task SendInvalidPayloadCloseAsync()
+    {
+        // Close, code 1007 (invalid frame payload data); a client masks what it sends.
+        byte[] frame;
+        if (maskOutgoing)
+        {
+            var key = RandomNumberGenerator.GetBytes(4);
+            frame = [0x88, 0x82, key[0], key[1], key[2], key[3], (byte)(0x03 ^ key[0]), (byte)(0xEF ^ key[1])];
+        }
+        else
+        {
+            frame = [0x88, 0x02, 0x03, 0xEF];
+        }
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await inner.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
+            await inner.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone already: the read fails all the same.
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+            _writeLock.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        _writeLock.Dispose();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
