@@ -9,26 +9,26 @@ BeforeDiscovery {
     $known = @{}
     # Key columns: properties (alternatives with |) whose column must be in the 80-column table, whole.
     $keys = [ordered]@{
-        PortScanResult     = 'ComputerName', 'Port', 'State'
-        PingSummary        = 'ComputerName', 'LossPercent', 'AvgMs', 'MaxMs'
+        PortScanResult     = 'ComputerName', 'Port', 'State', 'LatencyMs'
+        PingSummary        = 'ComputerName', 'LossPercent', 'AvgMs', 'MaxMs', 'Status'
         PingReply          = 'ComputerName', 'Status', 'RoundTripMs'
         NetServer          = 'Name', 'Protocol', 'Endpoint', 'State'
-        EchoTestResult     = 'ComputerName', 'Port', 'Received', 'AvgMs'
+        EchoTestResult     = 'ComputerName', 'Port', 'Received', 'AvgMs', 'MaxMs'
         MessageReply       = 'ComputerName', 'Port', 'Text'
         HttpCheckResult    = 'Uri', 'StatusCode', 'TotalMs', 'Error'
-        HttpCheckSummary   = 'Uri', 'ErrorCount', 'P95Ms'
+        HttpCheckSummary   = 'Uri', 'ErrorCount', 'P95Ms', 'MaxMs', 'StatusCodes'
         TlsCertificateInfo = 'ComputerName', 'Port', 'Subject', 'DaysUntilExpiry', 'IsTrusted', 'HostnameMatches|NameOK', 'ChainErrors'
         HtmlPage           = 'Uri', 'StatusCode', 'Title'
         ScrapedElement     = 'Tag', 'Text'
         CrawlPage          = 'Uri', 'StatusCode'
-        GrpcMethodInfo     = 'Name', 'Kind'
+        GrpcMethodInfo     = 'Name', 'Kind', 'RequestType'
         GrpcHealthResult   = 'Address', 'Service', 'Status'
         WebSocketSession   = 'Id', 'Uri', 'State'
-        WebSocketExchange  = 'Index', 'Sent', 'Received'
+        WebSocketExchange  = 'Index', 'Sent', 'Received', 'MessageType'
         WebSocketMessage   = 'Index', 'Text'
-        SentMail           = 'To', 'Subject'
+        SentMail           = 'To', 'Subject', 'Security', 'SizeBytes'
         ReceivedMessage    = 'From', 'Subject', 'SizeBytes', 'IsRead', 'AttachmentCount|HasAttachments'
-        ImapFolderInfo     = 'Name', 'Total', 'Unread'
+        ImapFolderInfo     = 'Name', 'Total', 'Unread', 'Subfolders'
     }
     $script:Views = foreach ($type in $keys.Keys) {
         @{ Type = $type; Keys = $keys[$type]; HeaderSkip = $known[$type].Header; KeysSkip = $known[$type].Columns }
