@@ -10,6 +10,8 @@
     Description          = 'Network programming as PowerShell objects: TCP/UDP clients and echo servers, a fast asynchronous port scanner, concurrent ping with statistics, TLS certificate inspection, HTTP endpoint checks with per-phase timings, a static file server and scriptblock-routed HTTP servers, HTML scraping (AngleSharp) and crawling, SMTP sending and IMAP/POP3 reading on MailKit, WebSocket clients and an echo server, XML-RPC clients and servers, and dynamic gRPC calls (reflection or .proto files, hashtable bodies, streaming, health checks). Cross-platform, PowerShell 7.4+.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
+    # Serialization depths: nested records (a page's links, a crawl's matched elements) survive jobs and remoting.
+    TypesToProcess       = @('types/PSNetTools.types.ps1xml')
     FormatsToProcess     = @(
         'formats/PSNetTools.Servers.format.ps1xml'
         'formats/PSNetTools.Transport.format.ps1xml'

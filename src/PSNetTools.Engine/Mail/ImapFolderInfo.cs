@@ -1,3 +1,5 @@
+using PSNetTools.Net;
+
 namespace PSNetTools.Mail;
 
 /// <summary>An IMAP folder with its message counts.</summary>
@@ -21,6 +23,8 @@ public sealed record ImapFolderInfo
 
     public string Server { get; init; } = "";
 
-    /// <summary>Full names of the direct subfolders.</summary>
-    public IReadOnlyList<string> Subfolders { get; init; } = [];
+    /// <summary>Full names of the direct subfolders (joined with "; " in a CSV).</summary>
+    public IReadOnlyList<string> Subfolders { get => _subfolders; init => _subfolders = ReadableList.From(value); }
+
+    private readonly ReadableList<string> _subfolders = ReadableList.Empty<string>();
 }

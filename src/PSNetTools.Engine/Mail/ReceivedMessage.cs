@@ -1,3 +1,5 @@
+using PSNetTools.Net;
+
 namespace PSNetTools.Mail;
 
 /// <summary>A message read over IMAP or POP3. Flat scalar properties first; bodies and saved paths only when asked for.</summary>
@@ -43,8 +45,12 @@ public sealed record ReceivedMessage
 
     public string? HtmlBody { get; init; }
 
-    public IReadOnlyList<string> AttachmentNames { get; init; } = [];
+    /// <summary>The attachments' file names (joined with "; " in a CSV).</summary>
+    public IReadOnlyList<string> AttachmentNames { get => _attachmentNames; init => _attachmentNames = ReadableList.From(value); }
 
-    /// <summary>Full paths of the attachments written under -AttachmentPath.</summary>
-    public IReadOnlyList<string> SavedAttachments { get; init; } = [];
+    /// <summary>Full paths of the attachments written under -AttachmentPath (joined with "; " in a CSV).</summary>
+    public IReadOnlyList<string> SavedAttachments { get => _savedAttachments; init => _savedAttachments = ReadableList.From(value); }
+
+    private readonly ReadableList<string> _attachmentNames = ReadableList.Empty<string>();
+    private readonly ReadableList<string> _savedAttachments = ReadableList.Empty<string>();
 }

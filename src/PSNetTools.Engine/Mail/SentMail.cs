@@ -16,8 +16,8 @@ public sealed record SentMail
 
     public required int Port { get; init; }
 
-    /// <summary>What the connection actually used: None, StartTls or SslOnConnect.</summary>
-    public required MailSecurity Security { get; init; }
+    /// <summary>What the connection actually used: None, StartTls or SslOnConnect (a MailSecurity name, as text so that JSON writes the word).</summary>
+    public required string Security { get; init; }
 
     /// <summary>The size of the message as sent (headers and encoded body).</summary>
     public required long SizeBytes { get; init; }

@@ -61,7 +61,7 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
             Subject = mail.Subject,
             SmtpServer = _options.Server,
             Port = _options.Port,
-            Security = MailConnector.Negotiated(_client!, _options),
+            Security = MailConnector.Negotiated(_client!, _options).ToString(),
             SizeBytes = mail.SizeBytes,
             ServerResponse = response,
             SentAt = DateTime.Now,

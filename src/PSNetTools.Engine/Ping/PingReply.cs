@@ -9,7 +9,8 @@ public sealed record PingReply
 
     public int Sequence { get; init; }
 
-    public PingStatus Status { get; init; }
+    /// <summary>Success, TimedOut, DestinationUnreachable, TtlExpired or Other: a PingStatus name, held as text so that JSON writes the word, not a number.</summary>
+    public string Status { get; init; } = "";
 
     /// <summary>Round trip in milliseconds; 0 when no reply came.</summary>
     public double RoundTripMs { get; init; }

@@ -30,13 +30,13 @@ public sealed record PingSummary
     public static PingSummary From(string computerName, string address, IReadOnlyCollection<PingReply> replies)
     {
         ArgumentNullException.ThrowIfNull(replies);
-        var times = replies.Where(r => r.Status == PingStatus.Success).Select(r => r.RoundTripMs).ToList();
+        var times = replies.Where(r => r.Status == nameof(PingStatus.Success)).Select(r => r.RoundTripMs).ToList();
         var stats = RoundTripStats.From(times);
         var sent = replies.Count;
         var status = sent == 0 ? "NotSent"
             : times.Count == sent ? "Success"
             : times.Count > 0 ? "PartialLoss"
-            : replies.FirstOrDefault(r => r.Status is PingStatus.DestinationUnreachable or PingStatus.TtlExpired) is { } error ? error.Status.ToString()
+            : replies.FirstOrDefault(r => r.Status is nameof(PingStatus.DestinationUnreachable) or nameof(PingStatus.TtlExpired)) is { } error ? error.Status
             : "TimedOut";
         return new PingSummary
         {

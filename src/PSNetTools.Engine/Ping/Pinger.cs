@@ -84,7 +84,7 @@ public sealed class Pinger : IDisposable
             ComputerName = target.ComputerName,
             Address = target.Address.ToString(),
             Sequence = sequence,
-            Status = status,
+            Status = status.ToString(),
             RoundTripMs = RoundTripStats.Round(rtt),
             Ttl = ttl,
             BufferSize = _options.BufferSize,

@@ -9,7 +9,8 @@ public sealed record PortScanResult
 
     public required int Port { get; init; }
 
-    public required PortState State { get; init; }
+    /// <summary>Open, Closed or Filtered: a PortState name, held as text so that Export-Csv, ConvertTo-Json and remoting all write the word (JSON would write an enum as a number).</summary>
+    public required string State { get; init; }
 
     /// <summary>The IANA service name usually found on this port (empty when none is registered).</summary>
     public string Service { get; init; } = "";

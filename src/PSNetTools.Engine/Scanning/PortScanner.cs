@@ -107,7 +107,7 @@ public static class PortScanner
             ComputerName = target.ComputerName,
             Address = target.Address.ToString(),
             Port = probe.Port,
-            State = state,
+            State = state.ToString(),
             Service = ServiceNames.Lookup(probe.Port),
             LatencyMs = RoundTripStats.Round(latency),
         }));

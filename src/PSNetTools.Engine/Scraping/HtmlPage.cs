@@ -1,3 +1,5 @@
+using PSNetTools.Net;
+
 namespace PSNetTools.Scraping;
 
 /// <summary>A link on a page: its absolute target and its text.</summary>
@@ -30,14 +32,21 @@ public sealed record HtmlPage
     /// <summary>The page went on beyond the size cap: what is here was parsed from the part that was read.</summary>
     public bool Truncated { get; init; }
 
+    // The lists read as their items joined with "; " (Export-Csv writes ToString(): hrefs, headings, sources), and stay
+    // lists of records for the pipeline, JSON and remoting (the types file gives HtmlPage the depth to keep link text).
+
     /// <summary>Links as absolute URIs with their text, in page order (fragment-only and javascript: links left out).</summary>
-    public IReadOnlyList<PageLink> Links { get; init; } = [];
+    public IReadOnlyList<PageLink> Links { get => _links; init => _links = ReadableList.From(value); }
 
     /// <summary>h1-h6 as "h2: text", in page order.</summary>
-    public IReadOnlyList<string> Headings { get; init; } = [];
+    public IReadOnlyList<string> Headings { get => _headings; init => _headings = ReadableList.From(value); }
 
     /// <summary>Image sources as absolute URIs.</summary>
-    public IReadOnlyList<string> Images { get; init; } = [];
+    public IReadOnlyList<string> Images { get => _images; init => _images = ReadableList.From(value); }
+
+    private readonly ReadableList<PageLink> _links = ReadableList.Empty<PageLink>();
+    private readonly ReadableList<string> _headings = ReadableList.Empty<string>();
+    private readonly ReadableList<string> _images = ReadableList.Empty<string>();
 }
 
 /// <summary>One element matched by -Selector.</summary>
@@ -60,5 +69,11 @@ public sealed record ScrapedElement
 
     public string InnerHtml { get; init; } = "";
 
-    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+    /// <summary>The element's attributes; reads as "name=value; name=value" in a CSV.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get => _attributes; init => _attributes = ReadableDictionary.From(value); }
+
+    private readonly ReadableDictionary _attributes = ReadableDictionary.Empty;
+
+    /// <summary>The text: what "$element" and a list of elements in a CSV cell show.</summary>
+    public override string ToString() => Text;
 }

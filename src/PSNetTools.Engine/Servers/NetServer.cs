@@ -54,7 +54,10 @@ public abstract class NetServer : IAsyncDisposable
         _ => Address,
     };
 
-    public ServerState State { get; private set; } = ServerState.Starting;
+    /// <summary>Starting, Running, Stopping, Stopped or Failed: a ServerState name, held as text so that ConvertTo-Json writes the word, not a number.</summary>
+    public string State => _state.ToString();
+
+    private volatile ServerState _state = ServerState.Starting;
 
     public DateTime StartTime { get; private set; }
 
@@ -89,25 +92,25 @@ public abstract class NetServer : IAsyncDisposable
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            State = ServerState.Failed;
+            _state = ServerState.Failed;
             _stopped.TrySetResult();
             throw new ServerStartException(
                 $"Port {Port} on {Address} is already in use; stop whatever listens there, or pick another -Port (0 picks a free one).", ex);
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable)
         {
-            State = ServerState.Failed;
+            _state = ServerState.Failed;
             _stopped.TrySetResult();
             throw new ServerStartException($"Address {Address} is not an address of this machine; use 127.0.0.1, ::1, 0.0.0.0 or a local interface address.", ex);
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AccessDenied)
         {
-            State = ServerState.Failed;
+            _state = ServerState.Failed;
             _stopped.TrySetResult();
             throw new ServerStartException($"Binding {Address}:{Port} was refused by the operating system; ports below 1024 need root or CAP_NET_BIND_SERVICE.", ex);
         }
         StartTime = DateTime.Now;
-        State = ServerState.Running;
+        _state = ServerState.Running;
         ServerRegistry.Add(this);
         _ = RunGuardedAsync();
     }
@@ -121,7 +124,7 @@ public abstract class NetServer : IAsyncDisposable
         catch (Exception ex) when (!StoppingToken.IsCancellationRequested)
         {
             LastError = ex.Message;
-            State = ServerState.Failed;
+            _state = ServerState.Failed;
         }
         finally
         {
@@ -132,12 +135,12 @@ public abstract class NetServer : IAsyncDisposable
     /// <summary>Stops accepting, closes every connection and frees the port before returning.</summary>
     public async Task StopAsync()
     {
-        if (State is ServerState.Stopped or ServerState.Stopping)
+        if (_state is ServerState.Stopped or ServerState.Stopping)
         {
             await WhenStopped().ConfigureAwait(false);
             return;
         }
-        if (State != ServerState.Failed) State = ServerState.Stopping;
+        if (_state != ServerState.Failed) _state = ServerState.Stopping;
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -145,7 +148,7 @@ public abstract class NetServer : IAsyncDisposable
         }
         finally
         {
-            if (State != ServerState.Failed) State = ServerState.Stopped;
+            if (_state != ServerState.Failed) _state = ServerState.Stopped;
             ServerRegistry.Remove(this);
             _stopped.TrySetResult();
         }

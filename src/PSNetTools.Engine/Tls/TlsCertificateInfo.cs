@@ -1,8 +1,13 @@
 using System.Security.Cryptography.X509Certificates;
+using PSNetTools.Net;
 
 namespace PSNetTools.Tls;
 
-/// <summary>What Get-TlsCertificate returns: the server's certificate, judged, with the chain for those who want it.</summary>
+/// <summary>
+/// What Get-TlsCertificate returns: the server's certificate, judged, as flat fields. The certificate and its chain are
+/// behind GetCertificate() and GetChain(), not properties: Export-Csv would write them as multi-line dumps and
+/// ConvertTo-Json as kilobytes of RawData, and remoting would reduce them to strings anyway.
+/// </summary>
 public sealed record TlsCertificateInfo
 {
     public required string ComputerName { get; init; }
@@ -49,10 +54,18 @@ public sealed record TlsCertificateInfo
 
     public string CipherSuite { get; init; } = "";
 
-    public IReadOnlyList<string> SubjectAlternativeNames { get; init; } = [];
+    /// <summary>DNS names and IP addresses in the SAN extension (joined with "; " in a CSV).</summary>
+    public IReadOnlyList<string> SubjectAlternativeNames { get => _subjectAlternativeNames; init => _subjectAlternativeNames = ReadableList.From(value); }
 
-    public required X509Certificate2 Certificate { get; init; }
+    private readonly ReadableList<string> _subjectAlternativeNames = ReadableList.Empty<string>();
+
+    internal X509Certificate2 Certificate { get; init; } = null!;
+
+    internal IReadOnlyList<X509Certificate2> Chain { get; init; } = [];
+
+    /// <summary>The server's certificate.</summary>
+    public X509Certificate2 GetCertificate() => Certificate;
 
     /// <summary>The chain from the server's certificate to its root, as built here (falls back to what the server sent).</summary>
-    public IReadOnlyList<X509Certificate2> Chain { get; init; } = [];
+    public IReadOnlyList<X509Certificate2> GetChain() => Chain;
 }

@@ -40,6 +40,8 @@ public sealed record MessageReply
     /// <summary>The negotiated TLS version, when -UseTls.</summary>
     public string? TlsProtocol { get; init; }
 
-    /// <summary>The reply as bytes, for binary protocols.</summary>
-    public byte[] Bytes { get; init; } = [];
+    internal byte[] Bytes { get; init; } = [];
+
+    /// <summary>The reply as bytes, for binary protocols. A method, not a property: Export-Csv would write System.Byte[] and ConvertTo-Json an array of numbers.</summary>
+    public byte[] GetBytes() => Bytes;
 }

@@ -17,7 +17,10 @@ public sealed record WebSocketMessage
 
     public required string Uri { get; init; }
 
-    public byte[] Data { get; init; } = [];
+    internal byte[] Data { get; init; } = [];
+
+    /// <summary>The message's bytes. A method, not a property: Export-Csv would write System.Byte[] and ConvertTo-Json an array of numbers.</summary>
+    public byte[] GetData() => Data;
 }
 
 /// <summary>One message sent and the answer to it (Send-WebSocketMessage's row).</summary>
@@ -41,5 +44,8 @@ public sealed record WebSocketExchange
 
     public required string Uri { get; init; }
 
-    public byte[]? ReceivedData { get; init; }
+    internal byte[]? ReceivedData { get; init; }
+
+    /// <summary>The answer's bytes; null with -NoResponse (a method for the reason given at WebSocketMessage.GetData).</summary>
+    public byte[]? GetReceivedData() => ReceivedData;
 }

@@ -203,7 +203,7 @@ public sealed class HostileClientTests : IAsyncLifetime
         await _server.StopAsync();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"stop took {watch.Elapsed}");
         await Task.WhenAll(downloads).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(ServerState.Stopped, _server.State);
+        Assert.Equal(nameof(ServerState.Stopped), _server.State);
         Assert.DoesNotContain(_server.GetLog(), l => l.Contains("Object reference", StringComparison.Ordinal) || l.Contains("internal error", StringComparison.Ordinal));
         using var listener = new TcpListener(IPAddress.Loopback, _server.Port);
         listener.Start();

@@ -143,7 +143,7 @@ public sealed class HttpFileServerTests : IAsyncLifetime
         Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         foreach (var r in results) r.Dispose();
         foreach (var s in stalled) s.Dispose();
-        Assert.Equal(ServerState.Running, _server.State);
+        Assert.Equal(nameof(ServerState.Running), _server.State);
         Assert.True(_server.RequestsServed >= 1000);
     }
 
@@ -155,7 +155,7 @@ public sealed class HttpFileServerTests : IAsyncLifetime
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
         await _server.StopAsync();
         await using var again = await HttpFileServer.StartAsync(new HttpFileServerOptions { Root = _dir.Path, Port = port });
-        Assert.Equal(ServerState.Running, again.State);
+        Assert.Equal(nameof(ServerState.Running), again.State);
         Assert.Contains("127.0.0.1", again.Endpoint, StringComparison.Ordinal);
     }
 

@@ -81,7 +81,7 @@ public class PingerTests
         // in flight on a loaded machine may still land, but none arrives after half a second (five intervals).
         Assert.True(replies.Count >= 5);
         Assert.DoesNotContain(arrivals, t => t > cancelledAt + TimeSpan.FromMilliseconds(500));
-        Assert.All(replies, r => Assert.Equal(PingStatus.Success, r.Status));
+        Assert.All(replies, r => Assert.Equal(nameof(PingStatus.Success), r.Status));
         Assert.Equal(replies.Count, replies.Select(r => r.Sequence).Distinct().Count());
     }
 
@@ -103,7 +103,7 @@ public class PingerTests
     [Fact]
     public void Summary_statistics_match_ping_conventions()
     {
-        PingReply R(int seq, PingStatus status, double ms) => new() { ComputerName = "h", Address = "127.0.0.1", Sequence = seq, Status = status, RoundTripMs = ms };
+        PingReply R(int seq, PingStatus status, double ms) => new() { ComputerName = "h", Address = "127.0.0.1", Sequence = seq, Status = status.ToString(), RoundTripMs = ms };
         var s = PingSummary.From("h", "127.0.0.1", [R(1, PingStatus.Success, 1), R(2, PingStatus.Success, 3), R(3, PingStatus.TimedOut, 0), R(4, PingStatus.Success, 2)]);
         Assert.Equal((4, 3, 25.0, "PartialLoss"), (s.Sent, s.Received, s.LossPercent, s.Status));
         Assert.Equal((1.0, 2.0, 3.0), (s.MinMs, s.AvgMs, s.MaxMs));

@@ -33,8 +33,8 @@ public class PortScannerTests
             var rows = await Scan(["127.0.0.1"], new PortScanOptions { Ports = ports, IncludeClosed = true });
             Assert.All(rows, r => Assert.Null(r.Failure));
             Assert.Equal(ports.Count, rows.Count);
-            Assert.Equal(open.Order(), rows.Where(r => r.Value!.State == PortState.Open).Select(r => r.Value!.Port).Order());
-            Assert.All(rows.Where(r => closed.Contains(r.Value!.Port)), r => Assert.Equal(PortState.Closed, r.Value!.State));
+            Assert.Equal(open.Order(), rows.Where(r => r.Value!.State == nameof(PortState.Open)).Select(r => r.Value!.Port).Order());
+            Assert.All(rows.Where(r => closed.Contains(r.Value!.Port)), r => Assert.Equal(nameof(PortState.Closed), r.Value!.State));
 
             var openOnly = await Scan(["127.0.0.1"], new PortScanOptions { Ports = ports });
             Assert.Equal(open.Order(), openOnly.Select(r => r.Value!.Port).Order());
@@ -82,10 +82,10 @@ public class PortScannerTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var rows = await Scan(["localhost", "127.0.0.1-127.0.0.3"], new PortScanOptions { Ports = [port], IncludeClosed = true });
         var byName = rows.Select(r => r.Value!).ToDictionary(r => r.ComputerName);
-        Assert.Equal(PortState.Open, byName["localhost"].State);
+        Assert.Equal(nameof(PortState.Open), byName["localhost"].State);
         Assert.Equal("127.0.0.1", byName["localhost"].Address);
-        Assert.Equal(PortState.Open, byName["127.0.0.1"].State);
-        Assert.Equal(PortState.Closed, byName["127.0.0.2"].State);
+        Assert.Equal(nameof(PortState.Open), byName["127.0.0.1"].State);
+        Assert.Equal(nameof(PortState.Closed), byName["127.0.0.2"].State);
         Assert.True(byName["127.0.0.1"].LatencyMs > 0);
     }
 

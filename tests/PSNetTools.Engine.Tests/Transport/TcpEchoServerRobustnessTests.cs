@@ -21,7 +21,7 @@ public class TcpEchoServerRobustnessTests
     {
         var r = (await TcpEchoProbe.ProbeAsync(Local, new EchoProbeOptions { Port = server.Port, Count = 2, Timeout = TimeSpan.FromSeconds(5) }, default)).Value!;
         Assert.True(r.AllMatched, $"server stopped echoing: {r}");
-        Assert.Equal(ServerState.Running, server.State);
+        Assert.Equal(nameof(ServerState.Running), server.State);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class TcpEchoServerRobustnessTests
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, port);
         await server.StopAsync();
-        Assert.Equal(ServerState.Stopped, server.State);
+        Assert.Equal(nameof(ServerState.Stopped), server.State);
         Assert.DoesNotContain(server, ServerRegistry.All);
         await using var again = await TcpEchoServer.StartAsync(new TcpEchoServerOptions { Port = port });
         await AssertStillEchoes(again);

@@ -44,7 +44,7 @@ public class UdpEchoServerTests
         Assert.Contains(server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
         await server.StopAsync();
         await using var again = await UdpEchoServer.StartAsync(new UdpEchoServerOptions { Port = server.Port });
-        Assert.Equal(ServerState.Running, again.State);
+        Assert.Equal(nameof(ServerState.Running), again.State);
     }
 
     [Fact]
@@ -60,6 +60,6 @@ public class UdpEchoServerTests
         await Task.Delay(200);
         var r = await UdpEchoProbe.ProbeAsync(new ResolvedTarget("127.0.0.1", IPAddress.Loopback), new EchoProbeOptions { Port = server.Port, Count = 3 }, default);
         Assert.True(r.Value!.AllMatched);
-        Assert.Equal(ServerState.Running, server.State);
+        Assert.Equal(nameof(ServerState.Running), server.State);
     }
 }

@@ -128,7 +128,7 @@ public sealed class WebSocketTests
         await small.SendTextAsync("0123456789abcdef");
         await Assert.ThrowsAsync<WebSocketException>(() => small.ReceiveAsync(10));
         Assert.Contains("larger than 10 bytes", small.LastError, StringComparison.Ordinal);
-        Assert.Equal(ServerState.Running, server.State);
+        Assert.Equal(nameof(ServerState.Running), server.State);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class WebSocketTests
         var answers = await Task.WhenAll(sessions.Select((s, i) => s.ExchangeAsync(i, $"c{i}", false, false)));
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"c{i}"), answers.Select(a => a.Received));
         foreach (var s in sessions) await s.DisposeAsync();
-        Assert.Equal(ServerState.Running, server.State);
+        Assert.Equal(nameof(ServerState.Running), server.State);
         Assert.True(server.ClientErrors >= 2);
     }
 

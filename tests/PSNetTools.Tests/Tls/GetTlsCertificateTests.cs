@@ -38,7 +38,7 @@ public sealed class GetTlsCertificateTests : IClassFixture<GetTlsCertificateTest
     {
         var r = Ps.Run($$"""
             $ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new("$CertDir/ca.crt")
-            Get-TlsCertificate localhost -Port {{_nginx.ChainPort}} -TrustedCertificate $ca | ForEach-Object { $_.IsTrusted; $_.Chain.Count; $_.Certificate.GetType().Name }
+            Get-TlsCertificate localhost -Port {{_nginx.ChainPort}} -TrustedCertificate $ca | ForEach-Object { $_.IsTrusted; $_.GetChain().Count; $_.GetCertificate().GetType().Name }
             """, variables: Vars());
         r.AssertNoErrors();
         Assert.Equal([true, 3, "X509Certificate2"], r.Output.Select(o => o.BaseObject));

@@ -106,11 +106,12 @@ public class TransportCmdletTests
         using var _ = peer;
         var r = Ps.Run($$"""
             Send-TcpMessage 127.0.0.1 -Port {{port}} -Message '你好' -Encoding gbk
-            Send-TcpMessage 127.0.0.1 -Port {{port}} -InputObject ([byte[]](0, 1, 255))
+            # The raw reply is a method (a byte[] property wrote System.Byte[] into every Export-Csv row).
+            Send-TcpMessage 127.0.0.1 -Port {{port}} -InputObject ([byte[]](0, 1, 255)) | ForEach-Object { [Convert]::ToHexString($_.GetBytes()) }
             """);
         r.AssertNoErrors();
         Assert.Equal(("你好", 4), ((string)PsResult.Prop(r.Output[0], "Text")!, (int)PsResult.Prop(r.Output[0], "SentBytes")!));
-        Assert.Equal(new byte[] { 0, 1, 255 }, (byte[])PsResult.Prop(r.Output[1], "Bytes")!);
+        Assert.Equal("0001FF", r.Output[1].BaseObject);
     }
 
     [Fact]
