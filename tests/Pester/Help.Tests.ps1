@@ -47,9 +47,11 @@ Describe 'Get-Help <Name>' -ForEach $cmdlets {
             $env:PATH = "$bin$([System.IO.Path]::PathSeparator)$path"
             Remove-Item $record -ErrorAction SilentlyContinue
             Get-Help $Name -Online
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            while (-not (Test-Path $record) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            (Get-Content $record -Raw).Trim() | Should -Be "https://github.com/psnettools/PSNetTools/blob/main/docs/cmdlets/$Name.md"
+            # The opener runs as its own process: on a loaded machine it may take seconds to write the file.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ((Test-Path $record) -and (Get-Content $record -Raw)) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $record | Should -Exist -Because 'Get-Help -Online starts the opener with the URI'
+            "$(Get-Content $record -Raw)".Trim() | Should -Be "https://github.com/psnettools/PSNetTools/blob/main/docs/cmdlets/$Name.md"
         }
         finally {
             $env:PATH = $path

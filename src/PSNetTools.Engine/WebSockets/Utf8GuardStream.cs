@@ -7,10 +7,13 @@ namespace PSNetTools.WebSockets;
 /// Sits under .NET's WebSocket and reads the peer's frames as their bytes arrive, to fail a text message at the first
 /// byte that cannot be UTF-8 (RFC 6455 §8.1, Autobahn 6.4.x). .NET's WebSocket hands a small frame over only when it
 /// is complete, so a slow fragment with an invalid byte was failed seconds late. On such a byte this stream writes a
-/// Close 1007 itself and then fails the read, which ends the WebSocket.
+/// Close 1007 itself and fails the next read, which ends the WebSocket.
 /// Writes from the WebSocket and that Close share one lock, so frames never interleave.
 /// </summary>
-internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing) : Stream
+/// <param name="maskOutgoing">A client masks what it sends (the Close this stream writes).</param>
+/// <param name="afterHttpHead">The stream starts with the HTTP upgrade answer (a client's connection): frames begin
+/// after its blank line, often in the same read.</param>
+internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing, bool afterHttpHead = false) : Stream
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Utf8Validator _utf8 = new();
@@ -27,15 +30,19 @@ internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing) : Stream
     private bool _inTextMessage;
     private bool _stopped;
     private bool _failed;
+    private bool _inHttpHead = afterHttpHead;
+    private int _headMatched;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_failed) throw new InvalidUtf8Exception();
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (read > 0 && !_failed && !Inspect(buffer.Span[..read]))
+        if (read > 0 && !Inspect(buffer.Span[..read]))
         {
+            // The Close goes now; the bytes of this read still go up (they may end the HTTP upgrade answer the client
+            // is waiting for), and the WebSocket's next read, which waits for the rest of the frame, fails.
             _failed = true;
             await SendInvalidPayloadCloseAsync().ConfigureAwait(false);
-            throw new IOException("the peer sent a text message that is not valid UTF-8; the connection was closed (1007).");
         }
         return read;
     }
@@ -44,6 +51,13 @@ internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing) : Stream
     // invalid UTF-8 (or at the end of a message that stops inside a code point).
     private bool Inspect(ReadOnlySpan<byte> data)
     {
+        while (_inHttpHead && data.Length > 0)
+        {
+            // Count along "\r\n\r\n", which may be split across reads.
+            _headMatched = data[0] == (_headMatched % 2 == 0 ? (byte)'\r' : (byte)'\n') ? _headMatched + 1 : data[0] == '\r' ? 1 : 0;
+            data = data[1..];
+            if (_headMatched == 4) _inHttpHead = false;
+        }
         while (data.Length > 0 && !_stopped)
         {
             if (!_inPayload)
@@ -206,5 +220,14 @@ internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing) : Stream
         await inner.DisposeAsync().ConfigureAwait(false);
         _writeLock.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The peer sent a text message that is not UTF-8; a Close 1007 was sent.</summary>
+internal sealed class InvalidUtf8Exception : IOException
+{
+    public InvalidUtf8Exception()
+        : base("the peer sent a text message that is not valid UTF-8; the connection was closed (1007).")
+    {
     }
 }

@@ -74,7 +74,8 @@ public sealed class WebSocketEchoServer : SocketHttpServer
             return;
         }
         // Echo servers speak whatever the client asks for: take its first subprotocol.
-        var socket = await context.AcceptWebSocketAsync(offered!.Count > 0 ? offered[0] : null, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var socket = await context.AcceptWebSocketAsync(offered!.Count > 0 ? offered[0] : null, TimeSpan.FromSeconds(30),
+            stream => new Utf8GuardStream(stream, maskOutgoing: false)).ConfigureAwait(false);
         _sockets.TryAdd(socket, 0);
         Log($"{remote} connected");
         try

@@ -19,6 +19,7 @@ public sealed class WebSocketSession : IAsyncDisposable
     private readonly Channel<WebSocketMessage> _received;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
+    private HttpMessageInvoker? _invoker;
     private Task _pump = Task.CompletedTask;
     private long _sent;
     private long _receivedCount;
@@ -77,19 +78,26 @@ public sealed class WebSocketSession : IAsyncDisposable
         }
         if (options.TimeoutSec <= 0) throw new ArgumentException("TimeoutSec must be greater than 0.");
         var socket = new ClientWebSocket();
+        // The handler puts the UTF-8 guard under the WebSocket, above TLS (PlaintextStreamFilter sees what TLS decrypted).
+        var handler = new SocketsHttpHandler
+        {
+            PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(new Utf8GuardStream(context.PlaintextStream, maskOutgoing: true, afterHttpHead: true)),
+            ConnectTimeout = TimeSpan.FromSeconds(options.TimeoutSec),
+        };
+        var invoker = new HttpMessageInvoker(handler);
         try
         {
             foreach (var p in options.Subprotocols) socket.Options.AddSubProtocol(p);
             foreach (var (name, value) in options.Headers) socket.Options.SetRequestHeader(name, value);
 #pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-            if (options.SkipCertificateCheck) socket.Options.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
+            if (options.SkipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
 #pragma warning restore CA5359
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSec));
             try
             {
-                await socket.ConnectAsync(options.Uri, timeout.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(options.Uri, invoker, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -99,9 +107,10 @@ public sealed class WebSocketSession : IAsyncDisposable
         catch
         {
             socket.Dispose();
+            invoker.Dispose();
             throw;
         }
-        var session = new WebSocketSession(socket, options) { ConnectedAt = DateTime.Now };
+        var session = new WebSocketSession(socket, options) { ConnectedAt = DateTime.Now, _invoker = invoker };
         options.Log?.Invoke($"connected to {options.Uri}{(socket.SubProtocol is { } sp ? $" (subprotocol {sp})" : "")}");
         session._pump = Task.Run(session.PumpAsync, CancellationToken.None);
         return session;
@@ -214,6 +223,7 @@ public sealed class WebSocketSession : IAsyncDisposable
         await CloseAsync().ConfigureAwait(false);
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _socket.Dispose();
+        _invoker?.Dispose();
         _sendLock.Dispose();
         _closing.Dispose();
     }
@@ -277,9 +287,11 @@ public sealed class WebSocketSession : IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
         {
-            // Server gone mid-session, reset, or a close without the handshake.
-            LastError = ex.Message;
-            failure = ex;
+            // Server gone mid-session, reset, or a close without the handshake; the UTF-8 guard's reason is the real one
+            // when .NET reports it as "closed without completing the close handshake".
+            var invalid = ex as InvalidUtf8Exception ?? ex.InnerException as InvalidUtf8Exception ?? ex.InnerException?.InnerException as InvalidUtf8Exception;
+            LastError = invalid?.Message ?? ex.Message;
+            failure = invalid is null ? ex : new WebSocketException(WebSocketError.Faulted, invalid.Message, invalid);
         }
         finally
         {

@@ -44,10 +44,10 @@ else:
     ready = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ready.bind(("127.0.0.1", port))
     ready.listen(64)
-    while True:
-        _, client = s.recvfrom(65536)
+    def flood(client):
         sent = 0
-        while sent < cap:
+        deadline = time.monotonic() + 15
+        while sent < cap and time.monotonic() < deadline:
             try:
                 s.sendto(datagram, client)
                 sent += len(datagram)
@@ -59,3 +59,9 @@ else:
                 break  # port unreachable: the client closed its socket
             except OSError:
                 time.sleep(0.001)  # the socket's buffer is full for a moment: keep flooding
+
+    # One flood per client, side by side: an unconnected UDP socket never hears that a client has gone, so a serial
+    # server kept flooding a finished client (for 15 s at most) while the next one waited.
+    while True:
+        _, client = s.recvfrom(65536)
+        threading.Thread(target=flood, args=(client,), daemon=True).start()

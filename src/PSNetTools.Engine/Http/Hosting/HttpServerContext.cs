@@ -28,7 +28,8 @@ public sealed class HttpServerContext
     /// Answers 101 and returns the server side of the WebSocket on this connection (RFC 6455 section 4.2.2). The caller
     /// has checked the request (<see cref="WebSocketHandshake.Validate"/>) and owns the socket from here on.
     /// </summary>
-    public async Task<WebSocket> AcceptWebSocketAsync(string? subProtocol, TimeSpan keepAliveInterval)
+    /// <param name="wrap">A stream to put between the connection and the WebSocket (the UTF-8 guard of the echo server).</param>
+    public async Task<WebSocket> AcceptWebSocketAsync(string? subProtocol, TimeSpan keepAliveInterval, Func<Stream, Stream>? wrap = null)
     {
         var key = Request.Headers["Sec-WebSocket-Key"]!.Trim();
         var head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -37,7 +38,8 @@ public sealed class HttpServerContext
             + "\r\n";
         await _connection.SendAsync(System.Text.Encoding.ASCII.GetBytes(head)).ConfigureAwait(false);
         Upgraded = true;
-        return WebSocket.CreateFromStream(_connection.DetachStream(), new WebSocketCreationOptions
+        var stream = _connection.DetachStream();
+        return WebSocket.CreateFromStream(wrap is null ? stream : wrap(stream), new WebSocketCreationOptions
         {
             IsServer = true,
             SubProtocol = subProtocol,
