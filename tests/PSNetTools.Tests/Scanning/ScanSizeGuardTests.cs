@@ -57,11 +57,11 @@ public sealed class ScanSizeGuardTests : IDisposable
     [Fact]
     public void Ports_multiply_the_count()
     {
-        // 256 addresses × 300 ports = 76,800 probes.
+        // 254 host addresses × 300 ports = 76,200 probes.
         var r = Ps.Run($"Test-TcpEcho 127.0.0.0/24 -Port 1-300", timeoutSec: 20);
         var error = Assert.Single(r.Errors);
         Assert.StartsWith("ScanTooLarge,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.Contains("256 addresses × 300 ports", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("254 addresses × 300 ports", error.Exception.Message, StringComparison.Ordinal);
         Assert.False(_tcp.Pending());
     }
 
