@@ -30,7 +30,8 @@ internal static class ImplicitTlsDetection
             await client.ConnectAsync(options.Server, options.Port, mode, cancellationToken).ConfigureAwait(false);
             return;
         }
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        // Dual-mode where the OS has IPv6, so a name or literal of either family connects; IPv4 only otherwise.
+        var socket = Socket.OSSupportsIPv6 ? new Socket(SocketType.Stream, ProtocolType.Tcp) : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             await socket.ConnectAsync(options.Server, options.Port, cancellationToken).ConfigureAwait(false);
