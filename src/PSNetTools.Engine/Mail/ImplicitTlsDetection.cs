@@ -7,7 +7,8 @@ using MailKit.Security;
 namespace PSNetTools.Mail;
 
 /// <summary>
-/// Security Auto on a port that is not one of the well-known implicit-TLS ports (465, 993, 995): a plain-text mail
+/// Security Auto on a port that is neither a well-known implicit-TLS port (465, 993, 995) nor a well-known plain one
+/// (25, 110, 143, 587, where servers may delay their greeting on purpose, as SMTP greet-pause does): a plain-text mail
 /// server greets at once ("* OK", "220", "+OK"), an implicit-TLS one says nothing until the client's hello. So Auto
 /// connects, waits a short while for the greeting, and starts TLS when none came; before, it waited for a greeting
 /// that never comes and reported "did not answer" after the whole timeout.
@@ -18,12 +19,13 @@ internal static class ImplicitTlsDetection
     public static readonly TimeSpan GreetingWait = TimeSpan.FromSeconds(2);
 
     private static readonly int[] ImplicitTlsPorts = [465, 993, 995];
+    private static readonly int[] PlainPorts = [25, 110, 143, 587];
     private static readonly ConditionalWeakTable<MailService, object> ChoseImplicitTls = [];
 
     /// <summary>Connects <paramref name="client"/> with the security <paramref name="options"/> ask for, Auto resolved as above.</summary>
     public static async Task ConnectAsync(MailService client, MailServerOptions options, CancellationToken cancellationToken)
     {
-        if (options.Security != MailSecurity.Auto || ImplicitTlsPorts.Contains(options.Port))
+        if (options.Security != MailSecurity.Auto || ImplicitTlsPorts.Contains(options.Port) || PlainPorts.Contains(options.Port))
         {
             var mode = Fixed(options);
             if (mode == SecureSocketOptions.SslOnConnect) ChoseImplicitTls.AddOrUpdate(client, true);
