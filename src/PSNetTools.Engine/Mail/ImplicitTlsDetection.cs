@@ -37,7 +37,8 @@ internal static class ImplicitTlsDetection
         try
         {
             await socket.ConnectAsync(options.Server, options.Port, cancellationToken).ConfigureAwait(false);
-            var greeted = await GreetsAsync(socket, Min(GreetingWait, options.Timeout), cancellationToken).ConfigureAwait(false);
+            // At most half the timeout, so a silent server still gets a TLS handshake (and a timeout of its own) after it.
+            var greeted = await GreetsAsync(socket, Min(GreetingWait, options.Timeout / 2), cancellationToken).ConfigureAwait(false);
             if (!greeted)
             {
                 options.Status?.Invoke($"{options.Endpoint} sent no greeting within {GreetingWait.TotalSeconds:0.#} s: starting TLS at once (an implicit-TLS port).");

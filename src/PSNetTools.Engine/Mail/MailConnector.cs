@@ -121,7 +121,8 @@ internal static class MailConnector
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await DisconnectQuietlyAsync(client).ConfigureAwait(false);
-            throw Translate(ex, options, timedOut: false);
+            // MailKit wraps a TLS handshake cut off by our deadline in SslHandshakeException: that is still a timeout.
+            throw Translate(ex, options, timedOut: timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested);
         }
     }
 

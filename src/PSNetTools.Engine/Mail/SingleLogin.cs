@@ -12,9 +12,9 @@ namespace PSNetTools.Mail;
 /// </summary>
 internal static class SingleLogin
 {
-    // Strongest first; all of them carry the password in a form the transcript can redact. -PLUS variants need channel
-    // binding, which MailKit only sets up inside its own loop.
-    private static readonly string[] Preferred = ["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"];
+    // Strongest first; the transcript can redact all of them (the challenge-response ones never send the password).
+    // -PLUS variants need channel binding, which MailKit only sets up inside its own loop; XOAUTH2 needs a token.
+    private static readonly string[] Preferred = ["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "NTLM"];
 
     public static Task AuthenticateAsync(MailService client, NetworkCredential credential, CancellationToken cancellationToken)
     {
