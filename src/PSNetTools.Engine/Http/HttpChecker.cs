@@ -141,7 +141,13 @@ public static class HttpChecker
             var content = new StringContent(body, Encoding.UTF8);
             if (request.Content is { } headersOnly)
             {
-                foreach (var h in headersOnly.Headers) content.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                foreach (var h in headersOnly.Headers)
+                {
+                    // The user's Content-Type (or any content header) replaces StringContent's default: added to it,
+                    // "text/plain; charset=utf-8, application/json" went out and no server parsed the body.
+                    content.Headers.Remove(h.Key);
+                    content.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                }
                 headersOnly.Dispose();
             }
             request.Content = content;

@@ -12,8 +12,6 @@ namespace PSNetTools.Mail;
 /// <summary>Connects and logs in any MailKit client the same way: timeouts, TLS policy, redacted log, retries, clear errors.</summary>
 internal static class MailConnector
 {
-    private static readonly int[] ImplicitTlsPorts = [465, 993, 995];
-
     public static async Task ConnectAsync(MailService client, MailServerOptions options, CancellationToken cancellationToken)
     {
         client.Timeout = (int)Math.Clamp(options.Timeout.TotalMilliseconds, 1, int.MaxValue);
@@ -36,8 +34,7 @@ internal static class MailConnector
     public static MailSecurity Negotiated(MailService client, MailServerOptions options)
     {
         if (!client.IsSecure) return MailSecurity.None;
-        var implicitTls = options.Security == MailSecurity.SslOnConnect || (options.Security == MailSecurity.Auto && ImplicitTlsPorts.Contains(options.Port));
-        return implicitTls ? MailSecurity.SslOnConnect : MailSecurity.StartTls;
+        return ImplicitTlsDetection.IsImplicitTls(client) ? MailSecurity.SslOnConnect : MailSecurity.StartTls;
     }
 
     public static async Task DisconnectQuietlyAsync(MailService client)
@@ -100,7 +97,7 @@ internal static class MailConnector
         try
         {
             options.Status?.Invoke($"Connecting to {options.Endpoint} (security {options.Security}).");
-            await client.ConnectAsync(options.Server, options.Port, SocketOptions(options), timeout.Token).ConfigureAwait(false);
+            await ImplicitTlsDetection.ConnectAsync(client, options, timeout.Token).ConfigureAwait(false);
             options.Status?.Invoke(client.IsSecure
                 ? $"Connected to {options.Endpoint} over {client.SslProtocol} ({client.SslCipherSuite})."
                 : $"Connected to {options.Endpoint}, not encrypted.");
@@ -112,7 +109,7 @@ internal static class MailConnector
                     throw new MailException(new TargetFailure(options.Endpoint, "UnencryptedAuthenticationRefused", FailureKind.PermissionDenied,
                         $"Refusing to send the password of '{credential.UserName}' to {options.Endpoint} over an unencrypted connection."), true);
                 }
-                await client.AuthenticateAsync(credential, timeout.Token).ConfigureAwait(false);
+                await SingleLogin.AuthenticateAsync(client, credential, timeout.Token).ConfigureAwait(false);
                 options.Status?.Invoke($"Authenticated as '{credential.UserName}' on {options.Endpoint}.");
             }
         }
@@ -124,17 +121,10 @@ internal static class MailConnector
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await DisconnectQuietlyAsync(client).ConfigureAwait(false);
-            throw Translate(ex, options, timedOut: false);
+            // MailKit wraps a TLS handshake cut off by our deadline in SslHandshakeException: that is still a timeout.
+            throw Translate(ex, options, timedOut: timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested);
         }
     }
-
-    private static SecureSocketOptions SocketOptions(MailServerOptions options) => options.Security switch
-    {
-        MailSecurity.None => SecureSocketOptions.None,
-        MailSecurity.StartTls => SecureSocketOptions.StartTls,
-        MailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-        _ => ImplicitTlsPorts.Contains(options.Port) ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable,
-    };
 
     // Refused connections and timeouts are worth another try; a wrong password or a TLS mismatch is not.
     private static bool IsTransient(Exception ex) => ex is MailException m ? m.Failure.IsTransient : TransientFailures.IsTransient(ex);

@@ -88,6 +88,12 @@ public sealed class TargetSpec
             var value = ToInteger(network);
             var size = BigInteger.One << (bits - prefix);
             var first = value & ~(size - 1) & ((BigInteger.One << bits) - 1);
+            (first, size) = HostsOnly(first, size, prefix, bits);
+            if (size.IsZero)
+            {
+                error = $"'{text}' holds only the unspecified address ({s[..slash]}), which is no host: connecting to it reaches this machine.";
+                return false;
+            }
             spec = new TargetSpec(s, TargetKind.Cidr, first, size, network.AddressFamily);
             return true;
         }
@@ -197,6 +203,20 @@ public sealed class TargetSpec
             return $"'{text}' is [address]:port; a target is the address alone ('{s[1..s.IndexOf(']', StringComparison.Ordinal)]}'), the port is given separately.";
         }
         return null;
+    }
+
+    /// <summary>
+    /// The host addresses of a block, as Test-Connection and ping sweeps count them: an IPv4 /30 or wider drops its
+    /// network and broadcast addresses (a /30 has two hosts), an IPv6 /126 or wider drops its all-zero subnet-router
+    /// anycast address; /31 and /32 (RFC 3021 point-to-point links, single hosts) and IPv6 /127 and /128 (RFC 6164)
+    /// keep every address. The unspecified address (0.0.0.0, ::) is never a host: on Linux a connection to it reaches
+    /// this machine, so ::1/127 is ::1 alone.
+    /// </summary>
+    private static (BigInteger First, BigInteger Size) HostsOnly(BigInteger first, BigInteger size, int prefix, int bits)
+    {
+        if (bits == 32 && prefix <= 30) return (first + 1, size - 2);
+        if (bits == 128 && prefix <= 126) return (first + 1, size - 1);
+        return first.IsZero ? (first + 1, size - 1) : (first, size);
     }
 
     private static bool LooksLikeIPv4(string s) =>

@@ -15,6 +15,14 @@ public sealed record EchoProbeOptions
     /// <summary>Targets probed at once.</summary>
     public int ThrottleLimit { get; init; } = 32;
 
+    /// <summary>TCP only: a TLS handshake right after the connect, then the probes inside it (Start-TcpEchoServer -Certificate).</summary>
+    public bool UseTls { get; init; }
+
+    /// <summary>The name sent as SNI and checked against the certificate; null: the target's name.</summary>
+    public string? ServerName { get; init; }
+
+    public bool SkipCertificateCheck { get; init; }
+
     /// <summary>Verbose lines per target: connecting, connected, the tally, and why probes were lost.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -27,18 +27,23 @@ public sealed record EchoTestResult
     /// <summary>True only when every probe came back and matched.</summary>
     public bool AllMatched => Sent > 0 && Matched == Sent;
 
-    public double MinMs { get; init; }
+    // Null when no probe came back: 0.00 would read as an instant answer, and Measure-Object skips nulls.
+    public double? MinMs { get; init; }
 
-    public double AvgMs { get; init; }
+    public double? AvgMs { get; init; }
 
-    public double MaxMs { get; init; }
+    public double? MaxMs { get; init; }
 
     /// <summary>The last reply as text, to show what a server that does not echo actually said.</summary>
     public string? LastReply { get; init; }
 
-    internal static EchoTestResult From(ResolvedTarget target, int port, string protocol, int sent, IReadOnlyCollection<double> times, int matched, string? lastReply)
+    /// <summary>The TLS version negotiated with -UseTls (Tls12, Tls13); null over plain TCP and UDP.</summary>
+    public string? TlsProtocol { get; init; }
+
+    internal static EchoTestResult From(ResolvedTarget target, int port, string protocol, int sent, IReadOnlyCollection<double> times, int matched, string? lastReply, string? tlsProtocol = null)
     {
         var stats = RoundTripStats.From(times);
+        var any = times.Count > 0;
         return new EchoTestResult
         {
             ComputerName = target.ComputerName,
@@ -49,10 +54,11 @@ public sealed record EchoTestResult
             Received = times.Count,
             Lost = sent - times.Count,
             Matched = matched,
-            MinMs = stats.MinMs,
-            AvgMs = stats.AvgMs,
-            MaxMs = stats.MaxMs,
+            MinMs = any ? stats.MinMs : null,
+            AvgMs = any ? stats.AvgMs : null,
+            MaxMs = any ? stats.MaxMs : null,
             LastReply = lastReply,
+            TlsProtocol = tlsProtocol,
         };
     }
 }

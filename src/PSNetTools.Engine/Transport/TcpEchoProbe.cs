@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using PSNetTools.Net;
 
 namespace PSNetTools.Transport;
 
-/// <summary>Test-TcpEcho: sends the message Count times over one connection and times each echo.</summary>
+/// <summary>Test-TcpEcho: sends the message Count times over one connection (inside TLS with UseTls) and times each echo.</summary>
 public static class TcpEchoProbe
 {
     public static IAsyncEnumerable<Outcome<EchoTestResult>> RunAsync(IEnumerable<string> computerNames, EchoProbeOptions options, CancellationToken cancellationToken = default) =>
@@ -26,7 +28,34 @@ public static class TcpEchoProbe
         {
             return Outcome.Failed<EchoTestResult>(SocketFailures.From(where, ex, options.Timeout.TotalSeconds));
         }
-        using (socket)
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        string? tlsProtocol = null;
+        if (options.UseTls)
+        {
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            stream = ssl;
+            try
+            {
+#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
+                var authentication = new SslClientAuthenticationOptions
+                {
+                    TargetHost = options.ServerName ?? target.ComputerName,
+                    RemoteCertificateValidationCallback = options.SkipCertificateCheck ? CertificateChecks.AcceptAny : null,
+                };
+#pragma warning restore CA5359
+                await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.Timeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
+                tlsProtocol = ssl.SslProtocol.ToString();
+                options.Log?.Invoke($"{where}: TLS {tlsProtocol}, {ssl.NegotiatedCipherSuite}, SNI {authentication.TargetHost}.");
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException or TimeoutException)
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                // A plain-text echo port answers no ClientHello: say it is the handshake that got no answer.
+                var cause = ex is TimeoutException t ? new TlsHandshakeTimeoutException($"no TLS answer within {options.Timeout.TotalSeconds:0.###} s", t) : ex;
+                return Outcome.Failed<EchoTestResult>(Failures.Tls(where, cause));
+            }
+        }
+        await using (stream.ConfigureAwait(false))
         {
             var message = Encoding.UTF8.GetBytes(options.Message);
             options.Log?.Invoke($"{where}: connected in {connecting.Elapsed.TotalMilliseconds:0.###} ms; sending {options.Count} probe(s) of {message.Length} bytes.");
@@ -41,13 +70,19 @@ public static class TcpEchoProbe
                 try
                 {
                     // A peer that stops reading fills its window: even the send needs a deadline.
-                    await Deadline.RunAsync(ct => socket.SendAsync(message, ct).AsTask(), options.Timeout, where, cancellationToken).ConfigureAwait(false);
-                    length = await ReadReplyAsync(socket, buffer, message, options.Timeout, cancellationToken).ConfigureAwait(false);
+                    await Deadline.RunAsync(ct => stream.WriteAsync(message, ct).AsTask(), options.Timeout, where, cancellationToken).ConfigureAwait(false);
+                    length = await ReadReplyAsync(stream, buffer, message, options.Timeout, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is SocketException or TimeoutException)
+                catch (Exception ex) when (ex is SocketException or TimeoutException or IOException)
                 {
                     // A reset or a silent server: the remaining probes are lost; the row says how many.
-                    var why = ex is TimeoutException ? $"no echo within {options.Timeout.TotalSeconds:0.###} s" : $"the connection broke ({((SocketException)ex).SocketErrorCode})";
+                    var why = ex switch
+                    {
+                        TimeoutException => $"no echo within {options.Timeout.TotalSeconds:0.###} s",
+                        SocketException se => $"the connection broke ({se.SocketErrorCode})",
+                        IOException { InnerException: SocketException se } => $"the connection broke ({se.SocketErrorCode})",
+                        _ => $"the connection broke ({FailureText.Of(ex)})",
+                    };
                     options.Log?.Invoke($"{where}: probe {i + 1}: {why}; {options.Count - i} probe(s) count as lost.");
                     break;
                 }
@@ -62,13 +97,13 @@ public static class TcpEchoProbe
             }
             // Probes never sent after a reset or a silent server count as lost.
             options.Log?.Invoke($"{where}: {times.Count} of {options.Count} echoed, {matched} matched.");
-            return Outcome.Success(EchoTestResult.From(target, options.Port, "Tcp", options.Count, times, matched, last));
+            return Outcome.Success(EchoTestResult.From(target, options.Port, "Tcp", options.Count, times, matched, last, tlsProtocol));
         }
     }
 
     // TCP has no message boundaries: read until the reply ends with the message (the echo is complete), the buffer
     // is full, or the peer goes quiet; 0 means the peer closed without answering.
-    private static async Task<int> ReadReplyAsync(Socket socket, byte[] buffer, byte[] message, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> ReadReplyAsync(Stream stream, byte[] buffer, byte[] message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var length = 0;
         try
@@ -77,7 +112,7 @@ public static class TcpEchoProbe
             {
                 while (length < buffer.Length)
                 {
-                    var read = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
                     if (read == 0) return;
                     length += read;
                     if (length >= message.Length && EchoMatching.Matches(buffer.AsSpan(0, length), message)) return;

@@ -14,10 +14,10 @@ public class ScanSizeTests
         Assert.Null(TargetExpansion.CheckSize(["127.0.0.1", "localhost"], 32_768));
         var refused = TargetExpansion.CheckSize(["127.0.0.0/8"], 1)!;
         Assert.Equal(("ScanTooLarge", FailureKind.LimitExceeded, "127.0.0.0/8"), (refused.ErrorId, refused.Kind, refused.Target));
-        Assert.Contains("16,777,216 probes", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("16,777,214 probes", refused.Message, StringComparison.Ordinal);
         Assert.Contains("limit of 65,536", refused.Message, StringComparison.Ordinal);
         var ports = TargetExpansion.CheckSize(["127.0.0.0/24"], 300)!;
-        Assert.Contains("76,800 probes (256 addresses × 300 ports)", ports.Message, StringComparison.Ordinal);
+        Assert.Contains("76,200 probes (254 addresses × 300 ports)", ports.Message, StringComparison.Ordinal);
         Assert.Null(TargetExpansion.CheckSize(["127.0.0.0/8"], 1, maxProbes: 1L << 24));
         Assert.Equal(BigInteger.Zero, TargetExpansion.CountAddresses(["256.0.0.1"]));
     }

@@ -11,11 +11,11 @@ public class TargetSpecTests
     [InlineData("::1", TargetKind.Address, 1)]
     [InlineData("[::1]", TargetKind.Address, 1)]
     [InlineData("localhost", TargetKind.HostName, 1)]
-    [InlineData("127.0.0.0/28", TargetKind.Cidr, 16)]
+    [InlineData("127.0.0.0/28", TargetKind.Cidr, 14)]
     [InlineData("127.0.0.5/32", TargetKind.Cidr, 1)]
     [InlineData("127.0.0.1-127.0.0.254", TargetKind.Range, 254)]
     [InlineData("127.0.0.1-20", TargetKind.Range, 20)]
-    [InlineData("::1/120", TargetKind.Cidr, 256)]
+    [InlineData("::1/120", TargetKind.Cidr, 255)]
     public void Parses_what_users_type(string text, TargetKind kind, int count)
     {
         var spec = TargetSpec.Parse(text);
@@ -40,16 +40,42 @@ public class TargetSpecTests
     public void A_block_is_enumerated_in_order_and_masked_to_its_network()
     {
         var spec = TargetSpec.Parse("127.0.0.7/29");
-        Assert.Equal(Enumerable.Range(0, 8).Select(i => IPAddress.Parse($"127.0.0.{i}")), spec.Addresses());
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => IPAddress.Parse($"127.0.0.{i}")), spec.Addresses());
+    }
+
+    // Issue 12 item 9: a /30 scanned its network and broadcast address, ::1/127 scanned "::" (this machine).
+    [Theory]
+    [InlineData("127.0.0.4/30", "127.0.0.5,127.0.0.6")]
+    [InlineData("127.0.0.4/31", "127.0.0.4,127.0.0.5")]
+    [InlineData("127.0.0.4/32", "127.0.0.4")]
+    [InlineData("0.0.0.0/31", "0.0.0.1")]
+    [InlineData("::1/127", "::1")]
+    [InlineData("::1/128", "::1")]
+    [InlineData("::1/126", "::1,::2,::3")]
+    [InlineData("fd00::4/127", "fd00::4,fd00::5")]
+    public void A_block_holds_its_host_addresses_only(string text, string expected)
+    {
+        var spec = TargetSpec.Parse(text);
+        Assert.Equal(expected, string.Join(',', spec.Addresses()));
+        Assert.Equal(new BigInteger(expected.Split(',').Length), spec.Count);
+    }
+
+    [Theory]
+    [InlineData("::/128")]
+    [InlineData("0.0.0.0/32")]
+    public void A_block_of_the_unspecified_address_alone_is_an_error(string text)
+    {
+        Assert.False(TargetSpec.TryParse(text, out _, out var error));
+        Assert.Contains("unspecified address", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_huge_block_is_lazy()
     {
         var spec = TargetSpec.Parse("10.0.0.0/8");
-        Assert.Equal(new BigInteger(1 << 24), spec.Count);
+        Assert.Equal(new BigInteger((1 << 24) - 2), spec.Count);
         // Taking three must not enumerate sixteen million.
-        Assert.Equal(["10.0.0.0", "10.0.0.1", "10.0.0.2"], spec.Addresses().Take(3).Select(a => a.ToString()));
+        Assert.Equal(["10.0.0.1", "10.0.0.2", "10.0.0.3"], spec.Addresses().Take(3).Select(a => a.ToString()));
     }
 
     [Fact]

@@ -130,8 +130,9 @@ public class PortScannerTests
     public void Large_blocks_are_counted_without_being_expanded()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(16_777_216 + 1, (long)TargetExpansion.CountAddresses(["127.0.0.0/8", "localhost"]));
-        Assert.Equal(System.Numerics.BigInteger.Pow(2, 64), TargetExpansion.CountAddresses(["fd00::/64"]));
+        // Host addresses only: a /8 without network and broadcast, a /64 without its subnet-router address.
+        Assert.Equal(16_777_214 + 1, (long)TargetExpansion.CountAddresses(["127.0.0.0/8", "localhost"]));
+        Assert.Equal(System.Numerics.BigInteger.Pow(2, 64) - 1, TargetExpansion.CountAddresses(["fd00::/64"]));
         Assert.True(watch.ElapsedMilliseconds < 100);
     }
 

@@ -32,12 +32,12 @@ public sealed class HostileRedirectTests : IClassFixture<HostileRedirectTests.Pe
             $null = Test-HttpEndpoint '{{To(s.OtherHostUri, "check-host")}}', '{{To(s.OtherPortUri, "check-port")}}', '{{To(s.BaseUri, "check-same")}}' -Headers $h
             $null = Test-HttpEndpoint '{{To(s.OtherHostUri, "check-307")}}&status=307' -Method POST -Body 'b' -Headers $h
             $null = Invoke-Scrape '{{To(s.OtherHostUri, "scrape-host")}}', '{{To(s.OtherPortUri, "scrape-port")}}', '{{To(s.BaseUri, "scrape-same")}}' -Headers $h
-            $null = Invoke-Crawl '{{To(s.OtherHostUri, "crawl-host")}}', '{{To(s.OtherPortUri, "crawl-port")}}', '{{To(s.BaseUri, "crawl-same")}}' -Headers $h -Depth 1 -AllowedDomain 127.0.0.1, 127.0.0.2 -RespectRobotsTxt:$false
+            $null = Invoke-Crawl '{{To(s.OtherHostUri, "crawl-host")}}', '{{To(s.OtherPortUri, "crawl-port")}}', '{{To(s.BaseUri, "crawl-same")}}' -Headers $h -Depth 1 -AllowedDomain 127.0.0.1, 127.0.0.2 -IgnoreRobotsTxt
             # https -> http on the same host: a downgrade is another origin too.
             $down = '{{s.TlsBaseUri}}/redirect?to=' + [uri]::EscapeDataString('{{s.BaseUri}}/page?from=')
             $null = Test-HttpEndpoint ($down + 'check-down') -Headers $h -SkipCertificateCheck
             $null = Invoke-Scrape ($down + 'scrape-down') -Headers $h -SkipCertificateCheck
-            $null = Invoke-Crawl ($down + 'crawl-down') -Headers $h -Depth 1 -RespectRobotsTxt:$false -SkipCertificateCheck
+            $null = Invoke-Crawl ($down + 'crawl-down') -Headers $h -Depth 1 -IgnoreRobotsTxt -SkipCertificateCheck
             """);
         r.AssertNoErrors();
         var seen = _server.Seen();

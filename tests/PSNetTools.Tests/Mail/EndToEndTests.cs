@@ -60,7 +60,7 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(["data.bin", "报告 2024.txt"], names);
         }
         Assert.Equal("IMAP", PsResult.Prop(imap, "Protocol"));
-        Assert.False((bool)PsResult.Prop(imap, "IsRead")!); // -Peek is the default
+        Assert.False((bool)PsResult.Prop(imap, "IsRead")!); // reading leaves messages unread unless -MarkRead
         Assert.Equal("POP3", PsResult.Prop(pop, "Protocol"));
 
         foreach (var dir in new[] { saveImap, savePop })
@@ -102,12 +102,12 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
-    public void Peek_false_marks_downloaded_messages_read_and_Unread_then_skips_them()
+    public void MarkRead_marks_downloaded_messages_read_and_Unread_then_skips_them()
     {
         _peers.Deliver("From: a@example.com\r\nTo: tester@example.com\r\nSubject: one\r\n\r\nx\r\n");
         _peers.Deliver("From: a@example.com\r\nTo: tester@example.com\r\nSubject: two\r\n\r\ny\r\n");
         var r = Ps.Run(Cred + $$"""
-            Get-ImapMessage {{Imap}} -Last 1 -IncludeBody -Peek:$false | ForEach-Object IsRead
+            Get-ImapMessage {{Imap}} -Last 1 -IncludeBody -MarkRead | ForEach-Object IsRead
             Get-ImapMessage {{Imap}} -Unread | ForEach-Object Subject
             Get-ImapFolder {{Imap}} INBOX | ForEach-Object { "$($_.Total)/$($_.Unread)" }
             """);

@@ -35,7 +35,7 @@ public sealed class InvokeCrawlTests : IClassFixture<InvokeCrawlTests.Peers>
         var b = _nginx.BaseUri;
         var r = Ps.Run($$"""
             (Invoke-Crawl {{b}}/site/gbk.html -Depth 0 -Selector 'h1').Items.Text
-            @(Invoke-Crawl {{b}}/site/gbk.html -Depth 1 -RespectRobotsTxt:$false | Where-Object Uri -like '*secret.html').StatusCode
+            @(Invoke-Crawl {{b}}/site/gbk.html -Depth 1 -IgnoreRobotsTxt | Where-Object Uri -like '*secret.html').StatusCode
             Invoke-Crawl 'not a uri'
             Invoke-Crawl {{b}}/ -IncludePattern '(unclosed'
             """);
@@ -46,7 +46,7 @@ public sealed class InvokeCrawlTests : IClassFixture<InvokeCrawlTests.Peers>
     [Fact]
     public void Ctrl_c_stops_a_crawl_at_once()
     {
-        var r = Ps.RunAndStop($"Invoke-Crawl {_nginx.BaseUri}/ -Depth 50 -ThrottleLimit 2 -RespectRobotsTxt:$false -DelaySec 0.05", TimeSpan.FromSeconds(1));
+        var r = Ps.RunAndStop($"Invoke-Crawl {_nginx.BaseUri}/ -Depth 50 -ThrottleLimit 2 -IgnoreRobotsTxt -DelaySec 0.05", TimeSpan.FromSeconds(1));
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(3), $"took {r.Elapsed}");
         Assert.NotEmpty(r.Output);
     }

@@ -18,6 +18,7 @@ public sealed class GetGrpcServiceCommand : GrpcDescriptorCommandBase
     [Parameter(Position = 1)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(GrpcServiceCompleter))]
     public string[]? Service { get; set; }
 
     protected override void ProcessRecord()

@@ -16,6 +16,7 @@ public sealed class TestGrpcHealthCommand : GrpcCommandBase
     /// <summary>Services to ask about; the empty name (the default) is the server as a whole.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(GrpcServiceCompleter))]
     public string[] Service { get; set; } = [""];
 
     [Parameter]

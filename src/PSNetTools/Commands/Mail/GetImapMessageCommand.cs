@@ -55,8 +55,9 @@ public sealed class GetImapMessageCommand : MailReadCommandBase
     [Parameter]
     public SwitchParameter IncludeBody { get; set; }
 
+    /// <summary>Off by default: reading leaves messages unread. It replaces -Peek, which was on by default and needed ":$false".</summary>
     [Parameter]
-    public SwitchParameter Peek { get; set; } = true;
+    public SwitchParameter MarkRead { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -83,7 +84,7 @@ public sealed class GetImapMessageCommand : MailReadCommandBase
             BodyContains = BodyContains,
             Uids = Uid,
             IncludeBody = IncludeBody,
-            Peek = Peek,
+            Peek = !MarkRead,
             AttachmentPath = AttachmentPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(AttachmentPath),
             Force = Force,
         };

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Threading.Channels;
 using PSNetTools.Mail;
+using PSNetTools.Net;
 using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Mail;
@@ -56,8 +57,14 @@ public sealed class SendMailCommand : AsyncCmdlet
     public SwitchParameter BodyAsHtml { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Attachments")]
+    [Alias("Attachments")]
+    [SupportsWildcards]
     public string[] Attachment { get; set; } = [];
+
+    /// <summary>Attachments taken as typed (no wildcards); files from Get-ChildItem bind here by PSPath or FullName.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "FullName")]
+    public string[] LiteralAttachment { get; set; } = [];
 
     // Engine enums cannot be parameter types: a value-type field needs the engine at type load, before the module's
     // load context is wired (Import-Module enumerates the exported types first). ValidateSet keeps completion.
@@ -108,10 +115,21 @@ public sealed class SendMailCommand : AsyncCmdlet
 
     protected override void ProcessRecord()
     {
+        var attachments = new List<string>();
+        foreach (var resolved in ProviderPaths.Resolve(this, Attachment, literal: false).Concat(ProviderPaths.Resolve(this, LiteralAttachment, literal: true)))
+        {
+            if (resolved.Problem is { } problem)
+            {
+                // Like a missing attachment: this message is not sent, the rest of the pipeline goes on.
+                WriteError(ErrorRecords.From(new TargetFailure(resolved.Input, "MailAttachmentNotFound", FailureKind.InvalidTarget, problem), this));
+                return;
+            }
+            attachments.AddRange(resolved.Paths);
+        }
         PreparedMail prepared;
         try
         {
-            prepared = SmtpMailer.Prepare(Describe());
+            prepared = SmtpMailer.Prepare(Describe(attachments));
         }
         catch (MailException ex)
         {
@@ -172,7 +190,7 @@ public sealed class SendMailCommand : AsyncCmdlet
         }
     }
 
-    private OutgoingMail Describe() => new()
+    private OutgoingMail Describe(List<string> attachments) => new()
     {
         From = From,
         To = To,
@@ -182,7 +200,7 @@ public sealed class SendMailCommand : AsyncCmdlet
         Subject = Subject,
         Body = Body,
         BodyAsHtml = BodyAsHtml,
-        Attachments = Attachment.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => SessionState.Path.GetUnresolvedProviderPathFromPSPath(a)).ToList(),
+        Attachments = attachments,
         Priority = Enum.Parse<MailPriority>(Priority, ignoreCase: true),
         Headers = PowerShellValues.TextPairs(Header),
     };

@@ -52,8 +52,9 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
     [ValidateRange(0.0, 3600)]
     public double DelaySec { get; set; }
 
+    /// <summary>A switch that is off by default, so crawling politely needs no ":$false" to turn off (it was -RespectRobotsTxt, on by default).</summary>
     [Parameter]
-    public SwitchParameter RespectRobotsTxt { get; set; } = true;
+    public SwitchParameter IgnoreRobotsTxt { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -131,7 +132,7 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
             ThrottleLimit = ThrottleLimit,
             PerHostLimit = PerHostLimit > 0 ? PerHostLimit : ThrottleLimit,
             Delay = TimeSpan.FromSeconds(DelaySec),
-            RespectRobotsTxt = RespectRobotsTxt,
+            RespectRobotsTxt = !IgnoreRobotsTxt,
             Selectors = Selector,
             MaximumLinksPerPage = MaximumLinksPerPage,
             ParseLimits = new HtmlParseLimits { MaximumParseTime = TimeSpan.FromSeconds(ParseTimeoutSec) },

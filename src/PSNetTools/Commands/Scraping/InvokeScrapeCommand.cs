@@ -16,6 +16,7 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
     private const string UriSet = "Uri";
     private const string HtmlSet = "Html";
     private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = UriSet)]
     [Alias("Url")]
@@ -28,9 +29,15 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
     public string Html { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("FullName")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Files from Get-ChildItem bind here (PSPath, FullName), so names with [ ] are read as they are.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -45,6 +52,7 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
 
     [Parameter(ParameterSetName = HtmlSet)]
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     public System.Uri? BaseUri { get; set; }
 
     [Parameter(ParameterSetName = UriSet)]
@@ -93,7 +101,8 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
         var sources = ParameterSetName switch
         {
             HtmlSet => [Task.FromResult(Outcome.Success(new HtmlSource(BaseUri?.AbsoluteUri ?? "", Encoding.UTF8.GetBytes(Html), "text/html; charset=utf-8")))],
-            PathSet => Path.Select(ReadFile).ToList(),
+            PathSet => ReadFiles(Path, literal: false),
+            LiteralPathSet => ReadFiles(LiteralPath, literal: true),
             _ => Uri.Select(Fetch).ToList(),
         };
         RunAsync(async (sink, ct) =>
@@ -186,12 +195,19 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
         return PageFetcher.FetchAsync(uri, options, CancelToken);
     }
 
-    private Task<Outcome<HtmlSource>> ReadFile(string path)
+    // Each -Path value in its place: its matching files, or one error when it matches none.
+    private List<Task<Outcome<HtmlSource>>> ReadFiles(string[] paths, bool literal) =>
+        ProviderPaths.Resolve(this, paths, literal)
+            .SelectMany(r => r.Problem is { } problem
+                ? [Task.FromResult(Outcome.Failed<HtmlSource>(new TargetFailure(r.Input, "FileNotFound", FailureKind.InvalidTarget, problem)))]
+                : r.Paths.Select(ReadFile))
+            .ToList();
+
+    private Task<Outcome<HtmlSource>> ReadFile(string full)
     {
-        var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
         if (!File.Exists(full))
         {
-            return Task.FromResult(Outcome.Failed<HtmlSource>(new TargetFailure(path, "FileNotFound", FailureKind.InvalidTarget, $"'{full}' does not exist.")));
+            return Task.FromResult(Outcome.Failed<HtmlSource>(new TargetFailure(full, "FileNotFound", FailureKind.InvalidTarget, $"'{full}' does not exist.")));
         }
         var address = BaseUri?.AbsoluteUri ?? new System.Uri(full).AbsoluteUri;
         return Task.FromResult(Outcome.Success(new HtmlSource(address, File.ReadAllBytes(full), null)));

@@ -18,6 +18,7 @@ public sealed class GetNetServerCommand : PSCmdlet
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ServerIdCompleter))]
     public int[]? Id { get; set; }
 
     protected override void ProcessRecord()

@@ -23,6 +23,7 @@ public sealed class StopNetServerCommand : AsyncCmdlet
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ServerIdCompleter))]
     public int[]? Id { get; set; }
 
     [Parameter]

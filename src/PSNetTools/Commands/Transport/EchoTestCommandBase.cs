@@ -43,19 +43,21 @@ public abstract class EchoTestCommandBase : AsyncCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    protected virtual EchoProbeOptions Customize(EchoProbeOptions options) => options;
+
     protected abstract Task<Outcome<EchoTestResult>> ProbeAsync(ResolvedTarget target, EchoProbeOptions options, CancellationToken cancellationToken);
 
     // Each record becomes its own work items here, with its own hosts and its own ports (a record's Port is bound
     // only while that record is current); they all run together in EndProcessing.
     protected override void ProcessRecord()
     {
-        var options = new EchoProbeOptions
+        var options = Customize(new EchoProbeOptions
         {
             Message = Message,
             Count = Count,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             ThrottleLimit = ThrottleLimit,
-        };
+        });
         _requests.Add(new FanOutRequest<EchoProbeOptions>([.. ComputerName], [.. new PortSet(Port).Ports.Select(port => options with { Port = port })]));
     }
 

@@ -27,7 +27,8 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Message { get; set; } = [];
 
-    [Parameter(Mandatory = true, ParameterSetName = BytesSet)]
+    /// <summary>From the pipeline too: `,[byte[]](1,2,3) | Send-TcpMessage` binds here (an exact type match wins over -ComputerName).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = BytesSet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public byte[] InputObject { get; set; } = [];
 

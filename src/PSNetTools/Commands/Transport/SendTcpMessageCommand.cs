@@ -5,7 +5,8 @@ using PSNetTools.Resilience;
 
 namespace PSNetTools.Commands.Transport;
 
-[Cmdlet(VerbsCommunications.Send, "TcpMessage", DefaultParameterSetName = TextSet)]
+// No default parameter set: with one, PowerShell settles on it before the pipeline is bound, and a piped byte[] finds only -Message.
+[Cmdlet(VerbsCommunications.Send, "TcpMessage")]
 [OutputType(typeof(MessageReply))]
 public sealed class SendTcpMessageCommand : SendMessageCommandBase
 {

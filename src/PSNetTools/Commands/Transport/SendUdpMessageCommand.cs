@@ -4,7 +4,8 @@ using PSNetTools.Net;
 
 namespace PSNetTools.Commands.Transport;
 
-[Cmdlet(VerbsCommunications.Send, "UdpMessage", DefaultParameterSetName = TextSet)]
+// No default parameter set: with one, PowerShell settles on it before the pipeline is bound, and a piped byte[] finds only -Message.
+[Cmdlet(VerbsCommunications.Send, "UdpMessage")]
 [OutputType(typeof(MessageReply))]
 public sealed class SendUdpMessageCommand : SendMessageCommandBase
 {

@@ -9,7 +9,8 @@ namespace PSNetTools.Commands.WebSockets;
 
 /// <summary>
 /// Every pipeline message goes over ONE connection: opened at the first message (or given with -Session) and, when
-/// this cmdlet opened it, closed with a handshake after the last.
+/// this cmdlet opened it, closed with a handshake after the last. Records with a Uri property bring their own URL: a
+/// record whose Uri differs from the one before closes that connection and opens one to the new URL.
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "WebSocketMessage", DefaultParameterSetName = UriSet)]
 [OutputType(typeof(WebSocketExchange))]
@@ -20,17 +21,18 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     private WebSocketSession? _session;
     private bool _ownsSession;
     private long _index;
-    private PipelinePump<string>? _messages;
+    private Uri? _connectedTo;
+    private PipelinePump<(Uri? Uri, string Message)>? _messages;
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
-    public Uri Uri { get; set; } = null!;
+    public Uri? Uri { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
     [ValidateNotNull]
     public WebSocketSession Session { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string[] Message { get; set; } = [];
 
@@ -61,16 +63,27 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
         {
             _session = Session;
         }
-        else if (WebSocketParameters.CheckUri(Uri) is { } bad)
+        else if (Uri is not null && WebSocketParameters.CheckUri(Uri) is { } bad)
         {
+            // Bound on the command line: a wrong scheme stops before anything is sent. From the pipeline it is checked per record.
             ThrowTerminatingError(bad);
         }
-        _messages = StartPump<string>(ExchangeAllAsync, _session?.Uri ?? Uri.OriginalString);
+        _messages = StartPump<(Uri?, string)>(ExchangeAllAsync, _session?.Uri ?? Uri?.OriginalString);
     }
 
     protected override void ProcessRecord()
     {
-        foreach (var message in Message) _messages!.Push(message);
+        Uri? uri = null;
+        if (ParameterSetName == UriSet)
+        {
+            if (WebSocketParameters.CheckUri(Uri!) is { } bad)
+            {
+                WriteError(bad);
+                return;
+            }
+            uri = Uri;
+        }
+        foreach (var message in Message) _messages!.Push((uri, message));
     }
 
     protected override void EndProcessing()
@@ -80,17 +93,26 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     }
 
     // One worker for the whole pipeline: the messages arrive through the pump, the replies go out as they come.
-    private async Task ExchangeAllAsync(ChannelReader<string> messages, PipelineSink sink, CancellationToken ct)
+    private async Task ExchangeAllAsync(ChannelReader<(Uri? Uri, string Message)> messages, PipelineSink sink, CancellationToken ct)
     {
-        var target = _session?.Uri ?? Uri.OriginalString;
+        var target = _session?.Uri ?? Uri?.OriginalString;
         try
         {
-            await foreach (var message in ReadPumped(messages, sink, ct).ConfigureAwait(false))
+            await foreach (var (uri, message) in ReadPumped(messages, sink, ct).ConfigureAwait(false))
             {
+                if (uri is not null && _ownsSession && _session is not null && uri != _connectedTo)
+                {
+                    // Another URL from the pipeline: finish this conversation before starting the next.
+                    var previous = _session;
+                    _session = null;
+                    await previous.DisposeAsync().ConfigureAwait(false);
+                }
                 if (_session is null)
                 {
-                    var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
+                    target = uri!.OriginalString;
+                    var options = WebSocketParameters.Options(uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
                     _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct).ConfigureAwait(false);
+                    _connectedTo = uri;
                     _ownsSession = true;
                 }
                 sink.WriteObject(await _session.ExchangeAsync(++_index, message, Binary, NoResponse, ct).ConfigureAwait(false));
@@ -99,7 +121,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The connection is gone or never came: one error, and the rest of the pipeline is not sent.
-            sink.WriteFailure(Failures.From(target, ex, TimeSpan.FromSeconds(TimeoutSec)));
+            sink.WriteFailure(Failures.From(target ?? "", ex, TimeSpan.FromSeconds(TimeoutSec)));
         }
     }
 

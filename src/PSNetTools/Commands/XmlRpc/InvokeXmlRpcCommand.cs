@@ -23,6 +23,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CallSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(XmlRpcMethodCompleter))]
     public string Method { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CallSet)]
