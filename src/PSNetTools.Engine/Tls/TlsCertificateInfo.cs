@@ -18,12 +18,19 @@ public sealed record TlsCertificateInfo
 
     public required string ServerName { get; init; }
 
+    /// <summary>In the order and with the names openssl prints (C=CN, ST=Beijing, O=..., CN=...); GetCertificate().Subject has .NET's form.</summary>
     public required string Subject { get; init; }
 
+    /// <summary>Like <see cref="Subject"/>.</summary>
     public required string Issuer { get; init; }
 
+    /// <summary>The X.509 version (3 for every modern certificate).</summary>
+    public int Version { get; init; }
+
+    /// <summary>In UTC, as openssl and Python print them.</summary>
     public DateTime NotBefore { get; init; }
 
+    /// <summary>In UTC, as openssl and Python print them.</summary>
     public DateTime NotAfter { get; init; }
 
     /// <summary>Whole days until NotAfter; negative once expired.</summary>
@@ -39,6 +46,16 @@ public sealed record TlsCertificateInfo
 
     /// <summary>Why the chain is not valid, e.g. "UntrustedRoot; NotTimeValid"; empty when it is.</summary>
     public string ChainErrors { get; init; } = "";
+
+    /// <summary>
+    /// Whether a default client (openssl, Python's ssl, a browser) would accept this connection, and if not the first
+    /// reason it would give: OK, SelfSigned, UntrustedRoot, UnknownIssuer, InvalidSignature, Expired, NotYetValid or
+    /// NameMismatch. Trust from -TrustedCertificate counts, as a client's CA file would.
+    /// </summary>
+    public string Verdict { get; init; } = "";
+
+    /// <summary>The openssl verify code of <see cref="Verdict"/> (0, 18, 19, 20, 7, 10, 9; 62 for a name mismatch).</summary>
+    public int VerifyCode { get; init; }
 
     public string Thumbprint { get; init; } = "";
 

@@ -93,23 +93,30 @@ public static class TlsInspector
     private static TlsCertificateInfo Describe(ResolvedTarget target, TlsInspectionOptions options, string serverName, Captured captured, SslStream ssl)
     {
         var certificate = captured.Certificate!;
-        var (trusted, errors, chain) = Judge(certificate, captured.Sent, options.TrustedCertificates);
-        var now = DateTime.Now;
+        var (trusted, errors, chain, flags) = Judge(certificate, captured.Sent, options.TrustedCertificates);
+        var now = DateTime.UtcNow;
+        var notBefore = certificate.NotBefore.ToUniversalTime();
+        var notAfter = certificate.NotAfter.ToUniversalTime();
+        var nameMatches = certificate.MatchesHostname(serverName.Trim('[', ']'));
+        var (verdict, code) = TlsVerdict.Of(certificate, chain, flags, trusted, now, nameMatches);
         return new TlsCertificateInfo
         {
             ComputerName = target.ComputerName,
             Address = target.Address.ToString(),
             Port = options.Port,
             ServerName = serverName,
-            Subject = certificate.Subject,
-            Issuer = certificate.Issuer,
-            NotBefore = certificate.NotBefore,
-            NotAfter = certificate.NotAfter,
-            DaysUntilExpiry = (int)Math.Floor((certificate.NotAfter - now).TotalDays),
-            IsExpired = certificate.NotAfter < now,
+            Subject = OpenSslNames.Format(certificate.SubjectName),
+            Issuer = OpenSslNames.Format(certificate.IssuerName),
+            Version = certificate.Version,
+            NotBefore = notBefore,
+            NotAfter = notAfter,
+            DaysUntilExpiry = (int)Math.Floor((notAfter - now).TotalDays),
+            IsExpired = notAfter < now,
             IsTrusted = trusted,
-            HostnameMatches = certificate.MatchesHostname(serverName.Trim('[', ']')),
+            HostnameMatches = nameMatches,
             ChainErrors = errors,
+            Verdict = verdict,
+            VerifyCode = code,
             Thumbprint = certificate.Thumbprint,
             SerialNumber = certificate.SerialNumber,
             SignatureAlgorithm = certificate.SignatureAlgorithm.FriendlyName ?? certificate.SignatureAlgorithm.Value ?? "",
@@ -124,16 +131,16 @@ public static class TlsInspector
     }
 
     /// <summary>Trusted by the system, or by a chain that ends in one of the extra anchors. The errors are those of the better chain.</summary>
-    private static (bool Trusted, string Errors, IReadOnlyList<X509Certificate2> Chain) Judge(
+    private static (bool Trusted, string Errors, IReadOnlyList<X509Certificate2> Chain, IReadOnlyList<X509ChainStatusFlags> Flags) Judge(
         X509Certificate2 certificate, IReadOnlyList<X509Certificate2> sent, IReadOnlyList<X509Certificate2> anchors)
     {
-        var (trusted, errors, chain) = Build(certificate, sent, null);
-        if (trusted || anchors.Count == 0) return (trusted, errors, chain);
+        var system = Build(certificate, sent, null);
+        if (system.Trusted || anchors.Count == 0) return system;
         var custom = Build(certificate, sent, anchors);
-        return custom.Trusted ? custom : (trusted, errors, chain);
+        return custom.Trusted ? custom : system;
     }
 
-    private static (bool Trusted, string Errors, IReadOnlyList<X509Certificate2> Chain) Build(
+    private static (bool Trusted, string Errors, IReadOnlyList<X509Certificate2> Chain, IReadOnlyList<X509ChainStatusFlags> Flags) Build(
         X509Certificate2 certificate, IReadOnlyList<X509Certificate2> sent, IReadOnlyList<X509Certificate2>? anchors)
     {
         using var chain = new X509Chain();
@@ -155,7 +162,7 @@ public static class TlsInspector
         // Trusted means the chain reaches a trusted root; an expired leaf is still "trusted" in that sense and reported by IsExpired.
         var trusted = !flags.Any(f => f is X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.NotSignatureValid
             or X509ChainStatusFlags.Revoked or X509ChainStatusFlags.Cyclic or X509ChainStatusFlags.ExplicitDistrust);
-        return (valid || trusted, errors, elements);
+        return (valid || trusted, errors, elements, flags);
     }
 
     private static string KeyAlgorithm(X509Certificate2 certificate) => certificate.PublicKey.Oid.Value switch
