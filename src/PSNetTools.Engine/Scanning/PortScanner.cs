@@ -30,16 +30,17 @@ public static class PortScanner
         options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"Scanning {options.Ports.Count:N0} port(s) per host, up to {options.ThrottleLimit:N0} connects at once, {options.Timeout.TotalSeconds:0.###} s before a port counts as filtered."));
 
+        var log = new ScanLog(options.Log, credits);
         var producer = ProduceAsync(computerNames, options, work.Writer, order, credits, counters, stop.Token);
         var limitLogged = 0;
         var slots = new ConnectSlots(work.Reader, options.ThrottleLimit, options.Timeout,
-            (probe, state, latency) => Report(probe, state, latency, options, counters, order, credits),
+            (probe, state, latency) => Report(probe, state, latency, options, counters, order, credits, log),
             error =>
             {
                 if (Interlocked.Exchange(ref limitLogged, 1) == 0)
                 {
-                    options.Log?.Invoke($"Connects are failing with {error}: this machine ran out of local ports or descriptors. " +
-                        "The scan pauses and retries those probes; fewer connects at once would avoid it.");
+                    log.Write($"Connects are failing with {error}: this machine ran out of local ports or descriptors. " +
+                        "The scan pauses and retries those probes; fewer connects at once would avoid it.", holdsCredit: false);
                 }
             }, stop.Token);
         var connecting = slots.RunAsync();
@@ -47,9 +48,8 @@ public static class PortScanner
         _ = connecting.ContinueWith(static (_, s) => CancelQuietly((CancellationTokenSource)s!), stop,
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         Task[] workers = [connecting];
-        _ = Task.WhenAll(workers.Append(producer)).ContinueWith(
-            t => results.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException)),
-            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        // The rows end after the last verbose line is written, so the caller sees the tallies before the scan ends.
+        var finished = FinishAsync(Task.WhenAll(workers.Append(producer)), log, results.Writer);
         try
         {
             await foreach (var outcome in results.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -69,7 +69,30 @@ public static class PortScanner
             catch (OperationCanceledException)
             {
             }
+            await finished.ConfigureAwait(false);
         }
+    }
+
+    private static async Task FinishAsync(Task running, ScanLog log, ChannelWriter<Outcome<PortScanResult>> results)
+    {
+        Exception? failure = null;
+        try
+        {
+            await running.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            failure = running.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException);
+        }
+        try
+        {
+            await log.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure ??= ex;
+        }
+        results.TryComplete(failure);
     }
 
     private static async Task ProduceAsync(IEnumerable<string> computerNames, PortScanOptions options,
@@ -90,7 +113,7 @@ public static class PortScanner
                     continue;
                 }
                 counters.Host();
-                var host = new ScanHost(target.Value, ports.Count, options.Log);
+                var host = new ScanHost(target.Value, ports.Count, options.Log is not null);
                 foreach (var port in ports)
                 {
                     await credits.TakeAsync(cancellationToken).ConfigureAwait(false);
@@ -119,18 +142,21 @@ public static class PortScanner
     }
 
     private static void Report(ScanProbe probe, PortState state, double latency, PortScanOptions options, ScanCounters counters, ScanOrder order,
-        RowCredits credits)
+        RowCredits credits, ScanLog log)
     {
         counters.Probe(state == PortState.Open);
         var target = probe.Host.Target;
-        if (state == PortState.Open) options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{target.Describe(probe.Port)}: open ({latency:0.###} ms)."));
-        probe.Host.Count(state);
+        if (state == PortState.Open && log.Enabled) log.Write(string.Create(CultureInfo.InvariantCulture, $"{target.Describe(probe.Port)}: open ({latency:0.###} ms)."), holdsCredit: false);
+        var tally = probe.Host.Count(state);
         if (state != PortState.Open && !options.IncludeClosed)
         {
             order.Done(probe.Sequence, null);
-            credits.Return();
+            // Nothing to report: the credit comes back now, or once the host's tally line is written.
+            if (tally is not null) log.Write(tally, holdsCredit: true);
+            else credits.Return();
             return;
         }
+        if (tally is not null) log.Write(tally, holdsCredit: false);
         order.Done(probe.Sequence, Outcome.Success(new PortScanResult
         {
             ComputerName = target.ComputerName,

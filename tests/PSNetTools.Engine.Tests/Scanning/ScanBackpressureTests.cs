@@ -34,6 +34,44 @@ public class ScanBackpressureTests
     }
 
     [Fact]
+    public async Task A_Log_that_waits_holds_no_connect_slot_and_gets_every_line_before_the_scan_ends()
+    {
+        // The cmdlet's Log posts to the bounded pipeline queue and waits while it is full. Called from the connect
+        // callbacks, that held a slot (and its thread-pool thread) per waiting line; now one task writes the lines.
+        var inLog = 0;
+        var mostAtOnce = 0;
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new PortScanOptions
+        {
+            Ports = [9],
+            ThrottleLimit = 50,
+            Log = line =>
+            {
+                var now = Interlocked.Increment(ref inLog);
+                InterlockedMax(ref mostAtOnce, now);
+                if (lines.Count < 20) Thread.Sleep(50);
+                lines.Enqueue(line);
+                Interlocked.Decrement(ref inLog);
+            },
+        };
+        await foreach (var row in PortScanner.ScanAsync(["127.81.0.0/24"], options))
+        {
+            Assert.Fail($"nothing listens there, yet {row.Value?.Port} was reported");
+        }
+        Assert.Equal(1, mostAtOnce);
+        // One line about the plan, and one tally per host, all written before the scan's end.
+        Assert.Equal(256, lines.Count(l => l.Contains(" ports in ", StringComparison.Ordinal)));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
+        }
+    }
+
+    [Fact]
     public async Task A_bounded_scan_still_yields_every_row_in_order()
     {
         var options = new PortScanOptions { Ports = [9, 10], IncludeClosed = true, ThrottleLimit = 20, RowCapacity = 40 };
