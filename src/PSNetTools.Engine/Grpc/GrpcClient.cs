@@ -17,6 +17,9 @@ namespace PSNetTools.Grpc;
 public sealed class GrpcClient : IDisposable
 {
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+
+    /// <summary>Responses read off the wire and not yet taken by the consumer, at most.</summary>
+    internal const int ResponseQueueCapacity = 16;
     private readonly GrpcConnection? _connection;
     private readonly IDescriptorSource _source;
     private readonly ProtoEncoder _encoder;
@@ -161,7 +164,9 @@ public sealed class GrpcClient : IDisposable
         var callOptions = new CallOptions(connection.Headers(options.Metadata), options.Deadline is { } d ? DateTime.UtcNow + d : null, cancellationToken);
         log?.Invoke($"calling {method.Name} ({method.Kind}) on {connection.Target}{(options.Deadline is { } dl ? $", deadline {dl.TotalSeconds:0.###} s" : "")}");
 
-        var responses = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // Bounded: a consumer that reads slowly stops the call's reader here, and HTTP/2 flow control then stops the
+        // server, instead of a long server stream piling up in memory ahead of the pipeline.
+        var responses = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(ResponseQueueCapacity) { SingleReader = true, SingleWriter = true });
         // A reader that stops early (a response that does not decode, a consumer that breaks off) must not leave the
         // call running, still reading its requests: it is cancelled and awaited.
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -215,7 +220,10 @@ public sealed class GrpcClient : IDisposable
                 {
                     using var call = invoker.AsyncServerStreamingCall(method, null, options, await SingleAsync(requests, name, cancellationToken).ConfigureAwait(false));
                     await LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
-                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false)) responses.TryWrite(call.ResponseStream.Current);
+                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                    {
+                        await responses.WriteAsync(call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
+                    }
                     LogTrailers(call.GetStatus(), call.GetTrailers(), log);
                     break;
                 }
@@ -234,7 +242,10 @@ public sealed class GrpcClient : IDisposable
                     using var call = invoker.AsyncDuplexStreamingCall(method, null, options);
                     // Requests go out while responses come in: a chat server answers each message as it arrives.
                     var sending = SendAllAsync(call.RequestStream, requests, cancellationToken);
-                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false)) responses.TryWrite(call.ResponseStream.Current);
+                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                    {
+                        await responses.WriteAsync(call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
+                    }
                     await sending.ConfigureAwait(false);
                     LogTrailers(call.GetStatus(), call.GetTrailers(), log);
                     break;

@@ -8,7 +8,7 @@ namespace PSNetTools.Scanning;
 /// One address of a scan and its tally, shared by all of its probes: when the last probe reports, the host's one
 /// verbose line says what was found (a full-range scan logs one line per host, not one per closed port).
 /// </summary>
-internal sealed class ScanHost(ResolvedTarget target, int ports, Action<string>? log)
+internal sealed class ScanHost(ResolvedTarget target, int ports, bool log)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private int _open;
@@ -19,7 +19,8 @@ internal sealed class ScanHost(ResolvedTarget target, int ports, Action<string>?
 
     public ResolvedTarget Target { get; } = target;
 
-    public void Count(PortState state)
+    /// <summary>Counts a probe's answer; the host's tally line when it was the last one (and lines are wanted).</summary>
+    public string? Count(PortState state)
     {
         switch (state)
         {
@@ -27,10 +28,10 @@ internal sealed class ScanHost(ResolvedTarget target, int ports, Action<string>?
             case PortState.Closed: Interlocked.Increment(ref _closed); break;
             default: Interlocked.Increment(ref _filtered); break;
         }
-        if (Interlocked.Decrement(ref _left) != 0 || log is null) return;
+        if (Interlocked.Decrement(ref _left) != 0 || !log) return null;
         var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
-        log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {_ports:N0} ports in {seconds:0.###} s: {_open:N0} open, {_closed:N0} closed, {_filtered:N0} filtered (no answer)."));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: {_ports:N0} ports in {seconds:0.###} s: {_open:N0} open, {_closed:N0} closed, {_filtered:N0} filtered (no answer).");
     }
 
     /// <summary>The name as typed, with the address when they differ.</summary>

@@ -15,7 +15,7 @@ namespace PSNetTools.Scraping;
 /// is honoured, redirects are followed only inside the allowed domains, and only HTML is parsed. Depth and MaxPages
 /// bound crawler traps; MaxPages also bounds the frontier (no more URLs are ever queued than may be visited) and
 /// MaximumLinksPerPage what one page may add, so a page of 200,000 links costs a count, not gigabytes. The caller's
-/// headers go only to the start pages' origins. Rows stream out as pages arrive.
+/// headers go only to the start pages' origins. Rows stream out as pages arrive, through a bounded queue: a slow consumer slows the crawl.
 /// </summary>
 public static class Crawler
 {
@@ -25,7 +25,10 @@ public static class Crawler
         ArgumentNullException.ThrowIfNull(options);
         counters ??= new CrawlCounters();
         var state = new CrawlState(options, counters);
-        var rows = Channel.CreateUnbounded<CrawlPage>(new UnboundedChannelOptions { SingleReader = true });
+        // Bounded: a consumer that reads slowly holds the fetchers in their write, so the crawl runs at most a
+        // channel's worth (ThrottleLimit rows) plus the pages in flight ahead of it, not the whole crawl (a row may
+        // carry a page's scraped elements).
+        var rows = Channel.CreateBounded<CrawlPage>(new BoundedChannelOptions(Math.Max(1, options.ThrottleLimit)) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = Task.Run(async () =>
         {

@@ -18,6 +18,7 @@ public sealed class WebSocketSession : IAsyncDisposable
     private readonly WebSocketClientOptions _options;
     private readonly Channel<WebSocketMessage> _received;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private Exception? _failure;
     private readonly CancellationTokenSource _closing = new();
     private HttpMessageInvoker? _invoker;
     private Task _pump = Task.CompletedTask;
@@ -285,6 +286,14 @@ public sealed class WebSocketSession : IAsyncDisposable
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
+        catch (WebSocketException ex) when (ex is { WebSocketErrorCode: WebSocketError.Faulted, InnerException: null })
+        {
+            // The socket refused what the server sent (reserved bits, a bad opcode or length, invalid UTF-8): the
+            // server broke the protocol, as a peer that is no WebSocket server does at the handshake.
+            LastError = ex.Message;
+            failure = new TargetFailureException(new TargetFailure(Uri, ErrorIds.ProtocolError, FailureKind.ProtocolError,
+                $"{Uri}: the server sent something that is no WebSocket frame ({FailureText.Of(ex)})", ex));
+        }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
         {
             // Server gone mid-session, reset, or a close without the handshake; the UTF-8 guard's reason is the real one
@@ -295,6 +304,7 @@ public sealed class WebSocketSession : IAsyncDisposable
         }
         finally
         {
+            Volatile.Write(ref _failure, failure);
             _received.Writer.TryComplete(failure);
         }
     }
@@ -316,7 +326,9 @@ public sealed class WebSocketSession : IAsyncDisposable
         }
     }
 
+    // What ended the pump, if anything did: a later send or receive on the dead session fails for that reason too
+    // (a server that broke the protocol is a ProtocolError whichever call meets it first).
     private WebSocketException Closed(Exception? inner = null) =>
         new(WebSocketError.ConnectionClosedPrematurely,
-            $"{Uri}: the connection is closed ({LastError ?? CloseStatus ?? State}); connect again.", inner);
+            $"{Uri}: the connection is closed ({LastError ?? CloseStatus ?? State}); connect again.", inner ?? Volatile.Read(ref _failure));
 }

@@ -19,7 +19,7 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
 
     public ErrorWalkTests(WalkPeers peers) => _peers = peers;
 
-    public enum Peer { Refused, Unresolvable, Silent, Garbage, Tls }
+    public enum Peer { Refused, Unresolvable, Silent, Garbage, Tls, UdpSilent, WsGarbage, WsReset, WsSilent }
 
     // cmdlet line ({H} host, {P} port), peer, expected ErrorId.
     public static TheoryData<string, Peer, string> Cases()
@@ -30,26 +30,38 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
             foreach (var (peer, id) in expected) data.Add(line, peer, id);
         }
         (Peer, string) refused = (Peer.Refused, "ConnectionRefused"), unresolvable = (Peer.Unresolvable, "HostNotResolved"), silent = (Peer.Silent, "Timeout");
+        // Lines with no silent peer get 5 s: a TLS handshake on a loaded machine may take more than one.
         Add("Test-TcpEcho {H} {P} -TimeoutSec 1", refused, unresolvable);
         Add("Send-TcpMessage {H} {P} hi -TimeoutSec 1 -ReadTimeoutSec 0.5", refused, unresolvable);
         Add("Send-TcpMessage {H} {P} hi -UseTls -TimeoutSec 1 -ReadTimeoutSec 0.5", silent, (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         Add("Get-TlsCertificate {H} -Port {P} -TimeoutSec 1", refused, unresolvable, silent, (Peer.Garbage, "TlsFailed"));
         Add("Find-OpenPort {H} -Port 1 -TimeoutSec 1", unresolvable);
         Add("Invoke-Scrape http://{H}:{P}/ -TimeoutSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"));
-        Add("Invoke-Scrape https://{H}:{P}/ -TimeoutSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
+        Add("Invoke-Scrape https://{H}:{P}/ -TimeoutSec 5", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         Add("Invoke-XmlRpc http://{H}:{P}/RPC2 -Method m -TimeoutSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"), (Peer.Tls, "ProtocolError"));
-        Add("Invoke-XmlRpc https://{H}:{P}/RPC2 -Method m -TimeoutSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
+        Add("Invoke-XmlRpc https://{H}:{P}/RPC2 -Method m -TimeoutSec 5", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         Add("Connect-WebSocket ws://{H}:{P}/ -TimeoutSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"));
-        Add("Connect-WebSocket wss://{H}:{P}/ -TimeoutSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
+        Add("Connect-WebSocket wss://{H}:{P}/ -TimeoutSec 5", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         // h2c at a TLS port: the server's alert reads as garbage or its close as a reset, whichever the client meets first.
         Add("Invoke-GrpcMethod {H}:{P} demo.v1.Greeter/SayHello -Plaintext -ConnectTimeoutSec 1 -DeadlineSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"), (Peer.Tls, "ProtocolError|ConnectionReset"));
         Add("Invoke-GrpcMethod {H}:{P} demo.v1.Greeter/SayHello -ConnectTimeoutSec 1 -DeadlineSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         Add("Get-GrpcService {H}:{P} -Plaintext -ConnectTimeoutSec 1", refused, unresolvable);
         Add("Test-GrpcHealth {H}:{P} -Plaintext -TimeoutSec 1", refused, unresolvable, silent);
         Add("Send-Mail {H} -Port {P} -From a@example.org -To b@example.org -Subject s -Body b -Security None -TimeoutSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"));
-        Add("Send-Mail {H} -Port {P} -From a@example.org -To b@example.org -Subject s -Body b -Security SslOnConnect -TimeoutSec 1", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
+        Add("Send-Mail {H} -Port {P} -From a@example.org -To b@example.org -Subject s -Body b -Security SslOnConnect -TimeoutSec 5", (Peer.Garbage, "TlsFailed"), (Peer.Tls, "CertificateUntrusted"));
         Add($"Get-ImapFolder {{H}} -Port {{P}} -Security None -TimeoutSec 1 {Cred}", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"));
         Add($"Get-Pop3Message {{H}} -Port {{P}} -Security None -TimeoutSec 1 {Cred}", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"));
+        Add($"Get-ImapMessage {{H}} -Port {{P}} -Security None -TimeoutSec 1 {Cred}", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"));
+        // UDP: a port that answers 'port unreachable' is refused like TCP; silence is a result (Lost, NoReply), not an error.
+        Add("Test-UdpEcho {H} {P} -TimeoutSec 1", refused, unresolvable);
+        Add("Send-UdpMessage {H} {P} hi -ReadTimeoutSec 0.5", refused, unresolvable);
+        Add("Test-Ping {H} -Count 1 -TimeoutSec 1", unresolvable);
+        Add("Send-WebSocketMessage -Uri ws://{H}:{P}/ -Message hi -TimeoutSec 1", refused, unresolvable, silent, (Peer.Garbage, "ProtocolError"),
+            (Peer.WsGarbage, "ProtocolError"), (Peer.WsReset, "ConnectionClosed"), (Peer.WsSilent, "Timeout"));
+        // A session that connected, then the server broke the protocol, went away or went quiet.
+        const string Session = "$s = Connect-WebSocket ws://{H}:{P}/ -TimeoutSec 2; ";
+        Add(Session + "Receive-WebSocketMessage $s -TimeoutSec 1", (Peer.WsGarbage, "ProtocolError"), (Peer.WsReset, "ConnectionClosed"), (Peer.WsSilent, "Timeout"));
+        Add(Session + "Send-WebSocketMessage -Session $s -Message hi -TimeoutSec 1", (Peer.WsGarbage, "ProtocolError"), (Peer.WsReset, "ConnectionClosed"), (Peer.WsSilent, "Timeout"));
         return data;
     }
 
@@ -63,7 +75,7 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
         Assert.Null(r.Terminating);
         var e = Assert.Single(r.Errors);
         var actual = e.FullyQualifiedErrorId.Split(',')[0];
-        Assert.Contains(actual, id.Split('|'));
+        Assert.True(id.Split('|').Contains(actual), $"expected {id}, got {actual}: {e.Exception.Message}");
         Assert.Equal(Category(actual), e.CategoryInfo.Category);
         Assert.NotNull(e.TargetObject);
         Assert.Contains(host, Convert.ToString(e.TargetObject, System.Globalization.CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase);
@@ -82,6 +94,31 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
         var errors = r.Output.Select(o => (string)o.BaseObject).ToList();
         Assert.Equal(["ConnectionRefused", "HostNotResolved", "Timeout", "ProtocolError", "TlsFailed", "CertificateUntrusted"], errors.Select(s => s.Split(':')[0]));
         Assert.All(errors, AssertReadable);
+    }
+
+    [Fact]
+    public void Invoke_Crawl_reports_the_same_ids_in_its_rows()
+    {
+        var r = Ps.Run($$"""
+            foreach ($u in 'http://127.0.0.1:{{_peers.RefusedPort}}/', 'http://{{NoSuchHost}}/', 'http://127.0.0.1:{{_peers.SilentPort}}/', 'http://127.0.0.1:{{_peers.GarbagePort}}/', 'https://127.0.0.1:{{_peers.GarbagePort}}/', 'https://127.0.0.1:{{_peers.TlsPort}}/') {
+                (Invoke-Crawl $u -Depth 0 -TimeoutSec 1).Error
+            }
+            """);
+        r.AssertNoErrors();
+        var errors = r.Output.Select(o => (string)o.BaseObject).ToList();
+        Assert.Equal(["ConnectionRefused", "HostNotResolved", "Timeout", "ProtocolError", "TlsFailed", "CertificateUntrusted"], errors.Select(s => s.Split(':')[0]));
+        Assert.All(errors, AssertReadable);
+    }
+
+    [Fact]
+    public void Silence_over_UDP_is_a_result_not_an_error()
+    {
+        var r = Ps.Run($$"""
+            Test-UdpEcho 127.0.0.1 {{_peers.UdpSilentPort}} -TimeoutSec 0.5 | ForEach-Object { "lost $($_.Lost)" }
+            Send-UdpMessage 127.0.0.1 {{_peers.UdpSilentPort}} hi -ReadTimeoutSec 0.5 | ForEach-Object { "$($_.Completion)" }
+            """);
+        r.AssertNoErrors();
+        Assert.Equal(["lost 1", "NoReply"], r.Output.Select(o => o.BaseObject.ToString()));
     }
 
     [Fact]
@@ -142,6 +179,10 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
         Peer.Unresolvable => (NoSuchHost, 1),
         Peer.Silent => ("127.0.0.1", _peers.SilentPort),
         Peer.Garbage => ("127.0.0.1", _peers.GarbagePort),
+        Peer.UdpSilent => ("127.0.0.1", _peers.UdpSilentPort),
+        Peer.WsGarbage => ("127.0.0.1", _peers.WsGarbagePort),
+        Peer.WsReset => ("127.0.0.1", _peers.WsResetPort),
+        Peer.WsSilent => ("127.0.0.1", _peers.WsSilentPort),
         _ => ("127.0.0.1", _peers.TlsPort),
     };
 
@@ -151,7 +192,7 @@ public sealed class ErrorWalkTests : IClassFixture<WalkPeers>
         "HostNotResolved" => ErrorCategory.ObjectNotFound,
         "Timeout" => ErrorCategory.OperationTimeout,
         "TlsFailed" or "CertificateUntrusted" => ErrorCategory.SecurityError,
-        "ConnectionReset" => ErrorCategory.ConnectionError,
+        "ConnectionReset" or "ConnectionClosed" => ErrorCategory.ConnectionError,
         _ => ErrorCategory.ProtocolError,
     };
 

@@ -9,9 +9,11 @@ using PSNetTools.Testing;
 namespace PSNetTools.Tests.Errors;
 
 /// <summary>
-/// The misbehaving peers of the error walk, in this process on loopback: a port that refuses (nothing listens), a
-/// listener that accepts and never answers, a plain-text talker that answers anything with a line of garbage, and a
-/// TLS server (self-signed) that answers in TLS whatever it is sent.
+/// The misbehaving peers of the error walk, in this process on loopback: a port that refuses (nothing listens, TCP
+/// or UDP), a listener that accepts and never answers, a plain-text talker that answers anything with a line of
+/// garbage, a TLS server (self-signed) that answers in TLS whatever it is sent, a UDP socket that never answers, and
+/// three WebSocket servers that accept the upgrade and then send a frame that is no frame, reset the connection, or
+/// say nothing.
 /// </summary>
 public sealed class WalkPeers : IDisposable
 {
@@ -21,11 +23,19 @@ public sealed class WalkPeers : IDisposable
 
     public WalkPeers()
     {
-        RefusedPort = Loopback.FreeTcpPort();
+        RefusedPort = FreeTcpAndUdpPort();
         SilentPort = Listen(_ => Task.Delay(Timeout.Infinite, _stop.Token));
         GarbagePort = Listen(Garbage);
         TlsPort = Listen(Tls);
+        _udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        UdpSilentPort = ((IPEndPoint)_udp.LocalEndPoint!).Port;
+        // Reserved bits set, an opcode that does not exist: .NET's client refuses it as a broken frame.
+        WsGarbagePort = Listen(s => WebSocketThen(s, async ws => await ws.WriteAsync(Enumerable.Repeat((byte)0xff, 16).ToArray(), _stop.Token)));
+        WsResetPort = Listen(s => WebSocketThen(s, _ => throw new ResetException()));
+        WsSilentPort = Listen(s => WebSocketThen(s, _ => Task.Delay(Timeout.Infinite, _stop.Token)));
     }
+
+    private readonly Socket _udp = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
     public int RefusedPort { get; }
 
@@ -35,10 +45,20 @@ public sealed class WalkPeers : IDisposable
 
     public int TlsPort { get; }
 
+    /// <summary>A UDP socket that reads nothing and answers nothing.</summary>
+    public int UdpSilentPort { get; }
+
+    public int WsGarbagePort { get; }
+
+    public int WsResetPort { get; }
+
+    public int WsSilentPort { get; }
+
     public void Dispose()
     {
         _stop.Cancel();
         foreach (var l in _listeners) l.Stop();
+        _udp.Dispose();
         _certificate.Dispose();
         _stop.Dispose();
     }
@@ -68,6 +88,10 @@ public sealed class WalkPeers : IDisposable
                     {
                         await serve(stream);
                     }
+                    catch (ResetException)
+                    {
+                        socket.LingerState = new LingerOption(true, 0);
+                    }
                     catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
                     {
                     }
@@ -84,6 +108,51 @@ public sealed class WalkPeers : IDisposable
         await stream.WriteAsync(line, _stop.Token);
         var buffer = new byte[4096];
         while (await stream.ReadAsync(buffer, _stop.Token) > 0) await stream.WriteAsync(line, _stop.Token);
+    }
+
+    // Reads the upgrade request and accepts it (101 with the key's answer), then hands the stream to what follows.
+    private async Task WebSocketThen(Stream stream, Func<Stream, Task> then)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var n = await stream.ReadAsync(buffer, _stop.Token);
+            if (n == 0) return;
+            head.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        var key = head.ToString().Split("\r\n").First(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))["Sec-WebSocket-Key:".Length..].Trim();
+#pragma warning disable CA5350 // RFC 6455 defines the accept key with SHA-1; it is no security here
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"), _stop.Token);
+        await Task.Delay(200, _stop.Token);
+        await then(stream);
+        // Held open until the client goes: what it meets is what was sent, not a close.
+        while (await stream.ReadAsync(buffer, _stop.Token) > 0)
+        {
+        }
+    }
+
+    /// <summary>Thrown by a peer to end its connection with a reset (linger 0) instead of a close.</summary>
+    private sealed class ResetException : Exception;
+
+    private static int FreeTcpAndUdpPort()
+    {
+        while (true)
+        {
+            var port = Loopback.FreeTcpPort();
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for UDP: try another.
+            }
+        }
     }
 
     private async Task Tls(Stream stream)

@@ -66,7 +66,8 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             }
             catch (Exception ex) when (IsExpected(ex))
             {
-                WriteError(Error(ex, body));
+                // Through the pump like a body, so the error comes in its place, after the calls before it.
+                _bodies!.Push(new BadBody(Error(ex, body)));
                 continue;
             }
             _bodies!.Push(value);
@@ -138,6 +139,9 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         }
     }
 
+    /// <summary>A pipeline record that is no body (read on the pipeline thread): its error, in its place.</summary>
+    private sealed record BadBody(ErrorRecord Error);
+
     /// <summary>An encoded request, or the error of a body that does not fit the request type (the others still go).</summary>
     private readonly record struct Request(byte[]? Bytes, ErrorRecord? Error);
 
@@ -148,7 +152,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             Request request;
             try
             {
-                request = new Request(client.EncodeRequest(method, body), null);
+                request = body is BadBody bad ? new Request(null, bad.Error) : new Request(client.EncodeRequest(method, body), null);
             }
             catch (Exception ex) when (IsExpected(ex))
             {

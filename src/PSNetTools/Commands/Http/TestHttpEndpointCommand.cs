@@ -14,7 +14,8 @@ namespace PSNetTools.Commands.Http;
 [OutputType(typeof(HttpCheckResult), typeof(HttpCheckSummary), typeof(bool))]
 public sealed class TestHttpEndpointCommand : AsyncCmdlet
 {
-    private readonly List<Uri> _uris = [];
+    // A URI to check, or the error of an input that is not one: it is written in its place among the results.
+    private readonly List<(Uri? Uri, ErrorRecord? Error)> _inputs = [];
     private bool _invalidInput;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -95,16 +96,16 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
             if (!System.Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri))
             {
                 _invalidInput = true;
-                if (!Quiet) WriteError(new ErrorRecord(new ArgumentException($"'{text}' is not an absolute URI such as https://example.org/health."), "InvalidUri", ErrorCategory.InvalidArgument, text));
+                _inputs.Add((null, new ErrorRecord(new ArgumentException($"'{text}' is not an absolute URI such as https://example.org/health."), "InvalidUri", ErrorCategory.InvalidArgument, text)));
                 continue;
             }
             if (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps)
             {
                 _invalidInput = true;
-                if (!Quiet) WriteError(new ErrorRecord(new ArgumentException($"'{text}' uses the scheme '{uri.Scheme}'; Test-HttpEndpoint speaks http and https."), "UnsupportedScheme", ErrorCategory.InvalidArgument, text));
+                _inputs.Add((null, new ErrorRecord(new ArgumentException($"'{text}' uses the scheme '{uri.Scheme}'; Test-HttpEndpoint speaks http and https."), "UnsupportedScheme", ErrorCategory.InvalidArgument, text)));
                 continue;
             }
-            _uris.Add(uri);
+            _inputs.Add((uri, null));
         }
     }
 
@@ -130,12 +131,19 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
             var narrated = options with { Log = sink.WriteVerbose };
             // Every request of every URI is one work item; results come in input order, so one URI's -Count results
             // arrive together and its summary is written when the last of them does.
-            var work = _uris.SelectMany((u, i) => Enumerable.Range(0, Count).Select(n => (Index: i, Uri: u, Request: n)));
+            // An input error is one item in its place.
+            var work = _inputs.SelectMany((input, i) => Enumerable.Range(0, input.Uri is null ? 1 : Count).Select(n => (Index: i, Input: input, Request: n)));
             var group = new List<HttpCheckResult>(Math.Min(Count, 1024));
             var warned = -1;
-            await foreach (var (index, uri, result) in FanOut.ForEachAsync(work, ThrottleLimit,
-                async (item, token) => (item.Index, item.Uri, await HttpChecker.CheckAsync(item.Uri, item.Request == 0 ? narrated : options, token).ConfigureAwait(false)), ct))
+            await foreach (var (index, input, result) in FanOut.ForEachAsync(work, ThrottleLimit,
+                async (item, token) => (item.Index, item.Input, item.Input.Uri is { } u ? await HttpChecker.CheckAsync(u, item.Request == 0 ? narrated : options, token).ConfigureAwait(false) : null), ct))
             {
+                if (result is null)
+                {
+                    if (!Quiet) sink.WriteError(input.Error!);
+                    continue;
+                }
+                var uri = input.Uri!;
                 if (!result.Success) allGood = false;
                 if (!result.Success && group.Count > 0) sink.WriteVerbose($"{uri}: request {group.Count + 1} of {Count}: {result.Error}");
                 // Once per URI, not once per request of -Count.
@@ -154,7 +162,7 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
                 if (!Quiet) sink.WriteObject(HttpCheckSummary.From(uri.OriginalString, group));
                 group = [];
             }
-            if (Quiet) sink.WriteObject(allGood && _uris.Count > 0);
+            if (Quiet) sink.WriteObject(allGood && _inputs.Count > 0);
         });
     }
 }

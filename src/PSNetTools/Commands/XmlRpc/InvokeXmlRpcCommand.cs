@@ -70,7 +70,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     {
         if (!Uri.IsAbsoluteUri || Uri.Scheme is not ("http" or "https"))
         {
-            WriteError(new ErrorRecord(new ArgumentException($"'{Uri}' is not an http or https URI of an XML-RPC endpoint."), "InvalidUri", ErrorCategory.InvalidArgument, Uri));
+            Invalid(new ErrorRecord(new ArgumentException($"'{Uri}' is not an http or https URI of an XML-RPC endpoint."), "InvalidUri", ErrorCategory.InvalidArgument, Uri));
             return;
         }
         var options = new XmlRpcCallOptions
@@ -90,14 +90,18 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
         }
         catch (ArgumentException ex)
         {
-            WriteError(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, Argument));
+            Invalid(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, Argument));
             return;
         }
         _jobs!.Push(new Job(Uri, ParameterSetName == MulticallSet, calls, options));
     }
 
-    /// <summary>One pipeline record: a call (or a multicall batch) with the options it was given.</summary>
-    private sealed record Job(Uri Uri, bool Multicall, List<(string Method, IReadOnlyList<object?> Parameters)> Calls, XmlRpcCallOptions Options);
+    // A record that cannot be called is still a job: its error is written in its place, after the calls before it.
+    private void Invalid(ErrorRecord error) => _jobs!.Push(new Job(Uri, false, [], new XmlRpcCallOptions(), error));
+
+    /// <summary>One pipeline record: a call (or a multicall batch) with the options it was given, or the error of a record that is none.</summary>
+    private sealed record Job(Uri Uri, bool Multicall, List<(string Method, IReadOnlyList<object?> Parameters)> Calls, XmlRpcCallOptions Options,
+        ErrorRecord? Error = null);
 
     // One worker for the pipeline. With -ThrottleLimit above 1, up to that many calls run at once and each call's
     // output is held until the ones before it are written, so results keep the input order.
@@ -107,6 +111,11 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
     private async Task<List<Action<PipelineSink>>> CallJobAsync(Job job, CancellationToken ct)
     {
         var output = new List<Action<PipelineSink>>();
+        if (job.Error is { } invalid)
+        {
+            output.Add(s => s.WriteError(invalid));
+            return output;
+        }
         var (uri, calls, options) = (job.Uri, job.Calls, job.Options);
         try
         {
