@@ -21,6 +21,12 @@ public sealed record TlsTrust
     /// <summary>Sent when the server asks for one (mutual TLS); must hold its private key.</summary>
     public X509Certificate2? ClientCertificate { get; init; }
 
+    /// <summary>
+    /// Equal for equal trust (certificates by thumbprint), for the pools of HttpClients kept per trust: a record's own
+    /// equality compares the certificate lists by reference, so each run of a cmdlet with the same CA file would add one.
+    /// </summary>
+    public string Key => $"{SkipCertificateCheck}|{string.Join(",", TrustedCertificates.Select(c => c.Thumbprint))}|{ClientCertificate?.Thumbprint}";
+
     /// <summary>Null when the platform's own check is the right one (nothing skipped, no extra root).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5359", Justification = "Accepts any certificate only when SkipCertificateCheck was asked for by name.")]
     public RemoteCertificateValidationCallback? Callback =>

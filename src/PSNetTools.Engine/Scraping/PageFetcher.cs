@@ -12,7 +12,8 @@ namespace PSNetTools.Scraping;
 /// </summary>
 public static class PageFetcher
 {
-    private static readonly ConcurrentDictionary<bool, HttpClient> Clients = new();
+    // One pool per trust (TlsTrust.Key): runs with the same CA file share it.
+    private static readonly ConcurrentDictionary<string, HttpClient> Clients = new();
 
     public static async Task<Outcome<HtmlSource>> FetchAsync(Uri uri, FetchOptions options, CancellationToken cancellationToken)
     {
@@ -24,7 +25,7 @@ public static class PageFetcher
             return Outcome.Failed<HtmlSource>(new TargetFailure(target, "UnsupportedScheme", FailureKind.InvalidTarget, $"'{target}' uses '{uri.Scheme}'; pages are fetched over http and https."));
         }
         // Redirects are followed by hand (HttpRedirects), never by the handler: it would resend every header anywhere.
-        var client = Clients.GetOrAdd(options.SkipCertificateCheck, Create);
+        var client = Clients.GetOrAdd(options.Tls.Key, _ => Create(options.Tls));
         var policy = new RedirectPolicy
         {
             Follow = options.FollowRedirects,
@@ -94,7 +95,7 @@ public static class PageFetcher
         return request;
     }
 
-    private static HttpClient Create(bool skipCertificateCheck)
+    private static HttpClient Create(TlsTrust tls)
     {
         var handler = new SocketsHttpHandler
         {
@@ -105,9 +106,7 @@ public static class PageFetcher
             UseCookies = false,
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-        if (skipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
-#pragma warning restore CA5359
+        tls.ApplyTo(handler.SslOptions);
         return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 }

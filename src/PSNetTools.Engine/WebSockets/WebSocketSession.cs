@@ -80,9 +80,8 @@ public sealed class WebSocketSession : IAsyncDisposable
         {
             foreach (var p in options.Subprotocols) socket.Options.AddSubProtocol(p);
             foreach (var (name, value) in options.Headers) socket.Options.SetRequestHeader(name, value);
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-            if (options.SkipCertificateCheck) socket.Options.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
-#pragma warning restore CA5359
+            if (options.Tls.Callback is { } validate) socket.Options.RemoteCertificateValidationCallback = validate;
+            if (options.Tls.ClientCertificates() is { } certificates) socket.Options.ClientCertificates = certificates;
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSec));

@@ -13,7 +13,7 @@ namespace PSNetTools.Commands.WebSockets;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "WebSocketMessage", DefaultParameterSetName = UriSet)]
 [OutputType(typeof(WebSocketExchange))]
-public sealed class SendWebSocketMessageCommand : AsyncCmdlet
+public sealed class SendWebSocketMessageCommand : TlsClientCommand
 {
     private const string UriSet = "Uri";
     private const string SessionSet = "Session";
@@ -21,6 +21,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     private bool _ownsSession;
     private long _index;
     private PipelinePump<string>? _messages;
+    private PSNetTools.Net.TlsTrust? _trust;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
     [ValidateNotNull]
@@ -49,9 +50,6 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     [ValidateRange(0.01, 86400)]
     public double TimeoutSec { get; set; } = 30;
 
-    [Parameter(ParameterSetName = UriSet)]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
     [Parameter]
     public SwitchParameter NoResponse { get; set; }
 
@@ -59,11 +57,21 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     {
         if (ParameterSetName == SessionSet)
         {
+            // The session's connection was made (and its certificate judged) by Connect-WebSocket.
+            if (new[] { nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(ClientCertificate) }.FirstOrDefault(MyInvocation.BoundParameters.ContainsKey) is { } tls)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{tls} applies when connecting with -Uri; a -Session is already connected."),
+                    "TlsParameterWithSession", ErrorCategory.InvalidArgument, tls));
+            }
             _session = Session;
         }
         else if (WebSocketParameters.CheckUri(Uri) is { } bad)
         {
             ThrowTerminatingError(bad);
+        }
+        else
+        {
+            _trust = Trust();
         }
         _messages = StartPump<string>(ExchangeAllAsync, _session?.Uri ?? Uri.OriginalString);
     }
@@ -89,7 +97,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
             {
                 if (_session is null)
                 {
-                    var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
+                    var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, _trust!, 16 * 1024 * 1024);
                     _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct).ConfigureAwait(false);
                     _ownsSession = true;
                 }
