@@ -49,7 +49,7 @@ public sealed class GrpcClient : IDisposable
     public static GrpcClient Offline(GrpcDescriptorOptions descriptors)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
-        if (descriptors.UsesReflection) throw new ArgumentException("Without an address, give -ProtoFile or -DescriptorSet.", nameof(descriptors));
+        if (descriptors.UsesReflection) throw new ArgumentException("Without a server there is no reflection to ask: the descriptors must come from .proto files or a descriptor set.", nameof(descriptors));
         return new GrpcClient(null, LoadFiles(descriptors));
     }
 

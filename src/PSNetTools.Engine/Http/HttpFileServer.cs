@@ -37,7 +37,7 @@ public sealed class HttpFileServer : SocketHttpServer
 
     protected override Task BindAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(_options.Root)) throw new DirectoryNotFoundException($"'{_options.Root}' is not a folder; -Path must name the folder to serve.");
+        if (!Directory.Exists(_options.Root)) throw new DirectoryNotFoundException($"'{_options.Root}' is not a folder, so there is nothing to serve.");
         _realRoot = SafePath.RealRoot(_options.Root);
         return base.BindAsync(cancellationToken);
     }

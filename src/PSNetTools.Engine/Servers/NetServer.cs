@@ -92,7 +92,7 @@ public abstract class NetServer : IAsyncDisposable
             State = ServerState.Failed;
             _stopped.TrySetResult();
             throw new ServerStartException(
-                $"Port {Port} on {Address} is already in use; stop whatever listens there, or pick another -Port (0 picks a free one).", ex);
+                $"Port {Port} on {Address} is already in use.", ex);
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable)
         {

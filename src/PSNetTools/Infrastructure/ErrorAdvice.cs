@@ -38,6 +38,15 @@ public static class ErrorAdvice
             "GrpcUnimplemented" => c.Has("ProtoFile")
                 ? "Get-GrpcService lists what the server offers; a server without reflection needs -ProtoFile (and -ImportPath) or -DescriptorSet."
                 : null,
+            "PortInUse" => c.Has("Port")
+                ? "Stop whatever listens there, or pick another -Port (0 picks a free one)."
+                : "Stop whatever listens there, or pick another port.",
+            "PingPayloadUnsupported" => c.Has("BufferSize")
+                ? "Leave -BufferSize at its default (32), or give this process ICMP rights as the message says."
+                : null,
+            "ProtoImportNotFound" => c.Has("ImportPath")
+                ? "Give the directory the imports are relative to with -ImportPath; a -DescriptorSet must be built with protoc --include_imports."
+                : null,
             "TooManyRedirects" => "Raise -MaximumRedirection if the chain of redirects is legitimate.",
             "ReplyTooLarge" => c.Has("MaxReplyBytes")
                 ? string.Create(CultureInfo.InvariantCulture, $"If the peer's replies are meant to be this large, raise -MaxReplyBytes (now {c.Value("MaxReplyBytes"):N0}).")

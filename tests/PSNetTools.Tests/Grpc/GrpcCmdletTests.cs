@@ -260,8 +260,7 @@ public sealed class GrpcCmdletTests
             Assert.Equal("calculator.Calculator/Add,calculator.Calculator/Multiply", r.Output[0].BaseObject);
             Assert.Equal(5, r.Output[1].BaseObject);
             Assert.Contains("-ProtoFile", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
-            // A missing file is a parameter error now (-CaCertificatePath is an alias of the shared -TrustedCertificate).
-            Assert.StartsWith("ParameterArgumentTransformationError", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+            Assert.StartsWith("FileNotFound", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
         }
     }
 
