@@ -37,6 +37,7 @@ public sealed class GrpcClient : IDisposable
 
     /// <exception cref="ArgumentException">A bad address.</exception>
     /// <exception cref="FormatException">.proto files or a descriptor set that do not parse or link.</exception>
+    /// <exception cref="PSNetTools.Grpc.ProtoFiles.ProtoImportNotFoundException">A .proto file, or one it imports, is in none of the import paths.</exception>
     public static GrpcClient Open(GrpcConnectionOptions options, GrpcDescriptorOptions? descriptors = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,6 +47,9 @@ public sealed class GrpcClient : IDisposable
     }
 
     /// <summary>A client with no server, for listing what .proto files or a descriptor set declare.</summary>
+    /// <exception cref="ArgumentException">No .proto files or descriptor set were given.</exception>
+    /// <exception cref="FormatException">The files do not parse or link.</exception>
+    /// <exception cref="PSNetTools.Grpc.ProtoFiles.ProtoImportNotFoundException">A file, or one it imports, is in none of the import paths.</exception>
     public static GrpcClient Offline(GrpcDescriptorOptions descriptors)
     {
         ArgumentNullException.ThrowIfNull(descriptors);

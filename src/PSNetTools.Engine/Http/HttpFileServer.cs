@@ -28,6 +28,8 @@ public sealed class HttpFileServer : SocketHttpServer
 
     public bool DirectoryListing => !_options.NoDirectoryListing;
 
+    /// <exception cref="DirectoryNotFoundException">The root is not a folder.</exception>
+    /// <exception cref="PSNetTools.Servers.ServerStartException">The port is in use or the address is not on this machine.</exception>
     public static async Task<HttpFileServer> StartAsync(HttpFileServerOptions options, CancellationToken cancellationToken = default)
     {
         var server = new HttpFileServer(options);

@@ -15,6 +15,8 @@ public static class ImapReader
 {
     private const int FetchBatch = 500;
 
+    /// <exception cref="MailException">Connecting, logging in, opening the folder or fetching failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async IAsyncEnumerable<ReceivedMessage> GetMessagesAsync(
         MailServerOptions options, MailboxQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -63,6 +65,8 @@ public static class ImapReader
         }
     }
 
+    /// <exception cref="MailException">Connecting, logging in or listing failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<IReadOnlyList<ImapFolderInfo>> GetFoldersAsync(MailServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -12,6 +12,8 @@ namespace PSNetTools.Scanning;
 /// </summary>
 public static class PortScanner
 {
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public static async IAsyncEnumerable<Outcome<PortScanResult>> ScanAsync(
         IEnumerable<string> computerNames, PortScanOptions options, ScanCounters? counters = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -15,6 +15,8 @@ public static class PageFetcher
     // One pool per trust (TlsTrust.Key): runs with the same CA file share it.
     private static readonly ConcurrentDictionary<string, HttpClient> Clients = new();
 
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Transport failures, timeouts, refused redirects and bad schemes are the outcome's failure.</remarks>
     public static async Task<Outcome<HtmlSource>> FetchAsync(Uri uri, FetchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);

@@ -81,6 +81,8 @@ public abstract class NetServer : IAsyncDisposable
     protected CancellationToken StoppingToken => _stopping.Token;
 
     /// <summary>Binds and starts accepting; throws a clear error (naming the port) when the port is taken.</summary>
+    /// <exception cref="ServerStartException">The port is in use (inner: AddressAlreadyInUse) or the address is not on this machine.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         try

@@ -67,6 +67,10 @@ public sealed class WebSocketSession : IAsyncDisposable
     /// <summary>Why the connection ended abnormally (server gone, reset, oversized message), if it did.</summary>
     public string? LastError { get; private set; }
 
+    /// <exception cref="ArgumentException">The URI is not ws:// or wss://, or the timeout is not positive; the client certificate has no private key.</exception>
+    /// <exception cref="TimeoutException">The opening handshake did not finish within the timeout.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The server refused the upgrade, the connection failed, or TLS failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<WebSocketSession> ConnectAsync(WebSocketClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -106,6 +110,9 @@ public sealed class WebSocketSession : IAsyncDisposable
     }
 
     /// <summary>Sends one message; concurrent sends are serialized (a WebSocket allows one at a time).</summary>
+    /// <exception cref="TimeoutException">Sending did not finish within the session's timeout.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The connection is closed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task SendAsync(ReadOnlyMemory<byte> data, bool binary, CancellationToken cancellationToken = default)
     {
         if (_socket.State != WebSocketState.Open) throw Closed();
@@ -139,6 +146,9 @@ public sealed class WebSocketSession : IAsyncDisposable
         SendAsync(Encoding.UTF8.GetBytes(text), binary: false, cancellationToken);
 
     /// <summary>The next message; null when the connection closed cleanly. Waits at most <paramref name="timeoutSec"/> (0 = forever).</summary>
+    /// <exception cref="TimeoutException">No message within <paramref name="timeoutSec"/>.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The connection closed with an error.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<WebSocketMessage?> ReceiveAsync(double timeoutSec, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -159,6 +169,9 @@ public sealed class WebSocketSession : IAsyncDisposable
     }
 
     /// <summary>Sends one message and waits for the next one to arrive: one round trip of an echo or request/response server.</summary>
+    /// <exception cref="TimeoutException">Sending, or waiting for the answer, ran out of time.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The connection is closed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<WebSocketExchange> ExchangeAsync(long index, string text, bool binary, bool noResponse, CancellationToken cancellationToken = default)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

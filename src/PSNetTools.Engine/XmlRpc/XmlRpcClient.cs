@@ -59,6 +59,12 @@ public static class XmlRpcClient
         });
     }
 
+    /// <exception cref="XmlRpcFaultException">The server answered with a fault (never retried).</exception>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed, or the server answered an HTTP error status.</exception>
+    /// <exception cref="TimeoutException">No answer within the call's timeout.</exception>
+    /// <exception cref="XmlRpcLimitException">The answer is larger or deeper than the limits allow.</exception>
+    /// <exception cref="FormatException">The answer is not an XML-RPC response.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static Task<object?> CallAsync(Uri uri, string method, IReadOnlyList<object?> parameters, XmlRpcCallOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -126,6 +132,11 @@ public static class XmlRpcClient
     }
 
     /// <summary>system.multicall: several calls in one request; each result is the value or the fault of that call.</summary>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed, or the server answered an HTTP error status.</exception>
+    /// <exception cref="TimeoutException">No answer within the call's timeout.</exception>
+    /// <exception cref="XmlRpcLimitException">The answer is larger or deeper than the limits allow.</exception>
+    /// <exception cref="FormatException">The answer is not a multicall response.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<IReadOnlyList<object?>> MulticallAsync(Uri uri, IReadOnlyList<(string Method, IReadOnlyList<object?> Parameters)> calls, XmlRpcCallOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(calls);

@@ -53,3 +53,35 @@ public partial class EngineWordingTests
     public void The_check_finds_parameter_names_and_not_header_names(string text, bool matches) =>
         Assert.Equal(matches, ParameterName().IsMatch(text));
 }
+
+/// <summary>
+/// The engine's public entry points (what the cmdlets call to connect, check, scan, call or start) say in their XML
+/// documentation what they throw, so a caller knows what is a failure of the whole call and what is an outcome.
+/// </summary>
+public class EntryPointDocumentationTests
+{
+    private static readonly string[] EntryPointNames = ["Open", "Offline", "ConnectAsync", "CheckAsync", "ScanAsync", "RunAsync", "ProbeAsync", "ExchangeAsync",
+        "InspectAsync", "FetchAsync", "CrawlAsync", "CallAsync", "MulticallAsync", "SendAsync", "ReceiveAsync", "GetMessagesAsync", "GetFoldersAsync", "StartAsync"];
+
+    [Fact]
+    public void Every_public_entry_point_documents_its_exceptions()
+    {
+        var assembly = typeof(PSNetTools.Net.Failures).Assembly;
+        var xml = System.Xml.Linq.XDocument.Load(Path.ChangeExtension(assembly.Location, ".xml"));
+        var documented = xml.Descendants("member")
+            .Where(m => m.Elements("exception").Any())
+            .Select(m => (string)m.Attribute("name")!)
+            .Select(n => n[2..].Split('(')[0].Split("``")[0])
+            .ToHashSet();
+        var missing = assembly.GetExportedTypes()
+            .Where(t => t.Namespace?.StartsWith("PSNetTools.", StringComparison.Ordinal) == true && !t.Namespace.Contains("Hosting", StringComparison.Ordinal))
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
+                .Where(m => EntryPointNames.Contains(m.Name) && !m.IsSpecialName && (t.IsSealed || t.IsAbstract || !m.IsVirtual))
+                .Select(m => $"{t.FullName}.{m.Name}"))
+            .Where(name => !documented.Contains(name))
+            .Distinct()
+            .Order()
+            .ToList();
+        Assert.True(missing.Count == 0, "entry points without <exception>:\n" + string.Join("\n", missing));
+    }
+}
