@@ -78,7 +78,7 @@ public static class HttpChecker
         };
         try
         {
-            // Redirects by hand (HttpRedirects): counted, only to http(s), -Headers only while on the first origin.
+            // Redirects by hand (HttpRedirects): counted, only to http(s), the caller's headers only while on the first origin.
             var policy = new RedirectPolicy { MaximumRedirections = options.MaximumRedirection };
             using var answer = await HttpRedirects.SendAsync(client, new RedirectHop(uri, method), policy, hop => Request(hop, options), deadline.Token).ConfigureAwait(false);
             var response = answer.Response;
@@ -176,7 +176,7 @@ public static class HttpChecker
         return "";
     }
 
-    // The body is always read (TotalMs includes it) but only kept as text when -ExpectContent needs it.
+    // The body is always read (TotalMs includes it) but only kept as text when the content check needs it.
     private static async Task<(long Read, bool Truncated, string? Text)> ReadBodyAsync(HttpResponseMessage response, HttpCheckOptions options, CancellationToken cancellationToken)
     {
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

@@ -8,8 +8,8 @@ namespace PSNetTools.Mail;
 
 /// <summary>
 /// Reads an IMAP mailbox the efficient way: one SEARCH on the server picks the messages, summaries arrive in
-/// batched FETCHes (not a round trip per message), and full messages are downloaded only for -IncludeBody or
-/// -AttachmentPath.
+/// batched FETCHes (not a round trip per message), and full messages are downloaded only when the query asks
+/// for bodies or attachments.
 /// </summary>
 public static class ImapReader
 {

@@ -29,10 +29,10 @@ public sealed record MailServerOptions
     /// <summary>Applied to connecting and logging in; a failure after the server accepted the login is not retried.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
-    /// <summary>Receives the protocol conversation line by line, with credentials redacted (for -Debug: dozens of lines a message).</summary>
+    /// <summary>Receives the protocol conversation line by line, with credentials redacted (a debug transcript: dozens of lines a message).</summary>
     public Action<string>? Log { get; init; }
 
-    /// <summary>Told of the few steps worth knowing (for -Verbose): connecting, TLS negotiated, logged in, sent, reconnecting.</summary>
+    /// <summary>Told of the few steps worth knowing (a verbose stream): connecting, TLS negotiated, logged in, sent, reconnecting.</summary>
     public Action<string>? Status { get; init; }
 
     /// <summary>Told of each retry.</summary>

@@ -43,6 +43,6 @@ public sealed record ReceivedMessage
 
     public IReadOnlyList<string> AttachmentNames { get; init; } = [];
 
-    /// <summary>Full paths of the attachments written under -AttachmentPath.</summary>
+    /// <summary>Full paths of the attachments written under the query's AttachmentPath.</summary>
     public IReadOnlyList<string> SavedAttachments { get; init; } = [];
 }

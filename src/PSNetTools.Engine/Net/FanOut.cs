@@ -24,7 +24,7 @@ public static class FanOut
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(work);
         var limit = Math.Max(1, throttleLimit);
-        // Our own token: a consumer that stops reading early (break, Select-Object -First) must stop the workers too.
+        // Our own token: a consumer that stops reading early (break, a downstream that has enough) must stop the workers too.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(limit);
         // Started items in input order; its capacity bounds how many finished results wait behind a slow one.

@@ -49,7 +49,7 @@ public static class PortScanner
         }
         finally
         {
-            // Leaving early (Ctrl+C, Select-Object -First): stop every worker and wait until their sockets are closed.
+            // Leaving early (cancelled, or a consumer that has enough): stop every worker and wait until their sockets are closed.
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {

@@ -31,6 +31,6 @@ public sealed record CrawlPage
     /// <summary>Why the page could not be fetched or was skipped; empty otherwise.</summary>
     public string Error { get; init; } = "";
 
-    /// <summary>With -Selector: the matched elements.</summary>
+    /// <summary>With selectors: the matched elements.</summary>
     public IReadOnlyList<ScrapedElement> Items { get; init; } = [];
 }

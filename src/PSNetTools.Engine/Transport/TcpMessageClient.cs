@@ -106,7 +106,7 @@ public static class TcpMessageClient
             stream = ssl;
             try
             {
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
+#pragma warning disable CA5359 // SkipCertificateCheck: the user asked, by name, not to verify this server.
                 var authentication = new SslClientAuthenticationOptions
                 {
                     TargetHost = options.ServerName ?? target.ComputerName,

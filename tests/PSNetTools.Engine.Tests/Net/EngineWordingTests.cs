@@ -43,6 +43,18 @@ public partial class EngineWordingTests
         Assert.True(narrating.Count == 0, "engine strings naming parameters:\n" + string.Join("\n", narrating));
     }
 
+    // The XML documentation holds the /// comments: the engine describes its options, not the parameters that set them.
+    [Fact]
+    public void No_engine_doc_comment_names_a_cmdlet_parameter()
+    {
+        var xml = System.Xml.Linq.XDocument.Load(Path.ChangeExtension(typeof(PSNetTools.Net.Failures).Assembly.Location, ".xml"));
+        var narrating = xml.Descendants("member")
+            .Where(m => ParameterName().IsMatch(string.Join(" ", m.DescendantNodes().OfType<System.Xml.Linq.XText>().Select(t => t.Value))))
+            .Select(m => (string)m.Attribute("name")!)
+            .ToList();
+        Assert.True(narrating.Count == 0, "doc comments naming parameters:\n" + string.Join("\n", narrating));
+    }
+
     [Theory]
     [InlineData("pick another -Port (0 picks a free one)", true)]
     [InlineData("Give its directory with -ImportPath.", true)]
