@@ -37,7 +37,9 @@ public static class PageFetcher
         };
         try
         {
-            return await options.Retry.ExecuteAsync(async (attempt, ct) =>
+            // The one retry loop: a 5xx or 429 answer is tried again after the backoff, or after the wait its
+            // Retry-After asks for (within the policy's total time); the last answer is reported as it is.
+            var (page, _) = await options.Retry.ExecuteAsync(async (attempt, ct) =>
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 deadline.CancelAfter(options.Timeout);
@@ -46,30 +48,23 @@ public static class PageFetcher
                     using var answer = await HttpRedirects.SendAsync(client, new RedirectHop(uri, HttpMethod.Get), policy, hop => Request(hop, options), deadline.Token).ConfigureAwait(false);
                     if (answer.Stopped is { } stop)
                     {
-                        return Outcome.Failed<HtmlSource>(new TargetFailure(target, stop.ErrorId, stop.ErrorId == HttpRedirects.TooManyRedirects ? FailureKind.LimitExceeded : FailureKind.ProtocolError, stop.Message));
+                        return (Outcome.Failed<HtmlSource>(new TargetFailure(target, stop.ErrorId, stop.ErrorId == HttpRedirects.TooManyRedirects ? FailureKind.LimitExceeded : FailureKind.ProtocolError, stop.Message)), RetryVerdict.Final);
                     }
                     var response = answer.Response;
-                    // A 5xx or 429 is worth another try while retries remain; the last answer is reported as it is.
-                    if (attempt <= options.Retry.MaxRetries && TransientFailures.IsTransient(response.StatusCode))
-                    {
-                        throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
-                    }
+                    var verdict = TransientFailures.IsTransient(response.StatusCode) ? RetryVerdict.Again(RetryAfter.From(response, DateTimeOffset.UtcNow)) : RetryVerdict.Final;
                     var body = await HttpContentReader.ReadUpToAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
-                    return Outcome.Success(new HtmlSource(answer.Hop.Uri.AbsoluteUri, body.Bytes, response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
+                    return (Outcome.Success(new HtmlSource(answer.Hop.Uri.AbsoluteUri, body.Bytes, response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
                     {
                         Location = response.Headers.Location is { } location && Uri.TryCreate(answer.Hop.Uri, location, out var next) ? next.AbsoluteUri : null,
                         Truncated = body.Truncated,
-                    });
+                    }), verdict);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     throw new TimeoutException($"{target}: no complete answer within {options.Timeout.TotalSeconds:0.###} s.");
                 }
-            }, null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex) when (ex.StatusCode is { } status)
-        {
-            return Outcome.Failed<HtmlSource>(new TargetFailure(target, "HttpError", FailureKind.ProtocolError, $"{target}: the server answered {(int)status} {status}{(options.Retry.MaxRetries > 0 ? $" after {options.Retry.MaxRetries} retries" : "")}.", ex));
+            }, attempt => attempt.Item2, null, cancellationToken).ConfigureAwait(false);
+            return page;
         }
         catch (HttpRequestException ex)
         {
