@@ -22,7 +22,7 @@ public abstract class GrpcCommandBase : TlsClientCommand
     [ValidateRange(0.1, 3600)]
     public double ConnectTimeoutSec { get; set; } = 10;
 
-    /// <summary>The connection options; reads paths and certificates, so call it on the pipeline thread.</summary>
+    /// <summary>The connection options; call it on the pipeline thread (a client certificate without its key stops the command).</summary>
     protected GrpcConnectionOptions ConnectionOptions(string address)
     {
         var trust = Trust();

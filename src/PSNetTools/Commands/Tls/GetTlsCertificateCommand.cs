@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using PSNetTools.Commands.Scanning;
 using PSNetTools.Net;
 using PSNetTools.Tls;
