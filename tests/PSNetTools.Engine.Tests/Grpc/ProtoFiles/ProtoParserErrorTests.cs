@@ -128,7 +128,7 @@ public sealed class ProtoParserErrorTests : IDisposable
     public void NonDescriptorSetSaysHowToMakeOne(string content)
     {
         var path = Write("not-a-set.pb", content);
-        var ex = Assert.Throws<ProtoImportNotFoundException>(() => DescriptorSetLoader.Load(path));
+        var ex = Assert.Throws<FormatException>(() => DescriptorSetLoader.Load(path));
         Assert.Contains("is not a protobuf FileDescriptorSet", ex.Message, StringComparison.Ordinal);
         Assert.Contains("protoc --include_imports -o set.pb x.proto", ex.Message, StringComparison.Ordinal);
     }
