@@ -98,6 +98,19 @@ public sealed class TlsTrustParameterTests : IClassFixture<TlsTrustParameterTest
     }
 
     [Fact]
+    public void The_advice_for_an_untrusted_certificate_names_TrustedCertificate_first()
+    {
+        var untrusted = Ps.Run(Call("Invoke-XmlRpc", _nginx.ChainPort, ""));
+        var advice = Assert.Single(untrusted.Errors).ErrorDetails.RecommendedAction;
+        Assert.StartsWith("For a server whose certificate a private or test CA issued", advice, StringComparison.Ordinal);
+        Assert.Contains("-TrustedCertificate", advice, StringComparison.Ordinal);
+        Assert.Contains("-SkipCertificateCheck", advice, StringComparison.Ordinal);
+        var wrongName = Ps.Run(Call("Invoke-XmlRpc", _nginx.WrongHostPort, $"-TrustedCertificate '{Ca}'"));
+        Assert.Equal("The certificate does not chain to a -TrustedCertificate given, or it is for another name than the one connected to.",
+            Assert.Single(wrongName.Errors).ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
     public void A_client_certificate_without_its_key_stops_before_connecting()
     {
         var r = Ps.Run($"Test-HttpEndpoint https://127.0.0.1:{_nginx.ChainPort}/ -ClientCertificate ([System.Security.Cryptography.X509Certificates.X509Certificate2]::new('{Ca}'))");
