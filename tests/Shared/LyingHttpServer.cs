@@ -52,7 +52,7 @@ public sealed class LyingHttpServer : IDisposable
     /// <summary>A URI of the hostile server that redirects to <paramref name="target"/>.</summary>
     public string RedirectTo(string target, int status = 302) => $"{BaseUri}/redirect?status={status}&to={Uri.EscapeDataString(target)}";
 
-    /// <summary>Every request received so far: listener ("127.0.0.2:port"), path, method and headers.</summary>
+    /// <summary>Every request received so far: listener ("127.0.0.2:port"), path, method, headers and time.</summary>
     public IReadOnlyList<SeenRequest> Seen()
     {
         using var client = new HttpClient();
@@ -62,7 +62,8 @@ public sealed class LyingHttpServer : IDisposable
             e.GetProperty("listener").GetString()!,
             e.GetProperty("path").GetString()!,
             e.GetProperty("method").GetString()!,
-            e.GetProperty("headers").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.OrdinalIgnoreCase)))];
+            e.GetProperty("headers").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.OrdinalIgnoreCase),
+            e.GetProperty("time").GetDouble()))];
     }
 
     public void Dispose() => _process.Dispose();
@@ -85,4 +86,5 @@ public sealed class LyingHttpServer : IDisposable
     }
 }
 
-public sealed record SeenRequest(string Listener, string Path, string Method, IReadOnlyDictionary<string, string> Headers);
+/// <param name="Time">When the server got it, in Unix seconds.</param>
+public sealed record SeenRequest(string Listener, string Path, string Method, IReadOnlyDictionary<string, string> Headers, double Time = 0);

@@ -40,6 +40,7 @@ public sealed class GrpcClient : IDisposable
 
     /// <exception cref="ArgumentException">A bad address.</exception>
     /// <exception cref="FormatException">.proto files or a descriptor set that do not parse or link.</exception>
+    /// <exception cref="PSNetTools.Grpc.ProtoFiles.ProtoImportNotFoundException">A .proto file, or one it imports, is in none of the import paths.</exception>
     public static GrpcClient Open(GrpcConnectionOptions options, GrpcDescriptorOptions? descriptors = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -49,10 +50,13 @@ public sealed class GrpcClient : IDisposable
     }
 
     /// <summary>A client with no server, for listing what .proto files or a descriptor set declare.</summary>
+    /// <exception cref="ArgumentException">No .proto files or descriptor set were given.</exception>
+    /// <exception cref="FormatException">The files do not parse or link.</exception>
+    /// <exception cref="PSNetTools.Grpc.ProtoFiles.ProtoImportNotFoundException">A file, or one it imports, is in none of the import paths.</exception>
     public static GrpcClient Offline(GrpcDescriptorOptions descriptors)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
-        if (descriptors.UsesReflection) throw new ArgumentException("Without an address, give -ProtoFile or -DescriptorSet.", nameof(descriptors));
+        if (descriptors.UsesReflection) throw new ArgumentException("Without a server there is no reflection to ask: the descriptors must come from .proto files or a descriptor set.", nameof(descriptors));
         return new GrpcClient(null, LoadFiles(descriptors));
     }
 

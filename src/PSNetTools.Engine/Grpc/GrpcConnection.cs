@@ -29,7 +29,7 @@ public sealed class GrpcConnection : IDisposable
     internal CallInvoker Invoker { get; }
 
     /// <exception cref="ArgumentException">The address is not host:port or an http(s) URI.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5359", Justification = "Only with -SkipCertificateCheck.")]
+    /// <exception cref="ArgumentException">The client certificate has no private key.</exception>
     public static GrpcConnection Open(GrpcConnectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,21 +44,9 @@ public sealed class GrpcConnection : IDisposable
         };
         var plaintext = target.Scheme == Uri.UriSchemeHttp;
         handler.ConnectCallback = (context, cancellationToken) => TransportSniffingStream.ConnectAsync(context.DnsEndPoint, plaintext, cancellationToken);
-        if (options.SkipCertificateCheck)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
-        }
-        else if (options.TrustedRoots.Count > 0)
-        {
-            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            policy.CustomTrustStore.AddRange(options.TrustedRoots.ToArray());
-            handler.SslOptions.CertificateChainPolicy = policy;
-        }
-        if (options.ClientCertificate is { } client)
-        {
-            if (!client.HasPrivateKey) throw new ArgumentException($"The client certificate {client.Subject} has no private key: load it from a .pfx, or with X509Certificate2::CreateFromPemFile(cert, key).", nameof(options));
-            handler.SslOptions.ClientCertificates = [client];
-        }
+        // The same trust as every TLS client of the module: the system's roots plus TrustedRoots, names always checked.
+        new TlsTrust { SkipCertificateCheck = options.SkipCertificateCheck, TrustedCertificates = options.TrustedRoots, ClientCertificate = options.ClientCertificate }
+            .ApplyTo(handler.SslOptions);
         var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
         {
             HttpHandler = handler,

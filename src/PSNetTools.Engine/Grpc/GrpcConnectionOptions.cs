@@ -12,7 +12,7 @@ public sealed record GrpcConnectionOptions
 
     public bool SkipCertificateCheck { get; init; }
 
-    /// <summary>Roots to trust for the server's certificate instead of the system store (a private CA), as grpcurl -cacert.</summary>
+    /// <summary>Roots trusted for the server's certificate besides the system's (a private CA); the name is still checked.</summary>
     public IReadOnlyList<X509Certificate2> TrustedRoots { get; init; } = [];
 
     /// <summary>A client certificate with its private key, for servers that require mutual TLS.</summary>

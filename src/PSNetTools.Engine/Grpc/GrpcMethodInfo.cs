@@ -19,7 +19,7 @@ public sealed record GrpcMethodInfo
 
     public required string ResponseType { get; init; }
 
-    /// <summary>The request's fields, "name type" comma-separated: what -Body takes.</summary>
+    /// <summary>The request's fields, "name type" comma-separated: what a request body holds.</summary>
     public required string RequestFields { get; init; }
 
     public bool ClientStreaming { get; init; }

@@ -1,3 +1,4 @@
+using PSNetTools.Net;
 using PSNetTools.Resilience;
 
 namespace PSNetTools.Http;
@@ -21,8 +22,10 @@ public sealed record HttpCheckOptions
     /// <summary>Redirects followed at most; one more is a TooManyRedirects failure. See HttpRedirects for what a hop keeps.</summary>
     public int MaximumRedirection { get; init; } = 5;
 
-    public bool SkipCertificateCheck { get; init; }
+    /// <summary>Roots trusted besides the system's, skipping the check, a client certificate.</summary>
+    public TlsTrust Tls { get; init; } = TlsTrust.Default;
 
+    /// <summary>Connection failures, timeouts and 5xx/429 answers are retried; a 429/503's Retry-After sets the wait, within the policy's total time.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
     /// <summary>Bodies beyond this are not read further (ContentLength still reports the header; Truncated says so).</summary>

@@ -10,7 +10,7 @@ public sealed record HttpCheckResult
     /// <summary>0 when no response came.</summary>
     public int StatusCode { get; init; }
 
-    /// <summary>The response met -ExpectStatus and -ExpectContent (and there was one).</summary>
+    /// <summary>The response met the expected status and content (and there was one).</summary>
     public bool Success { get; init; }
 
     public string FinalUri { get; init; } = "";
@@ -22,7 +22,7 @@ public sealed record HttpCheckResult
     /// <summary>The Content-Length header, else the bytes read; -1 when unknown.</summary>
     public long ContentLength { get; init; } = -1;
 
-    /// <summary>The body went on beyond the size cap and was not read further (TotalMs and -ExpectContent cover the part read).</summary>
+    /// <summary>The body went on beyond the size cap and was not read further (TotalMs and the content check cover the part read).</summary>
     public bool Truncated { get; init; }
 
     public string Server { get; init; } = "";

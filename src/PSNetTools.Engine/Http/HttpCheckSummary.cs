@@ -1,6 +1,6 @@
 namespace PSNetTools.Http;
 
-/// <summary>Test-HttpEndpoint -Count N: the latency distribution of one URI.</summary>
+/// <summary>The latency distribution of N requests to one URI.</summary>
 public sealed record HttpCheckSummary
 {
     public required string Uri { get; init; }

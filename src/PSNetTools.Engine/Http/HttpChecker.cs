@@ -19,28 +19,36 @@ namespace PSNetTools.Http;
 /// </summary>
 public static class HttpChecker
 {
+    /// <summary>Checks <paramref name="uri"/>, retrying connection failures, timeouts and 5xx/429 answers under <see cref="HttpCheckOptions.Retry"/>.</summary>
+    /// <returns>The check; a failure is its <see cref="HttpCheckResult.Error"/>, not an exception.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<HttpCheckResult> CheckAsync(Uri uri, HttpCheckOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(options);
-        for (var attempt = 1; ; attempt++)
-        {
-            options.Log?.Invoke($"{options.Method.ToUpperInvariant()} {uri}" + (attempt > 1 ? $" (attempt {attempt} of {options.Retry.MaxRetries + 1})." : "."));
-            var result = await OnceAsync(uri, options, cancellationToken).ConfigureAwait(false) with { Attempts = attempt };
-            if (result.Error.Length > 0) options.Log?.Invoke($"{uri}: {result.Error}");
-            if (attempt > options.Retry.MaxRetries || !IsTransient(result)) return result;
-            var delay = options.Retry.DelayFor(attempt - 1);
-            options.Log?.Invoke($"{uri}: attempt {attempt} failed; retrying in {delay.TotalSeconds:0.###} s.");
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-        }
+        var (result, _) = await options.Retry.ExecuteAsync(
+            async (attempt, ct) =>
+            {
+                options.Log?.Invoke($"{options.Method.ToUpperInvariant()} {uri}" + (attempt > 1 ? $" (attempt {attempt} of {options.Retry.MaxRetries + 1})." : "."));
+                var (once, verdict) = await OnceAsync(uri, options, ct).ConfigureAwait(false);
+                if (once.Error.Length > 0) options.Log?.Invoke($"{uri}: {once.Error}");
+                return (once with { Attempts = attempt }, verdict);
+            },
+            attempt => attempt.Item2,
+            step => options.Log?.Invoke(step.BeyondLimit
+                ? $"{uri}: the server asked to retry after {step.Delay.TotalSeconds:0.###} s, past the retry time limit of {options.Retry.MaxTotalTime.TotalSeconds:0.###} s; not retrying."
+                : $"{uri}: attempt {step.Attempt} failed; retrying in {step.Delay.TotalSeconds:0.###} s{(step.ServerAsked ? " (the server's Retry-After)" : "")}."),
+            cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
-    // A 5xx/429 answer or a failed connection may go better next time; a 404 or a TLS failure will not.
-    private static bool IsTransient(HttpCheckResult r) =>
-        r.StatusCode == 0 ? r.Error.StartsWith("Connection", StringComparison.Ordinal) || r.Error.StartsWith("Timeout", StringComparison.Ordinal)
-        : !r.Success && TransientFailures.IsTransient((HttpStatusCode)r.StatusCode);
+    // A 5xx/429 answer or a failed connection may go better next time; a 404, a TLS failure or a bad body will not.
+    private static RetryVerdict Judge(HttpCheckResult result, HttpResponseMessage? response) =>
+        result.Success || result.StatusCode == 0 || !TransientFailures.IsTransient((HttpStatusCode)result.StatusCode)
+            ? RetryVerdict.Final
+            : RetryVerdict.Again(response is null ? null : RetryAfter.From(response, DateTimeOffset.UtcNow));
 
-    private static async Task<HttpCheckResult> OnceAsync(Uri uri, HttpCheckOptions options, CancellationToken cancellationToken)
+    private static async Task<(HttpCheckResult Result, RetryVerdict Verdict)> OnceAsync(Uri uri, HttpCheckOptions options, CancellationToken cancellationToken)
     {
         var timing = new PhaseTiming();
         using var handler = CreateHandler(options, timing);
@@ -51,7 +59,9 @@ public static class HttpChecker
         var current = uri;
         var method = new HttpMethod(options.Method.ToUpperInvariant());
         var redirects = 0;
-        HttpCheckResult Failed(string error, int status = 0) => new()
+        // A failure without an answer is as transient as its kind (refused, reset, timeout), never judged by its text.
+        (HttpCheckResult, RetryVerdict) Failed(TargetFailure failure) => (Result($"{failure.ErrorId}: {failure.Message.TrimStart(':', ' ')}"), new RetryVerdict(failure.IsTransient));
+        HttpCheckResult Result(string error, int status = 0) => new()
         {
             Uri = uri.OriginalString,
             Method = method.Method,
@@ -68,7 +78,7 @@ public static class HttpChecker
         };
         try
         {
-            // Redirects by hand (HttpRedirects): counted, only to http(s), -Headers only while on the first origin.
+            // Redirects by hand (HttpRedirects): counted, only to http(s), the caller's headers only while on the first origin.
             var policy = new RedirectPolicy { MaximumRedirections = options.MaximumRedirection };
             using var answer = await HttpRedirects.SendAsync(client, new RedirectHop(uri, method), policy, hop => Request(hop, options), deadline.Token).ConfigureAwait(false);
             var response = answer.Response;
@@ -76,7 +86,7 @@ public static class HttpChecker
             (current, method, redirects) = (answer.Hop.Uri, answer.Hop.Method, answer.Hop.Number);
             if (answer.Stopped is { } stop)
             {
-                return Failed($"{stop.ErrorId}: {stop.Message}", status);
+                return (Result($"{stop.ErrorId}: {stop.Message}", status), RetryVerdict.Final);
             }
             var firstByte = watch.Elapsed.TotalMilliseconds;
             options.Log?.Invoke($"{current}: {status} {response.ReasonPhrase} over HTTP/{response.Version}, first byte after {firstByte:0.###} ms.");
@@ -84,7 +94,7 @@ public static class HttpChecker
             if (truncated) options.Log?.Invoke($"{current}: stopped reading the body at the content limit of {options.MaximumContentBytes:N0} bytes.");
             var total = watch.Elapsed.TotalMilliseconds;
             var expectation = Expectation(status, text, options);
-            return new HttpCheckResult
+            var checkResult = new HttpCheckResult
             {
                 Uri = uri.OriginalString,
                 Method = method.Method,
@@ -105,19 +115,20 @@ public static class HttpChecker
                 CertificateNotAfter = timing.CertificateNotAfter,
                 Error = expectation,
             };
+            return (checkResult, Judge(checkResult, response));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed($"{ErrorIds.Timeout}: no complete response within {options.Timeout.TotalSeconds:0.###} s.");
+            return Failed(new TargetFailure(uri.OriginalString, ErrorIds.Timeout, FailureKind.Timeout, $"no complete response within {options.Timeout.TotalSeconds:0.###} s."));
         }
         catch (HttpRequestException ex)
         {
-            return Failed(Describe(ex, options));
+            return Failed(Failures.From("", ex, options.Timeout));
         }
         catch (IOException ex)
         {
             // The body broke off (reset, or shorter than its Content-Length): this check's failure, not the pipeline's.
-            return Failed($"{ErrorIds.ConnectionReset}: the answer broke off: {FailureText.Of(ex)}");
+            return Failed(new TargetFailure(uri.OriginalString, ErrorIds.ConnectionReset, FailureKind.ConnectionReset, $"the answer broke off: {FailureText.Of(ex)}"));
         }
     }
 
@@ -155,13 +166,6 @@ public static class HttpChecker
         return request;
     }
 
-    // "Id: what happened", with the ids every cmdlet's errors use (Failures), so a check's Error reads like an ErrorId.
-    private static string Describe(Exception ex, HttpCheckOptions options)
-    {
-        var failure = Failures.From("", ex, options.Timeout);
-        return $"{failure.ErrorId}: {failure.Message.TrimStart(':', ' ')}";
-    }
-
     private static string Expectation(int status, string? text, HttpCheckOptions options)
     {
         var statusOk = options.ExpectStatus.Count == 0 ? status is >= 200 and < 400 : options.ExpectStatus.Contains(status);
@@ -178,7 +182,7 @@ public static class HttpChecker
         return "";
     }
 
-    // The body is always read (TotalMs includes it) but only kept as text when -ExpectContent needs it.
+    // The body is always read (TotalMs includes it) but only kept as text when the content check needs it.
     private static async Task<(long Read, bool Truncated, string? Text)> ReadBodyAsync(HttpResponseMessage response, HttpCheckOptions options, CancellationToken cancellationToken)
     {
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -258,9 +262,7 @@ public static class HttpChecker
                 return ValueTask.FromResult(context.PlaintextStream);
             },
         };
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-        if (options.SkipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
-#pragma warning restore CA5359
+        options.Tls.ApplyTo(handler.SslOptions);
         return handler;
     }
 

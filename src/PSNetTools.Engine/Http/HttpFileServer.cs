@@ -28,6 +28,8 @@ public sealed class HttpFileServer : SocketHttpServer
 
     public bool DirectoryListing => !_options.NoDirectoryListing;
 
+    /// <exception cref="DirectoryNotFoundException">The root is not a folder.</exception>
+    /// <exception cref="PSNetTools.Servers.ServerStartException">The port is in use or the address is not on this machine.</exception>
     public static async Task<HttpFileServer> StartAsync(HttpFileServerOptions options, CancellationToken cancellationToken = default)
     {
         var server = new HttpFileServer(options);
@@ -37,7 +39,7 @@ public sealed class HttpFileServer : SocketHttpServer
 
     protected override Task BindAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(_options.Root)) throw new DirectoryNotFoundException($"'{_options.Root}' is not a folder; -Path must name the folder to serve.");
+        if (!Directory.Exists(_options.Root)) throw new DirectoryNotFoundException($"'{_options.Root}' is not a folder, so there is nothing to serve.");
         _realRoot = SafePath.RealRoot(_options.Root);
         return base.BindAsync(cancellationToken);
     }

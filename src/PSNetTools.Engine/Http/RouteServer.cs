@@ -28,6 +28,7 @@ public sealed class RouteServer : SocketHttpServer
     /// <summary>The routes served, as given ("GET /", "POST /api/user"...).</summary>
     public string Routes => string.Join("; ", _options.Routes.Keys);
 
+    /// <exception cref="ServerStartException">The port is in use or the address is not on this machine.</exception>
     public static async Task<RouteServer> StartAsync(RouteServerOptions options, CancellationToken cancellationToken = default)
     {
         var server = new RouteServer(options);

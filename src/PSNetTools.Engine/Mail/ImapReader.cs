@@ -8,13 +8,15 @@ namespace PSNetTools.Mail;
 
 /// <summary>
 /// Reads an IMAP mailbox the efficient way: one SEARCH on the server picks the messages, summaries arrive in
-/// batched FETCHes (not a round trip per message), and full messages are downloaded only for -IncludeBody or
-/// -AttachmentPath.
+/// batched FETCHes (not a round trip per message), and full messages are downloaded only when the query asks
+/// for bodies or attachments.
 /// </summary>
 public static class ImapReader
 {
     private const int FetchBatch = 500;
 
+    /// <exception cref="MailException">Connecting, logging in, opening the folder or fetching failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async IAsyncEnumerable<ReceivedMessage> GetMessagesAsync(
         MailServerOptions options, MailboxQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -63,6 +65,8 @@ public static class ImapReader
         }
     }
 
+    /// <exception cref="MailException">Connecting, logging in or listing failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<IReadOnlyList<ImapFolderInfo>> GetFoldersAsync(MailServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -122,12 +122,12 @@ internal static class MailComposer
             {
                 if (address is not MailboxAddress mailbox || !IsComplete(mailbox.Address))
                 {
-                    throw Invalid(value, "MailInvalidAddress", $"'{value}' in -{field} is not a valid e-mail address (expected name@domain).");
+                    throw Invalid(value, "MailInvalidAddress", $"'{value}' in {field} is not a valid e-mail address (expected name@domain).");
                 }
                 result.Add(mailbox);
             }
         }
-        if (required && result.Count == 0) throw Invalid("", "MailInvalidAddress", $"-{field} needs an e-mail address.");
+        if (required && result.Count == 0) throw Invalid("", "MailInvalidAddress", $"{field} needs an e-mail address.");
         return result;
     }
 

@@ -15,9 +15,8 @@ internal static class MailConnector
     public static async Task ConnectAsync(MailService client, MailServerOptions options, CancellationToken cancellationToken)
     {
         client.Timeout = (int)Math.Clamp(options.Timeout.TotalMilliseconds, 1, int.MaxValue);
-#pragma warning disable CA5359 // Only with -SkipCertificateCheck: the user's explicit choice for test servers.
-        if (options.SkipCertificateCheck) client.ServerCertificateValidationCallback = static (_, _, _, _) => true;
-#pragma warning restore CA5359
+        if (options.Tls.Callback is { } validate) client.ServerCertificateValidationCallback = validate;
+        if (options.Tls.ClientCertificates() is { } certificates) client.ClientCertificates = certificates;
         // Only mechanisms that send the password in a form we can redact and every server has; XOAUTH2 needs a token, not a password.
         client.AuthenticationMechanisms.Remove("XOAUTH2");
 

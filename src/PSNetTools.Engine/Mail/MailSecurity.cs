@@ -16,6 +16,14 @@ public enum MailSecurity
     SslOnConnect,
 }
 
+/// <summary>Which mail protocol a connection speaks (it decides the default port).</summary>
+public enum MailProtocol
+{
+    Smtp,
+    Imap,
+    Pop3,
+}
+
 /// <summary>Message priority, written as the Priority, Importance and X-Priority headers.</summary>
 public enum MailPriority
 {

@@ -12,6 +12,8 @@ namespace PSNetTools.Mail;
 /// </summary>
 public static class Pop3Reader
 {
+    /// <exception cref="MailException">Connecting, logging in or downloading failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async IAsyncEnumerable<ReceivedMessage> GetMessagesAsync(
         MailServerOptions options, MailboxQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,7 @@ using MimeKit;
 namespace PSNetTools.Mail;
 
 /// <summary>
-/// A validated, composed message ready to send: what -WhatIf shows (recipients, size) without sending. Holds the
+/// A validated, composed message ready to send: what a what-if shows (recipients, size) without sending. Holds the
 /// attachment files open until disposed, so they are streamed from disk during the send.
 /// </summary>
 public sealed class PreparedMail : IDisposable

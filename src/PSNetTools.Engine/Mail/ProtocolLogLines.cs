@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace PSNetTools.Mail;
 
 /// <summary>
-/// The stream MailKit's ProtocolLogger writes to: cuts it into lines for -Debug. MailKit already masks what its
+/// The stream MailKit's ProtocolLogger writes to: cuts it into lines for a debug stream. MailKit already masks what its
 /// secret detector finds; this is the second belt: any client line that logs in (SMTP AUTH, IMAP LOGIN/AUTHENTICATE,
 /// POP3 USER/PASS/APOP/AUTH) keeps only its command and mechanism, so no mechanism MailKit misses can leak a password.
 /// </summary>

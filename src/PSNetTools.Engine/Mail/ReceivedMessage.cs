@@ -48,7 +48,7 @@ public sealed record ReceivedMessage
     /// <summary>The attachments' file names (joined with "; " in a CSV).</summary>
     public IReadOnlyList<string> AttachmentNames { get => _attachmentNames; init => _attachmentNames = ReadableList.From(value); }
 
-    /// <summary>Full paths of the attachments written under -AttachmentPath (joined with "; " in a CSV).</summary>
+    /// <summary>Full paths of the attachments written under the query's AttachmentPath (joined with "; " in a CSV).</summary>
     public IReadOnlyList<string> SavedAttachments { get => _savedAttachments; init => _savedAttachments = ReadableList.From(value); }
 
     private readonly ReadableList<string> _attachmentNames = ReadableList.Empty<string>();

@@ -29,6 +29,8 @@ public sealed class SmtpMailer : IAsyncDisposable, IDisposable
     /// <summary>Validates and composes <paramref name="mail"/>; throws <see cref="MailException"/> naming the bad address or header.</summary>
     public static PreparedMail Prepare(OutgoingMail mail) => MailComposer.Compose(mail);
 
+    /// <exception cref="MailException">Connecting, logging in or sending failed; <see cref="MailException.IsConnectionLevel"/> tells a dead session from a refused message.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<SentMail> SendAsync(PreparedMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);

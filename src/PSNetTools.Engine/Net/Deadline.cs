@@ -6,6 +6,8 @@ namespace PSNetTools.Net;
 /// </summary>
 public static class Deadline
 {
+    /// <exception cref="TimeoutException"><paramref name="wait"/> did not finish within <paramref name="timeout"/>; the message names <paramref name="what"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> wait, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wait);
@@ -21,6 +23,8 @@ public static class Deadline
         }
     }
 
+    /// <exception cref="TimeoutException"><paramref name="wait"/> did not finish within <paramref name="timeout"/>; the message names <paramref name="what"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task RunAsync(Func<CancellationToken, Task> wait, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wait);

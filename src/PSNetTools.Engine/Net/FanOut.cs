@@ -24,7 +24,7 @@ public static class FanOut
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(work);
         var limit = Math.Max(1, throttleLimit);
-        // Our own token: a consumer that stops reading early (break, Select-Object -First) must stop the workers too.
+        // Our own token: a consumer that stops reading early (break, a downstream that has enough) must stop the workers too.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(limit);
         // Started items in input order; its capacity bounds how many finished results wait behind a slow one.
@@ -74,6 +74,8 @@ public static class FanOut
     }
 
     /// <summary>One piece of work per target address, in the order the targets were given; a bad target is its failure, in its place.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that does not parse, resolve or answer is a failed outcome in its place; an exception a work item throws surfaces at its place.</remarks>
     public static IAsyncEnumerable<Outcome<T>> RunAsync<T>(
         IEnumerable<string> computerNames,
         int throttleLimit,
@@ -90,6 +92,8 @@ public static class FanOut
     /// (host order, then port order). A target that does not parse or resolve is one failure in its place, not one per
     /// port. <paramref name="log"/> hears which address each name resolved to.
     /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that does not parse, resolve or answer is a failed outcome in its place; an exception a work item throws surfaces at its place.</remarks>
     public static IAsyncEnumerable<Outcome<T>> RunAsync<TOptions, T>(
         IEnumerable<FanOutRequest<TOptions>> requests,
         int throttleLimit,

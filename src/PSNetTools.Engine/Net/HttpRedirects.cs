@@ -47,6 +47,8 @@ public static class HttpRedirects
     /// makes each hop's request (it applies <see cref="HeadersFor"/> with the hop's Trusted). The answer that ends the
     /// chain is returned with why it ended, when that was a redirect that was not followed.
     /// </summary>
+    /// <exception cref="System.Net.Http.HttpRequestException">A hop's request failed (connect, TLS, protocol).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<RedirectedResponse> SendAsync(HttpClient client, RedirectHop start, RedirectPolicy policy,
         Func<RedirectHop, HttpRequestMessage> build, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using System.Runtime.CompilerServices;
 namespace PSNetTools.Net;
 
 /// <summary>
-/// Turns what the user typed after -ComputerName into addresses, lazily and in order: a bad entry becomes a failure
+/// Turns target specs (names, addresses, blocks, ranges) into addresses, lazily and in order: a bad entry becomes a failure
 /// for that entry alone, a name resolves to its first address (IPv4 preferred, as ping does), and a block or range is
 /// enumerated one address at a time so a /16 never exists as a list.
 /// </summary>

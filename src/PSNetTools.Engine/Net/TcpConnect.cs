@@ -6,6 +6,9 @@ namespace PSNetTools.Net;
 /// <summary>A TCP connect with a timeout that disposes the socket on every failure path.</summary>
 public static class TcpConnect
 {
+    /// <exception cref="SocketException">The connection was refused, reset or could not be made.</exception>
+    /// <exception cref="TimeoutException">No connection within <paramref name="timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);

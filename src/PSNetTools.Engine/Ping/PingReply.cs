@@ -1,6 +1,6 @@
 namespace PSNetTools.Ping;
 
-/// <summary>One echo request and its answer: a row of Test-Ping -Continuous.</summary>
+/// <summary>One echo request and its answer: a row of a continuous ping.</summary>
 public sealed record PingReply
 {
     public required string ComputerName { get; init; }

@@ -27,6 +27,9 @@ public sealed class Pinger : IDisposable
     public string Method { get; private set; } = "";
 
     /// <summary>Pings every target; a summary streams out as each host finishes. <paramref name="onReply"/> sees every request's outcome.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="PSNetTools.Net.TargetFailureException">PingPayloadUnsupported: a payload size other than the default without ICMP sockets.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public IAsyncEnumerable<Outcome<PingSummary>> RunAsync(IEnumerable<string> computerNames, Action<PingReply>? onReply = null, CancellationToken cancellationToken = default) =>
         FanOut.RunAsync(computerNames, _options.ThrottleLimit, (t, ct) => PingHostAsync(t, onReply, ct), cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using SysPing = System.Net.NetworkInformation;
 using System.Net.Sockets;
+using PSNetTools.Net;
 
 namespace PSNetTools.Ping;
 
@@ -12,6 +13,9 @@ internal sealed class SystemPingTransport(int payloadSize, int? ttl) : IEchoTran
 {
     // .NET's own default payload: the only one its ping-program fallback accepts.
     private const int DefaultPayloadSize = 32;
+
+    /// <summary>The error id when a payload size other than the default needs ICMP sockets this process may not open.</summary>
+    public const string PayloadSizeUnsupported = "PingPayloadUnsupported";
     private readonly byte[] _payload = Enumerable.Range(0, payloadSize).Select(i => (byte)('a' + (i % 23))).ToArray();
 
     public async Task<(PingStatus Status, double RoundTripMs, int Ttl, IPAddress? From)> PingAsync(IPAddress address, TimeSpan timeout, CancellationToken cancellationToken)
@@ -28,9 +32,9 @@ internal sealed class SystemPingTransport(int payloadSize, int? ttl) : IEchoTran
         }
         catch (PlatformNotSupportedException ex)
         {
-            throw new InvalidOperationException(
-                $"Without ICMP sockets only the default -BufferSize {DefaultPayloadSize} can be sent (through the system's ping program); run as root, " +
-                "grant CAP_NET_RAW, or widen net.ipv4.ping_group_range to use other sizes.", ex);
+            throw new TargetFailureException(new TargetFailure(address.ToString(), PayloadSizeUnsupported, FailureKind.PermissionDenied,
+                $"Without ICMP sockets only the default payload of {DefaultPayloadSize} bytes can be sent (through the system's ping program); run as root, " +
+                "grant CAP_NET_RAW, or widen net.ipv4.ping_group_range to send other sizes.", ex));
         }
         catch (SysPing.PingException ex) when (ex.InnerException is SocketException)
         {

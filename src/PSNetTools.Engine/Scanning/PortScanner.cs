@@ -14,6 +14,8 @@ namespace PSNetTools.Scanning;
 /// </summary>
 public static class PortScanner
 {
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public static async IAsyncEnumerable<Outcome<PortScanResult>> ScanAsync(
         IEnumerable<string> computerNames, PortScanOptions options, ScanCounters? counters = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -60,7 +62,7 @@ public static class PortScanner
         }
         finally
         {
-            // Leaving early (Ctrl+C, Select-Object -First): stop every worker and wait until their sockets are closed.
+            // Leaving early (cancelled, or a consumer that has enough): stop every worker and wait until their sockets are closed.
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {

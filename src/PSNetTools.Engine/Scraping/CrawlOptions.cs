@@ -18,10 +18,10 @@ public sealed record CrawlOptions
 
     public const int DefaultMaximumLinksPerPage = 20_000;
 
-    /// <summary>How long parsing one page with -Selector may take (see HtmlParseLimits).</summary>
+    /// <summary>How long parsing one page with selectors may take (see HtmlParseLimits).</summary>
     public Scraping.HtmlParseLimits ParseLimits { get; init; } = Scraping.HtmlParseLimits.Default;
 
-    /// <summary>Lines for -Verbose: links dropped, robots.txt refused. Called from any thread; must not throw.</summary>
+    /// <summary>Lines worth a verbose stream: links dropped, robots.txt refused. Called from any thread; must not throw.</summary>
     public Action<string>? Log { get; init; }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed record CrawlPage
     /// <summary>Why the page could not be fetched or was skipped; empty otherwise.</summary>
     public string Error { get; init; } = "";
 
-    /// <summary>With -Selector: the matched elements (their texts joined with "; " in a CSV; the types file gives CrawlPage the depth to keep them whole through remoting).</summary>
+    /// <summary>With selectors: the matched elements (their texts joined with "; " in a CSV; the types file gives CrawlPage the depth to keep them whole through remoting).</summary>
     public IReadOnlyList<ScrapedElement> Items { get => _items; init => _items = ReadableList.From(value); }
 
     private readonly ReadableList<ScrapedElement> _items = ReadableList.Empty<ScrapedElement>();

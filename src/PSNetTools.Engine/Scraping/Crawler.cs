@@ -19,6 +19,8 @@ namespace PSNetTools.Scraping;
 /// </summary>
 public static class Crawler
 {
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A page that cannot be fetched is a row with its Error set, not an exception.</remarks>
     public static async IAsyncEnumerable<CrawlPage> CrawlAsync(CrawlOptions options, CrawlCounters? counters = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,8 @@ public sealed record FetchOptions
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public bool SkipCertificateCheck { get; init; }
+    /// <summary>Roots trusted besides the system's, skipping the check, a client certificate.</summary>
+    public PSNetTools.Net.TlsTrust Tls { get; init; } = PSNetTools.Net.TlsTrust.Default;
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 

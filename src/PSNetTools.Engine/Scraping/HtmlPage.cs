@@ -8,12 +8,12 @@ public sealed record PageLink(string Href, string Text)
     public override string ToString() => Href;
 }
 
-/// <summary>What Invoke-Scrape returns without -Selector: one object per page.</summary>
+/// <summary>A page read whole, without selectors: one object per page.</summary>
 public sealed record HtmlPage
 {
     public required string Uri { get; init; }
 
-    /// <summary>The HTTP status; 0 for -Html and -Path input.</summary>
+    /// <summary>The HTTP status; 0 for HTML given as text or read from a file.</summary>
     public int StatusCode { get; init; }
 
     public string Title { get; init; } = "";
@@ -49,7 +49,7 @@ public sealed record HtmlPage
     private readonly ReadableList<string> _images = ReadableList.Empty<string>();
 }
 
-/// <summary>One element matched by -Selector.</summary>
+/// <summary>One element matched by a CSS selector.</summary>
 public sealed record ScrapedElement
 {
     public required string Uri { get; init; }

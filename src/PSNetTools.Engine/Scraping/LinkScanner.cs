@@ -8,7 +8,7 @@ namespace PSNetTools.Scraping;
 /// The crawler's fast path: the title, the base and the a/area links of a page from one pass over the text, without
 /// building a DOM (about ten times faster than a full HTML5 parse, which a crawl of thousands of pages feels). It
 /// follows the tokenizer rules that matter for links: comments, script/style/textarea/title raw text, quoted and
-/// unquoted attributes, character references. Invoke-Scrape and -Selector keep using the full parser.
+/// unquoted attributes, character references. Scraping and selectors keep using the full parser.
 /// </summary>
 public static class LinkScanner
 {

@@ -12,8 +12,11 @@ namespace PSNetTools.Scraping;
 /// </summary>
 public static class PageFetcher
 {
-    private static readonly ConcurrentDictionary<bool, HttpClient> Clients = new();
+    // One pool per trust (TlsTrust.Key): runs with the same CA file share it.
+    private static readonly ConcurrentDictionary<string, HttpClient> Clients = new();
 
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Transport failures, timeouts, refused redirects and bad schemes are the outcome's failure.</remarks>
     public static async Task<Outcome<HtmlSource>> FetchAsync(Uri uri, FetchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
@@ -24,7 +27,7 @@ public static class PageFetcher
             return Outcome.Failed<HtmlSource>(new TargetFailure(target, "UnsupportedScheme", FailureKind.InvalidTarget, $"'{target}' uses '{uri.Scheme}'; pages are fetched over http and https."));
         }
         // Redirects are followed by hand (HttpRedirects), never by the handler: it would resend every header anywhere.
-        var client = Clients.GetOrAdd(options.SkipCertificateCheck, Create);
+        var client = Clients.GetOrAdd(options.Tls.Key, _ => Create(options.Tls));
         var policy = new RedirectPolicy
         {
             Follow = options.FollowRedirects,
@@ -34,7 +37,9 @@ public static class PageFetcher
         };
         try
         {
-            return await options.Retry.ExecuteAsync(async (attempt, ct) =>
+            // The one retry loop: a 5xx or 429 answer is tried again after the backoff, or after the wait its
+            // Retry-After asks for (within the policy's total time); the last answer is reported as it is.
+            var (page, _) = await options.Retry.ExecuteAsync(async (attempt, ct) =>
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 deadline.CancelAfter(options.Timeout);
@@ -43,30 +48,23 @@ public static class PageFetcher
                     using var answer = await HttpRedirects.SendAsync(client, new RedirectHop(uri, HttpMethod.Get), policy, hop => Request(hop, options), deadline.Token).ConfigureAwait(false);
                     if (answer.Stopped is { } stop)
                     {
-                        return Outcome.Failed<HtmlSource>(new TargetFailure(target, stop.ErrorId, stop.ErrorId == HttpRedirects.TooManyRedirects ? FailureKind.LimitExceeded : FailureKind.ProtocolError, stop.Message));
+                        return (Outcome.Failed<HtmlSource>(new TargetFailure(target, stop.ErrorId, stop.ErrorId == HttpRedirects.TooManyRedirects ? FailureKind.LimitExceeded : FailureKind.ProtocolError, stop.Message)), RetryVerdict.Final);
                     }
                     var response = answer.Response;
-                    // A 5xx or 429 is worth another try while retries remain; the last answer is reported as it is.
-                    if (attempt <= options.Retry.MaxRetries && TransientFailures.IsTransient(response.StatusCode))
-                    {
-                        throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
-                    }
+                    var verdict = TransientFailures.IsTransient(response.StatusCode) ? RetryVerdict.Again(RetryAfter.From(response, DateTimeOffset.UtcNow)) : RetryVerdict.Final;
                     var body = await HttpContentReader.ReadUpToAsync(response.Content, options.MaximumContentBytes, deadline.Token).ConfigureAwait(false);
-                    return Outcome.Success(new HtmlSource(answer.Hop.Uri.AbsoluteUri, body.Bytes, response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
+                    return (Outcome.Success(new HtmlSource(answer.Hop.Uri.AbsoluteUri, body.Bytes, response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode)
                     {
                         Location = response.Headers.Location is { } location && Uri.TryCreate(answer.Hop.Uri, location, out var next) ? next.AbsoluteUri : null,
                         Truncated = body.Truncated,
-                    });
+                    }), verdict);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     throw new TimeoutException($"{target}: no complete answer within {options.Timeout.TotalSeconds:0.###} s.");
                 }
-            }, null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex) when (ex.StatusCode is { } status)
-        {
-            return Outcome.Failed<HtmlSource>(new TargetFailure(target, "HttpError", FailureKind.ProtocolError, $"{target}: the server answered {(int)status} {status}{(options.Retry.MaxRetries > 0 ? $" after {options.Retry.MaxRetries} retries" : "")}.", ex));
+            }, attempt => attempt.Item2, null, cancellationToken).ConfigureAwait(false);
+            return page;
         }
         catch (HttpRequestException ex)
         {
@@ -94,7 +92,7 @@ public static class PageFetcher
         return request;
     }
 
-    private static HttpClient Create(bool skipCertificateCheck)
+    private static HttpClient Create(TlsTrust tls)
     {
         var handler = new SocketsHttpHandler
         {
@@ -105,9 +103,7 @@ public static class PageFetcher
             UseCookies = false,
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-        if (skipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
-#pragma warning restore CA5359
+        tls.ApplyTo(handler.SslOptions);
         return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 }

@@ -75,7 +75,7 @@ public abstract class NetServer : IAsyncDisposable
     /// <summary>Why the server stopped, when it failed.</summary>
     public string? LastError { get; private set; }
 
-    /// <summary>Completes when the server has stopped; Start-*Server -Wait waits on it.</summary>
+    /// <summary>Completes when the server has stopped (what a caller that waits in the foreground awaits).</summary>
     /// <remarks>A method, not a property: a Task property put "System.Threading.Tasks.Task" in every Export-Csv column
     /// and a serialized Task in ConvertTo-Json.</remarks>
     public Task WhenStopped() => _stopped.Task;
@@ -84,6 +84,8 @@ public abstract class NetServer : IAsyncDisposable
     protected CancellationToken StoppingToken => _stopping.Token;
 
     /// <summary>Binds and starts accepting; throws a clear error (naming the port) when the port is taken.</summary>
+    /// <exception cref="ServerStartException">The port is in use (inner: AddressAlreadyInUse) or the address is not on this machine.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -95,7 +97,7 @@ public abstract class NetServer : IAsyncDisposable
             _state = ServerState.Failed;
             _stopped.TrySetResult();
             throw new ServerStartException(
-                $"Port {Port} on {Address} is already in use; stop whatever listens there, or pick another -Port (0 picks a free one).", ex);
+                $"Port {Port} on {Address} is already in use.", ex);
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable)
         {
@@ -199,12 +201,12 @@ public abstract class NetServer : IAsyncDisposable
     /// <summary>The server's recent events (for HTTP servers, the access log), newest last, at most 1,000 lines.</summary>
     public IReadOnlyList<string> GetLog() => [.. _log];
 
-    // Listeners of new log lines (Start-*Server -Wait); only AttachLog adds them, so none misses a line.
+    // Listeners of new log lines (a caller streaming the log); only AttachLog adds them, so none misses a line.
     private Action<string>? _logged;
 
     /// <summary>
     /// Hands <paramref name="listener"/> every line logged so far, then every new one, none lost or twice: a request
-    /// served while -Wait attaches is either in the replay or in the live lines. The listener must not block.
+    /// served while a listener attaches is either in the replay or in the live lines. The listener must not block.
     /// </summary>
     public void AttachLog(Action<string> listener)
     {

@@ -38,7 +38,7 @@ public sealed record TlsCertificateInfo
 
     public bool IsExpired { get; init; }
 
-    /// <summary>The chain builds to a root this system trusts, or to one given with -TrustedCertificate.</summary>
+    /// <summary>The chain builds to a root this system trusts, or to one of the options' TrustedCertificates.</summary>
     public bool IsTrusted { get; init; }
 
     /// <summary>The certificate is valid for ServerName (SAN DNS names with wildcards, SAN IP addresses, or the CN when there is no SAN).</summary>

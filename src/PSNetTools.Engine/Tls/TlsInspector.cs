@@ -14,12 +14,15 @@ namespace PSNetTools.Tls;
 /// </summary>
 public static class TlsInspector
 {
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public static IAsyncEnumerable<Outcome<TlsCertificateInfo>> InspectAsync(IEnumerable<string> computerNames, TlsInspectionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return FanOut.RunAsync(computerNames, options.ThrottleLimit, (t, ct) => InspectAsync(t, options, ct), cancellationToken);
     }
 
+    /// <remarks>A failed handshake or STARTTLS exchange is the outcome's failure.</remarks>
     public static async Task<Outcome<TlsCertificateInfo>> InspectAsync(ResolvedTarget target, TlsInspectionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -19,10 +19,10 @@ public sealed record MessageReply
 
     public int ReceivedBytes { get; init; }
 
-    /// <summary>The reply decoded with -Encoding.</summary>
+    /// <summary>The reply decoded with the options' encoding.</summary>
     public string Text { get; init; } = "";
 
-    /// <summary>How the reply ended: PeerClosed, Quiet (no more bytes for the quiet period), NoReply (nothing within the read timeout), NotAwaited (-NoResponse).</summary>
+    /// <summary>How the reply ended: PeerClosed, Quiet (no more bytes for the quiet period), NoReply (nothing within the read timeout), NotAwaited (no reply was asked for).</summary>
     public string Completion { get; init; } = "";
 
     /// <summary>Time to connect (and finish the TLS handshake) for the first message; 0 for later ones on the same connection.</summary>
@@ -37,7 +37,7 @@ public sealed record MessageReply
     /// <summary>Connection attempts it took (retries + 1).</summary>
     public int Attempts { get; init; } = 1;
 
-    /// <summary>The negotiated TLS version, when -UseTls.</summary>
+    /// <summary>The negotiated TLS version, over TLS.</summary>
     public string? TlsProtocol { get; init; }
 
     internal byte[] Bytes { get; init; } = [];

@@ -10,9 +10,13 @@ namespace PSNetTools.Transport;
 /// <summary>Test-TcpEcho: sends the message Count times over one connection (inside TLS with UseTls) and times each echo.</summary>
 public static class TcpEchoProbe
 {
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public static IAsyncEnumerable<Outcome<EchoTestResult>> RunAsync(IEnumerable<string> computerNames, EchoProbeOptions options, CancellationToken cancellationToken = default) =>
         FanOut.RunAsync(computerNames, options.ThrottleLimit, (t, ct) => ProbeAsync(t, options, ct), cancellationToken);
 
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Connect, TLS and echo failures are the outcome's failure.</remarks>
     public static async Task<Outcome<EchoTestResult>> ProbeAsync(ResolvedTarget target, EchoProbeOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -34,6 +34,7 @@ public sealed class TcpEchoServer : NetServer
 
     public double IdleTimeoutSec => _options.IdleTimeout.TotalSeconds;
 
+    /// <exception cref="ServerStartException">The port is in use or the address is not on this machine.</exception>
     public static async Task<TcpEchoServer> StartAsync(TcpEchoServerOptions options, CancellationToken cancellationToken = default)
     {
         var server = new TcpEchoServer(options);

@@ -9,12 +9,17 @@ namespace PSNetTools.Transport;
 /// <summary>Send-TcpMessage: the seed's client and robust client. Connect (with retries), send each message, read each answer.</summary>
 public static class TcpMessageClient
 {
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public static IAsyncEnumerable<Outcome<MessageExchange>> RunAsync(IEnumerable<string> computerNames, MessageOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return FanOut.RunAsync(computerNames, options.ThrottleLimit, (t, ct) => ExchangeAsync(t, options, ct), cancellationToken);
     }
 
+    /// <remarks>Connect, TLS and reply failures come back as the outcome's failure.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Connect, TLS and reply failures are the outcome's failure.</remarks>
     public static async Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -101,7 +106,7 @@ public static class TcpMessageClient
             stream = ssl;
             try
             {
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
+#pragma warning disable CA5359 // SkipCertificateCheck: the user asked, by name, not to verify this server.
                 var authentication = new SslClientAuthenticationOptions
                 {
                     TargetHost = options.ServerName ?? target.ComputerName,

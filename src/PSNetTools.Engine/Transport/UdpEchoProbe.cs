@@ -9,12 +9,16 @@ namespace PSNetTools.Transport;
 /// <summary>Test-UdpEcho: sends the message Count times as datagrams from one socket and times each echo.</summary>
 public static class UdpEchoProbe
 {
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public static IAsyncEnumerable<Outcome<EchoTestResult>> RunAsync(IEnumerable<string> computerNames, EchoProbeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return FanOut.RunAsync(computerNames, options.ThrottleLimit, (t, ct) => ProbeAsync(t, options, ct), cancellationToken);
     }
 
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Send and echo failures are the outcome's failure.</remarks>
     public static async Task<Outcome<EchoTestResult>> ProbeAsync(ResolvedTarget target, EchoProbeOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -28,6 +28,7 @@ public sealed class UdpEchoServer : NetServer
 
     public string? ResponsePrefix => _options.ResponsePrefix;
 
+    /// <exception cref="ServerStartException">The port is in use or the address is not on this machine.</exception>
     public static async Task<UdpEchoServer> StartAsync(UdpEchoServerOptions options, CancellationToken cancellationToken = default)
     {
         var server = new UdpEchoServer(options);

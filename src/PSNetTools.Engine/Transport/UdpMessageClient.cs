@@ -10,12 +10,16 @@ public static class UdpMessageClient
 {
     public const int MaxDatagram = 65_507;
 
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A target that fails (refused, unresolvable, timed out, TLS) is an <see cref="PSNetTools.Net.Outcome"/> failure in its place, not an exception.</remarks>
     public static IAsyncEnumerable<Outcome<MessageExchange>> RunAsync(IEnumerable<string> computerNames, MessageOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return FanOut.RunAsync(computerNames, options.ThrottleLimit, (t, ct) => ExchangeAsync(t, options, ct), cancellationToken);
     }
 
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Send and reply failures are the outcome's failure.</remarks>
     public static async Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

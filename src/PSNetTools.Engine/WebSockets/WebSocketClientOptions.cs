@@ -11,7 +11,8 @@ public sealed record WebSocketClientOptions
     /// <summary>For the opening handshake, and the default wait for an answer.</summary>
     public double TimeoutSec { get; init; } = 30;
 
-    public bool SkipCertificateCheck { get; init; }
+    /// <summary>For wss://: roots trusted besides the system's, skipping the check, a client certificate.</summary>
+    public PSNetTools.Net.TlsTrust Tls { get; init; } = PSNetTools.Net.TlsTrust.Default;
 
     /// <summary>A message larger than this closes the connection (1009 Message Too Big) instead of filling memory.</summary>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;

@@ -31,6 +31,7 @@ public sealed class WebSocketEchoServer : SocketHttpServer
 
     public override string Endpoint => $"ws://{EndpointHost}:{Port}/";
 
+    /// <exception cref="PSNetTools.Servers.ServerStartException">The port is in use or the address is not on this machine.</exception>
     public static async Task<WebSocketEchoServer> StartAsync(WebSocketEchoServerOptions options, CancellationToken cancellationToken = default)
     {
         var server = new WebSocketEchoServer(options);

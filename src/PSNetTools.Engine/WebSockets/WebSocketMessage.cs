@@ -30,12 +30,12 @@ public sealed record WebSocketExchange
 
     public required string Sent { get; init; }
 
-    /// <summary>The answer as text; null with -NoResponse.</summary>
+    /// <summary>The answer as text; null when no answer was awaited.</summary>
     public string? Received { get; init; }
 
     public double RoundTripMs { get; init; }
 
-    /// <summary>The type of the answer (Text or Binary), or of the sent message with -NoResponse.</summary>
+    /// <summary>The type of the answer (Text or Binary), or of the sent message when no answer was awaited.</summary>
     public required string MessageType { get; init; }
 
     public int SentBytes { get; init; }

@@ -70,6 +70,10 @@ public sealed class WebSocketSession : IAsyncDisposable
     /// <summary>Why the connection ended abnormally (server gone, reset, oversized message), if it did.</summary>
     public string? LastError { get; private set; }
 
+    /// <exception cref="ArgumentException">The URI is not ws:// or wss://, or the timeout is not positive; the client certificate has no private key.</exception>
+    /// <exception cref="TimeoutException">The opening handshake did not finish within the timeout.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The server refused the upgrade, the connection failed, or TLS failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<WebSocketSession> ConnectAsync(WebSocketClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -90,9 +94,7 @@ public sealed class WebSocketSession : IAsyncDisposable
         {
             foreach (var p in options.Subprotocols) socket.Options.AddSubProtocol(p);
             foreach (var (name, value) in options.Headers) socket.Options.SetRequestHeader(name, value);
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-            if (options.SkipCertificateCheck) handler.SslOptions.RemoteCertificateValidationCallback = CertificateChecks.AcceptAny;
-#pragma warning restore CA5359
+            options.Tls.ApplyTo(handler.SslOptions);
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSec));
@@ -118,6 +120,9 @@ public sealed class WebSocketSession : IAsyncDisposable
     }
 
     /// <summary>Sends one message; concurrent sends are serialized (a WebSocket allows one at a time).</summary>
+    /// <exception cref="TimeoutException">Sending did not finish within the session's timeout.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The connection is closed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task SendAsync(ReadOnlyMemory<byte> data, bool binary, CancellationToken cancellationToken = default)
     {
         if (_socket.State != WebSocketState.Open) throw Closed();
@@ -151,6 +156,9 @@ public sealed class WebSocketSession : IAsyncDisposable
         SendAsync(Encoding.UTF8.GetBytes(text), binary: false, cancellationToken);
 
     /// <summary>The next message; null when the connection closed cleanly. Waits at most <paramref name="timeoutSec"/> (0 = forever).</summary>
+    /// <exception cref="TimeoutException">No message within <paramref name="timeoutSec"/>.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The connection closed with an error.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<WebSocketMessage?> ReceiveAsync(double timeoutSec, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -171,6 +179,9 @@ public sealed class WebSocketSession : IAsyncDisposable
     }
 
     /// <summary>Sends one message and waits for the next one to arrive: one round trip of an echo or request/response server.</summary>
+    /// <exception cref="TimeoutException">Sending, or waiting for the answer, ran out of time.</exception>
+    /// <exception cref="System.Net.WebSockets.WebSocketException">The connection is closed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<WebSocketExchange> ExchangeAsync(long index, string text, bool binary, bool noResponse, CancellationToken cancellationToken = default)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

@@ -15,6 +15,9 @@ public sealed record XmlRpcCallOptions
     /// <summary>Retries transport failures and 5xx answers; faults are answers, never retried.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
+    /// <summary>For https: roots trusted besides the system's, skipping the check, a client certificate.</summary>
+    public PSNetTools.Net.TlsTrust Tls { get; init; } = PSNetTools.Net.TlsTrust.Default;
+
     /// <summary>Struct/array levels an answer may nest; a deeper one is refused while it is read.</summary>
     public int MaxDepth { get; init; } = XmlRpcReadLimits.DefaultMaxDepth;
 
@@ -41,6 +44,27 @@ public static class XmlRpcClient
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Http10Endpoints = new(StringComparer.OrdinalIgnoreCase);
 
+    // A trust other than the system's gets pools of its own (one per TlsTrust.Key, reused and one-shot).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HttpClient> TrustedClients = new();
+
+    private static HttpClient ClientFor(Uri uri, PSNetTools.Net.TlsTrust tls)
+    {
+        var oneShot = Http10Endpoints.ContainsKey(uri.Authority);
+        if (tls.Callback is null && tls.ClientCertificate is null) return oneShot ? OneShot : Http;
+        return TrustedClients.GetOrAdd($"{oneShot}|{tls.Key}", _ =>
+        {
+            var handler = new SocketsHttpHandler { PooledConnectionLifetime = oneShot ? TimeSpan.Zero : TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All };
+            tls.ApplyTo(handler.SslOptions);
+            return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        });
+    }
+
+    /// <exception cref="XmlRpcFaultException">The server answered with a fault (never retried).</exception>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed, or the server answered an HTTP error status.</exception>
+    /// <exception cref="TimeoutException">No answer within the call's timeout.</exception>
+    /// <exception cref="XmlRpcLimitException">The answer is larger or deeper than the limits allow.</exception>
+    /// <exception cref="FormatException">The answer is not an XML-RPC response.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static Task<object?> CallAsync(Uri uri, string method, IReadOnlyList<object?> parameters, XmlRpcCallOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -59,7 +83,7 @@ public static class XmlRpcClient
                     request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.UserName}:{c.Password}")));
                 }
                 foreach (var (k, v) in options.Headers) request.Headers.TryAddWithoutValidation(k, v);
-                var client = Http10Endpoints.ContainsKey(uri.Authority) ? OneShot : Http;
+                var client = ClientFor(uri, options.Tls);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 if (response.Version == HttpVersion.Version10 && response.Headers.Connection.All(c => !string.Equals(c, "keep-alive", StringComparison.OrdinalIgnoreCase)))
                 {
@@ -108,6 +132,11 @@ public static class XmlRpcClient
     }
 
     /// <summary>system.multicall: several calls in one request; each result is the value or the fault of that call.</summary>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed, or the server answered an HTTP error status.</exception>
+    /// <exception cref="TimeoutException">No answer within the call's timeout.</exception>
+    /// <exception cref="XmlRpcLimitException">The answer is larger or deeper than the limits allow.</exception>
+    /// <exception cref="FormatException">The answer is not a multicall response.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<IReadOnlyList<object?>> MulticallAsync(Uri uri, IReadOnlyList<(string Method, IReadOnlyList<object?> Parameters)> calls, XmlRpcCallOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(calls);

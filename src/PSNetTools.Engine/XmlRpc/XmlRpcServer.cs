@@ -53,6 +53,7 @@ public sealed class XmlRpcServer : SocketHttpServer
 
     public string Methods => string.Join(", ", _options.Methods.Keys.Order(StringComparer.Ordinal));
 
+    /// <exception cref="ServerStartException">The port is in use or the address is not on this machine.</exception>
     public static async Task<XmlRpcServer> StartAsync(XmlRpcServerOptions options, CancellationToken cancellationToken = default)
     {
         var server = new XmlRpcServer(options);

@@ -23,9 +23,7 @@ public static class ErrorAdvice
                 : "Check the address and port: nothing accepts connections there.",
             ErrorIds.HostNotResolved => "Check the spelling of the name, or the DNS configuration.",
             ErrorIds.Timeout => Timeout(c),
-            ErrorIds.CertificateUntrusted => c.Has("SkipCertificateCheck") && !c.Bound("SkipCertificateCheck")
-                ? "For a server with a self-signed or private-CA certificate, add -SkipCertificateCheck (it no longer verifies whom you talk to)."
-                : null,
+            ErrorIds.CertificateUntrusted => CertificateUntrusted(c),
             ErrorIds.TlsFailed => TlsFailed(c),
             ErrorIds.ProtocolError => ProtocolError(c),
             ErrorIds.ConnectionClosed or ErrorIds.ConnectionReset => c.Bound("UseTls") ? "A plain-text port may close a TLS client: drop -UseTls." : null,
@@ -37,6 +35,15 @@ public static class ErrorAdvice
             "MailFolderNotFound" => "Get-ImapFolder lists the folders.",
             "GrpcUnimplemented" => c.Has("ProtoFile")
                 ? "Get-GrpcService lists what the server offers; a server without reflection needs -ProtoFile (and -ImportPath) or -DescriptorSet."
+                : null,
+            "PortInUse" => c.Has("Port")
+                ? "Stop whatever listens there, or pick another -Port (0 picks a free one)."
+                : "Stop whatever listens there, or pick another port.",
+            "PingPayloadUnsupported" => c.Has("BufferSize")
+                ? "Leave -BufferSize at its default (32), or give this process ICMP rights as the message says."
+                : null,
+            "ProtoImportNotFound" => c.Has("ImportPath")
+                ? "Give the directory the imports are relative to with -ImportPath; a -DescriptorSet must be built with protoc --include_imports."
                 : null,
             "TooManyRedirects" => "Raise -MaximumRedirection if the chain of redirects is legitimate.",
             "ReplyTooLarge" => c.Has("MaxReplyBytes")
@@ -55,6 +62,19 @@ public static class ErrorAdvice
         if (limit is null) return null;
         var raise = string.Create(CultureInfo.InvariantCulture, $"If the peer is slow, raise -{limit} (now {c.Value(limit)} s).");
         return c.TlsRequested ? raise + " A port without TLS also stays silent to a TLS client: " + c.PlainAdvice : raise;
+    }
+
+    private static string? CertificateUntrusted(Context c)
+    {
+        if (c.Bound("SkipCertificateCheck")) return null;
+        if (c.Bound("TrustedCertificate")) return "The certificate does not chain to a -TrustedCertificate given, or it is for another name than the one connected to.";
+        if (c.Has("TrustedCertificate"))
+        {
+            return "For a server whose certificate a private or test CA issued (or a self-signed one), give that certificate with -TrustedCertificate; -SkipCertificateCheck accepts any certificate (it no longer verifies whom you talk to).";
+        }
+        return c.Has("SkipCertificateCheck")
+            ? "For a server with a self-signed or private-CA certificate, add -SkipCertificateCheck (it no longer verifies whom you talk to)."
+            : null;
     }
 
     private static string TlsFailed(Context c)

@@ -36,9 +36,14 @@ public static class ErrorRecords
         if (exception is ServerStartException start)
         {
             var inUse = start.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse };
-            return new ErrorRecord(exception, inUse ? "PortInUse" : "ServerStartFailed", ErrorCategory.ResourceUnavailable, target)
+            var id = inUse ? "PortInUse" : "ServerStartFailed";
+            var message = FailureText.Clean(exception.Message);
+            return new ErrorRecord(exception, id, ErrorCategory.ResourceUnavailable, target)
             {
-                ErrorDetails = new ErrorDetails(FailureText.Clean(exception.Message)),
+                ErrorDetails = new ErrorDetails(message)
+                {
+                    RecommendedAction = ErrorAdvice.For(new TargetFailure("", id, FailureKind.Other, message, exception), cmdlet),
+                },
             };
         }
         var text = target switch

@@ -1,4 +1,5 @@
 using PSNetTools.Http;
+using PSNetTools.Net;
 using PSNetTools.Resilience;
 using PSNetTools.Testing;
 
@@ -42,7 +43,7 @@ public sealed class HttpCheckerTests : IClassFixture<HttpCheckerTests.Peers>
         // Issue 11: the shared id of an untrusted certificate; advice about parameters is not the engine's.
         Assert.StartsWith("CertificateUntrusted", strict.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("-SkipCertificateCheck", strict.Error, StringComparison.Ordinal);
-        var r = await Check($"{_nginx.TlsBaseUri}/index.html", new HttpCheckOptions { SkipCertificateCheck = true });
+        var r = await Check($"{_nginx.TlsBaseUri}/index.html", new HttpCheckOptions { Tls = new TlsTrust { SkipCertificateCheck = true } });
         Assert.True(r.Success, r.Error);
         Assert.True(r.TlsMs > 0);
         Assert.StartsWith("Tls1", r.TlsProtocol, StringComparison.Ordinal);

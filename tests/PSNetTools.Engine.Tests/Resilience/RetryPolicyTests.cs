@@ -205,3 +205,64 @@ public class RetryPolicyTests
         Assert.True(TransientFailures.IsTransient(new AggregateException(new TimeoutException(), new IOException())));
     }
 }
+
+/// <summary>The result form of the one retry loop: answers that say "later", the server's wait, the total-time cap.</summary>
+public class RetryPolicyResultTests
+{
+    private static RetryPolicy Policy(int retries, TimeSpan total) => new()
+    {
+        MaxRetries = retries,
+        BaseDelay = TimeSpan.FromMilliseconds(1),
+        MaxDelay = TimeSpan.FromMilliseconds(1),
+        MaxTotalTime = total,
+        Jitter = () => 0.5,
+    };
+
+    [Fact]
+    public async Task A_result_judged_transient_is_retried_after_the_wait_it_asked_for()
+    {
+        var steps = new List<RetryStep>();
+        var watch = Stopwatch.StartNew();
+        var last = await Policy(3, TimeSpan.FromMinutes(1)).ExecuteAsync(
+            (attempt, _) => Task.FromResult(attempt),
+            attempt => attempt < 3 ? RetryVerdict.Again(TimeSpan.FromMilliseconds(300)) : RetryVerdict.Final,
+            steps.Add);
+        Assert.Equal(3, last);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(550));
+        Assert.Equal([1, 2], steps.Select(s => s.Attempt));
+        Assert.All(steps, s => Assert.True(s.ServerAsked && !s.BeyondLimit && s.Delay == TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task A_wait_past_the_total_time_ends_the_retries_with_the_last_result()
+    {
+        var steps = new List<RetryStep>();
+        var watch = Stopwatch.StartNew();
+        var last = await Policy(5, TimeSpan.FromSeconds(2)).ExecuteAsync(
+            (attempt, _) => Task.FromResult(attempt),
+            _ => RetryVerdict.Again(TimeSpan.FromSeconds(10)),
+            steps.Add);
+        Assert.Equal(1, last);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
+        var step = Assert.Single(steps);
+        Assert.True(step.BeyondLimit);
+        Assert.Equal(TimeSpan.FromSeconds(10), step.Delay);
+    }
+
+    [Fact]
+    public async Task The_retry_count_still_bounds_a_result_that_stays_transient()
+    {
+        var last = await Policy(2, TimeSpan.FromMinutes(1)).ExecuteAsync((attempt, _) => Task.FromResult(attempt), _ => RetryVerdict.Again(), null);
+        Assert.Equal(3, last);
+    }
+
+    [Fact]
+    public async Task Transient_exceptions_go_through_the_same_loop()
+    {
+        var last = await Policy(2, TimeSpan.FromMinutes(1)).ExecuteAsync(
+            (attempt, _) => attempt < 2 ? throw new TimeoutException() : Task.FromResult(attempt),
+            _ => RetryVerdict.Final,
+            null);
+        Assert.Equal(2, last);
+    }
+}

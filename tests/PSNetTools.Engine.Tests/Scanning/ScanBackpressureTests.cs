@@ -86,6 +86,6 @@ public class ScanBackpressureTests
         Assert.Equal(512, rows.Count);
         var expected = Enumerable.Range(0, 256).SelectMany(n => new[] { ($"127.78.0.{n}", 9), ($"127.78.0.{n}", 10) });
         Assert.Equal(expected, rows.Select(r => (r.Address, r.Port)));
-        Assert.All(rows, r => Assert.Equal(PortState.Closed, r.State));
+        Assert.All(rows, r => Assert.Equal(nameof(PortState.Closed), r.State));
     }
 }

@@ -86,7 +86,7 @@ public sealed class WebSocketRfcTests
         // Debian's python3 has python3-websockets (tests/peers/install.sh); a python3 earlier on PATH may not.
         using var peer = PeerProcess.Start("/usr/bin/python3", $"tests/peers/web/wss_echo.py {port} {TestCertificates.File("selfsigned.crt")} {TestCertificates.File("selfsigned.key")}", port);
         var uri = new Uri($"wss://127.0.0.1:{port}/");
-        await using (var session = await WebSocketSession.ConnectAsync(new WebSocketClientOptions { Uri = uri, TimeoutSec = 10, SkipCertificateCheck = true }))
+        await using (var session = await WebSocketSession.ConnectAsync(new WebSocketClientOptions { Uri = uri, TimeoutSec = 10, Tls = new PSNetTools.Net.TlsTrust { SkipCertificateCheck = true } }))
         {
             var x = await session.ExchangeAsync(1, "héllo 中文", binary: false, noResponse: false);
             Assert.Equal("héllo 中文", x.Received);

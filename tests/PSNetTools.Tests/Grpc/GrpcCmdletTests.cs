@@ -296,7 +296,8 @@ public sealed class GrpcCmdletTests
             Assert.Equal("Hello ca", r.Output[0].BaseObject);
             Assert.Equal(true, r.Output[1].BaseObject);
             Assert.Equal(false, r.Output[2].BaseObject);
-            Assert.StartsWith("FileNotFound", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+            // A missing file is a parameter error now (-CaCertificatePath is an alias of the shared -TrustedCertificate).
+            Assert.StartsWith("ParameterArgumentTransformationError", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
         }
     }
 

@@ -74,13 +74,16 @@ public class TestPingTests
         var (exit, stdout, stderr) = FreshProcess.RunAsNobody("""
             Import-Module $ModuleManifestPath
             Test-Ping 127.0.0.1, ::1 -Count 2 -IntervalSec 0.2 -Verbose | ForEach-Object { 'received ' + $_.Received }
-            Test-Ping 127.0.0.1 -Count 1 -BufferSize 100
+            try { Test-Ping 127.0.0.1 -Count 1 -BufferSize 100 -ErrorAction Stop } catch { 'id: ' + $_.FullyQualifiedErrorId; $_.Exception.Message; 'advice: ' + $_.ErrorDetails.RecommendedAction }
             """, timeoutSec: 90);
         var all = stdout + stderr;
         Assert.True(exit is 0 or 1, all); // 1: pshost reports the -BufferSize error in its exit code
         Assert.Equal(2, stdout.Split('\n').Count(l => l.Trim() == "received 2"));
         Assert.Equal(2, all.Split("may not open ICMP sockets").Length - 1); // once per Test-Ping call
         Assert.Contains("system ping", all, StringComparison.Ordinal);
-        Assert.Contains("only the default -BufferSize 32", all, StringComparison.Ordinal);
+        // The engine's words name no parameter; the advice about -BufferSize is the cmdlet layer's (ErrorAdvice).
+        Assert.Contains("only the default payload of 32 bytes", all, StringComparison.Ordinal);
+        Assert.Contains("id: PingPayloadUnsupported", stdout, StringComparison.Ordinal);
+        Assert.Contains("advice: Leave -BufferSize at its default (32)", stdout, StringComparison.Ordinal);
     }
 }

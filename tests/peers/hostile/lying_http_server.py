@@ -15,10 +15,15 @@ hostile server on 127.0.0.1 and the recorder on 127.0.0.2 (or on another port of
   /big?n=N                       N bytes of HTML
   /page                          a small HTML page
   /cut                           promises 100000 bytes of HTML, sends 10 and closes the connection
+  /busy?key=K&fail=N[&status=503][&after=V]
+                                 the first N requests with key K get the status (503) and Retry-After: V, where V is
+                                 seconds, or date+S for an HTTP-date S seconds from now; later ones get a small page
   /_seen                         JSON: [{"listener": "127.0.0.2:8081", "path": ..., "headers": {...}}] of every request
 """
 import json
 import ssl
+import time
+from email.utils import formatdate
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 SEEN = []
 SEEN_LOCK = threading.Lock()
 OPTIONS = {"robots_to": None, "links_per_page": 1000}
+BUSY = {}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -51,7 +57,7 @@ class Handler(BaseHTTPRequestHandler):
         listener = "%s:%d" % self.server.server_address[:2]
         if url.path != "/_seen":
             with SEEN_LOCK:
-                SEEN.append({"listener": listener, "path": self.path, "method": self.command, "headers": dict(self.headers.items())})
+                SEEN.append({"listener": listener, "path": self.path, "method": self.command, "headers": dict(self.headers.items()), "time": time.time()})
         if url.path == "/_seen":
             with SEEN_LOCK:
                 return self.send(200, json.dumps(SEEN).encode(), "application/json")
@@ -85,7 +91,24 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        if url.path == "/page":
+        if url.path == "/busy":
+            key = query["key"][0]
+            with SEEN_LOCK:
+                BUSY[key] = BUSY.get(key, 0) + 1
+                count = BUSY[key]
+            if count <= int(query["fail"][0]):
+                after = query.get("after", [None])[0]
+                self.send_response(int(query.get("status", ["503"])[0]))
+                if after is not None:
+                    if after.startswith("date+"):
+                        after = formatdate(time.time() + float(after[5:]), usegmt=True)
+                    self.send_header("Retry-After", after)
+                self.send_header("Content-Length", "4")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(b"busy")
+                return
+        if url.path in ("/page", "/busy"):
             return self.send(200, b"<!DOCTYPE html><html><head><title>landed</title></head><body><h1>landed</h1></body></html>", "text/html")
         return self.send(404, b"not found", "text/plain")
 

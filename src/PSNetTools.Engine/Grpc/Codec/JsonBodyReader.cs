@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace PSNetTools.Grpc.Codec;
 
-/// <summary>A -Body given as JSON text (what grpcurl -d takes) as the same value tree a hashtable gives.</summary>
+/// <summary>A request body given as JSON text (what grpcurl -d takes) as the same value tree a hashtable gives.</summary>
 public static class JsonBodyReader
 {
     /// <exception cref="ProtoValueException">The text is not JSON.</exception>

@@ -125,8 +125,8 @@ internal static class FileDescriptorBuilder
             }
             if (!byName.TryGetValue(name, out var file))
             {
-                file = WellKnownFile(name) ?? throw new FormatException(
-                    $"'{importedBy}' imports '{name}', which was not found. Give its directory with -ImportPath, or include it in the descriptor set (protoc --include_imports).");
+                file = WellKnownFile(name) ?? throw new ProtoFiles.ProtoImportNotFoundException(
+                    $"'{importedBy}' imports '{name}', which is in none of the files given (a descriptor set needs protoc --include_imports).", name);
                 byName[name] = file;
             }
             state[name] = false;

@@ -64,7 +64,7 @@ internal static class ProtoFileLoader
                     var prefix = path + Path.DirectorySeparatorChar;
                     if (fullPath.StartsWith(prefix, PathComparison)) return (fullPath[prefix.Length..].Replace('\\', '/'), fullPath);
                 }
-                throw new ArgumentException($"'{file}' is in none of the import paths ({string.Join(", ", paths)}): give its directory with -ImportPath.", nameof(file));
+                throw new ProtoImportNotFoundException($"'{file}' is in none of the import paths ({string.Join(", ", paths)}).", file);
             }
             var name = file.Replace('\\', '/');
             return (name, Find(name) ?? throw new FileNotFoundException($"'{file}' was not found, neither as a path nor in the import paths: {string.Join(", ", paths)}.", file));
@@ -91,8 +91,8 @@ internal static class ProtoFileLoader
                 else if (FileDescriptorBuilder.WellKnownFile(import.Name) is { } wellKnown) _wellKnown[import.Name] = wellKnown;
                 else
                 {
-                    throw new FileNotFoundException(
-                        $"{name}:{import.Line}:{import.Column}: Import \"{import.Name}\" was not found in the import paths: {string.Join(", ", paths)}. Give its directory with -ImportPath.",
+                    throw new ProtoImportNotFoundException(
+                        $"{name}:{import.Line}:{import.Column}: Import \"{import.Name}\" was not found in the import paths: {string.Join(", ", paths)}.",
                         import.Name);
                 }
             }

@@ -12,7 +12,7 @@ namespace PSNetTools.Commands.Http;
 
 [Cmdlet(VerbsDiagnostic.Test, "HttpEndpoint")]
 [OutputType(typeof(HttpCheckResult), typeof(HttpCheckSummary), typeof(bool))]
-public sealed class TestHttpEndpointCommand : AsyncCmdlet
+public sealed class TestHttpEndpointCommand : TlsClientCommand
 {
     // A URI to check, or the error of an input that is not one: it is written in its place among the results.
     private readonly List<(Uri? Uri, ErrorRecord? Error)> _inputs = [];
@@ -60,9 +60,6 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long MaximumContentBytes { get; set; } = HttpCheckOptions.DefaultMaximumContentBytes;
-
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
 
     [Parameter]
     [ValidateRange(0, 100)]
@@ -121,7 +118,7 @@ public sealed class TestHttpEndpointCommand : AsyncCmdlet
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             MaximumRedirection = MaximumRedirection,
             MaximumContentBytes = MaximumContentBytes,
-            SkipCertificateCheck = SkipCertificateCheck,
+            Tls = Trust(),
             Retry = new RetryPolicy { MaxRetries = RetryCount, BaseDelay = TimeSpan.FromSeconds(RetryDelaySec), MaxDelay = TimeSpan.FromSeconds(Math.Max(RetryDelaySec * 16, 0.001)) },
         };
         var allGood = !_invalidInput;

@@ -13,7 +13,7 @@ public sealed class GetImapFolderCommand : MailReadCommandBase
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "*";
 
-    protected override (int Plain, int Tls) DefaultPorts => (143, 993);
+    private protected override MailProtocol Protocol => MailProtocol.Imap;
 
     protected override void ProcessRecord()
     {

@@ -66,7 +66,7 @@ public sealed class GetImapMessageCommand : MailReadCommandBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override (int Plain, int Tls) DefaultPorts => (143, 993);
+    private protected override MailProtocol Protocol => MailProtocol.Imap;
 
     protected override void ProcessRecord()
     {

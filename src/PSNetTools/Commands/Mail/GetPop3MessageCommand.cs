@@ -29,7 +29,7 @@ public sealed class GetPop3MessageCommand : MailReadCommandBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override (int Plain, int Tls) DefaultPorts => (110, 995);
+    private protected override MailProtocol Protocol => MailProtocol.Pop3;
 
     protected override void ProcessRecord()
     {

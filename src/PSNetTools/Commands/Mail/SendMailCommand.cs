@@ -14,19 +14,10 @@ namespace PSNetTools.Commands.Mail;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "Mail", SupportsShouldProcess = true)]
 [OutputType(typeof(SentMail))]
-public sealed class SendMailCommand : AsyncCmdlet
+public sealed class SendMailCommand : MailConnectionCommand
 {
     private SmtpMailer? _mailer;
     private PipelinePump<PreparedMail>? _mails;
-
-    [Parameter(Mandatory = true, Position = 0)]
-    [Alias("ComputerName", "Server")]
-    [ValidateNotNullOrEmpty]
-    public string SmtpServer { get; set; } = "";
-
-    [Parameter]
-    [ValidateRange(1, 65535)]
-    public int Port { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -76,41 +67,16 @@ public sealed class SendMailCommand : AsyncCmdlet
     public IDictionary? Header { get; set; }
 
     [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    [Parameter]
-    [ValidateSet("Auto", "None", "StartTls", "SslOnConnect")]
-    public string Security { get; set; } = "Auto";
-
-    [Parameter]
-    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
-    [Parameter]
-    [ValidateRange(0.1, 3600)]
-    public double TimeoutSec { get; set; } = 30;
-
-    [Parameter]
-    [ValidateRange(0, 100)]
-    public int RetryCount { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, 3600)]
-    public double RetryDelaySec { get; set; } = 1;
-
-    [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    private protected override MailProtocol Protocol => MailProtocol.Smtp;
 
     protected override void BeginProcessing()
     {
         // Read here, on the pipeline thread; the session itself opens with the first message that goes ahead.
-        var options = MailParameters.Options(SmtpServer, Port == 0 ? MailParameters.DefaultPort(Security, 587, 465) : Port, Security, Credential,
-            AllowUnencryptedAuthentication, SkipCertificateCheck, TimeoutSec, RetryCount, RetryDelaySec);
+        var options = ConnectionOptions();
         var transcript = StreamPreferences.IsDebug(this);
-        _mails = StartPump<PreparedMail>((mails, sink, ct) => SendAllAsync(mails, options.LoggingTo(sink, transcript, warnRetries: true), sink, ct), SmtpServer);
+        _mails = StartPump<PreparedMail>((mails, sink, ct) => SendAllAsync(mails, options.LoggingTo(sink, transcript), sink, ct), Server);
     }
 
     protected override void ProcessRecord()
@@ -141,7 +107,7 @@ public sealed class SendMailCommand : AsyncCmdlet
         using (prepared)
         {
             var recipients = string.Join(", ", prepared.Recipients);
-            var target = $"To: {recipients}; {prepared.SizeBytes:N0} bytes; {prepared.AttachmentCount} attachment(s); via {SmtpServer}";
+            var target = $"To: {recipients}; {prepared.SizeBytes:N0} bytes; {prepared.AttachmentCount} attachment(s); via {Server}";
             if (!ShouldProcess(target, $"Send mail '{prepared.Subject}'")) return;
             // Returns when the message is sent (or refused): the pump's work is done with it before it is disposed.
             _mails!.Push(prepared);

@@ -10,7 +10,7 @@ namespace PSNetTools.Commands.Scraping;
 
 [Cmdlet(VerbsLifecycle.Invoke, "Crawl")]
 [OutputType(typeof(CrawlPage))]
-public sealed class InvokeCrawlCommand : AsyncCmdlet
+public sealed class InvokeCrawlCommand : TlsClientCommand
 {
     private const int ProgressId = 7401;
     private readonly List<Uri> _starts = [];
@@ -87,9 +87,6 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
     [ValidateRange(0, 100)]
     public int RetryCount { get; set; }
 
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
     protected override void BeginProcessing()
     {
         foreach (var pattern in IncludePattern.Concat(ExcludePattern))
@@ -142,7 +139,7 @@ public sealed class InvokeCrawlCommand : AsyncCmdlet
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 UserAgent = UserAgent ?? new FetchOptions().UserAgent,
                 MaximumContentBytes = MaximumContentBytes,
-                SkipCertificateCheck = SkipCertificateCheck,
+                Tls = Trust(),
                 Headers = PowerShellValues.TextMap(Headers),
                 Retry = new RetryPolicy { MaxRetries = RetryCount },
             },

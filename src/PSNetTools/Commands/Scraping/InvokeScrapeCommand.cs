@@ -11,7 +11,7 @@ namespace PSNetTools.Commands.Scraping;
 
 [Cmdlet(VerbsLifecycle.Invoke, "Scrape", DefaultParameterSetName = UriSet)]
 [OutputType(typeof(HtmlPage), typeof(ScrapedElement), typeof(string), typeof(PSObject))]
-public sealed class InvokeScrapeCommand : AsyncCmdlet
+public sealed class InvokeScrapeCommand : TlsClientCommand
 {
     private const string UriSet = "Uri";
     private const string HtmlSet = "Html";
@@ -69,9 +69,6 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
     [Parameter(ParameterSetName = UriSet)]
     [ValidateRange(0, 100)]
     public int RetryCount { get; set; }
-
-    [Parameter(ParameterSetName = UriSet)]
-    public SwitchParameter SkipCertificateCheck { get; set; }
 
     [Parameter(ParameterSetName = UriSet)]
     [ValidateRange(1, long.MaxValue)]
@@ -186,7 +183,7 @@ public sealed class InvokeScrapeCommand : AsyncCmdlet
             Headers = PowerShellValues.TextMap(Headers),
             UserAgent = UserAgent ?? new FetchOptions().UserAgent,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
-            SkipCertificateCheck = SkipCertificateCheck,
+            Tls = Trust(),
             Retry = new RetryPolicy { MaxRetries = RetryCount, BaseDelay = TimeSpan.FromSeconds(1) },
             MaximumContentBytes = MaximumContentBytes,
             MaximumRedirections = MaximumRedirection,

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using PSNetTools.Commands.Scanning;
 using PSNetTools.Net;
 using PSNetTools.Tls;
@@ -9,7 +8,7 @@ namespace PSNetTools.Commands.Tls;
 
 [Cmdlet(VerbsCommon.Get, "TlsCertificate", DefaultParameterSetName = HostSet)]
 [OutputType(typeof(TlsCertificateInfo))]
-public sealed class GetTlsCertificateCommand : AsyncCmdlet
+public sealed class GetTlsCertificateCommand : TlsTrustCommand
 {
     private const string HostSet = "ComputerName";
     private const string UriSet = "Uri";
@@ -38,10 +37,6 @@ public sealed class GetTlsCertificateCommand : AsyncCmdlet
     [Parameter]
     [ValidateSet("Smtp", "Imap", "Pop3")]
     public string? StartTls { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public X509Certificate2[] TrustedCertificate { get; set; } = [];
 
     [Parameter]
     [ValidateRange(0.01, 600)]

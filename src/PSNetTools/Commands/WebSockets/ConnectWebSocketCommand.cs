@@ -8,7 +8,7 @@ namespace PSNetTools.Commands.WebSockets;
 
 [Cmdlet(VerbsCommunications.Connect, "WebSocket")]
 [OutputType(typeof(WebSocketSession))]
-public sealed class ConnectWebSocketCommand : AsyncCmdlet
+public sealed class ConnectWebSocketCommand : TlsClientCommand
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -30,9 +30,6 @@ public sealed class ConnectWebSocketCommand : AsyncCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
     protected override void ProcessRecord()
     {
         if (WebSocketParameters.CheckUri(Uri) is { } bad)
@@ -40,7 +37,7 @@ public sealed class ConnectWebSocketCommand : AsyncCmdlet
             WriteError(bad);
             return;
         }
-        var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, MaxMessageBytes);
+        var options = WebSocketParameters.Options(Uri, Subprotocol, Headers, TimeoutSec, Trust(), MaxMessageBytes);
         var target = Uri.OriginalString;
         RunAsync(async (sink, ct) =>
         {

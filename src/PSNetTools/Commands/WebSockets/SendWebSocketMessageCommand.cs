@@ -14,7 +14,7 @@ namespace PSNetTools.Commands.WebSockets;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "WebSocketMessage", DefaultParameterSetName = UriSet)]
 [OutputType(typeof(WebSocketExchange))]
-public sealed class SendWebSocketMessageCommand : AsyncCmdlet
+public sealed class SendWebSocketMessageCommand : TlsClientCommand
 {
     private const string UriSet = "Uri";
     private const string SessionSet = "Session";
@@ -23,6 +23,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     private long _index;
     private Uri? _connectedTo;
     private PipelinePump<(Uri? Uri, string Message)>? _messages;
+    private PSNetTools.Net.TlsTrust? _trust;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
@@ -51,9 +52,6 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     [ValidateRange(0.01, 86400)]
     public double TimeoutSec { get; set; } = 30;
 
-    [Parameter(ParameterSetName = UriSet)]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
     [Parameter]
     public SwitchParameter NoResponse { get; set; }
 
@@ -61,6 +59,12 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
     {
         if (ParameterSetName == SessionSet)
         {
+            // The session's connection was made (and its certificate judged) by Connect-WebSocket.
+            if (new[] { nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(ClientCertificate) }.FirstOrDefault(MyInvocation.BoundParameters.ContainsKey) is { } tls)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{tls} applies when connecting with -Uri; a -Session is already connected."),
+                    "TlsParameterWithSession", ErrorCategory.InvalidArgument, tls));
+            }
             _session = Session;
         }
         else if (Uri is not null && WebSocketParameters.CheckUri(Uri) is { } bad)
@@ -68,6 +72,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
             // Bound on the command line: a wrong scheme stops before anything is sent. From the pipeline it is checked per record.
             ThrowTerminatingError(bad);
         }
+        if (Session is null) _trust = Trust();
         _messages = StartPump<(Uri?, string)>(ExchangeAllAsync, _session?.Uri ?? Uri?.OriginalString);
     }
 
@@ -110,7 +115,7 @@ public sealed class SendWebSocketMessageCommand : AsyncCmdlet
                 if (_session is null)
                 {
                     target = uri!.OriginalString;
-                    var options = WebSocketParameters.Options(uri, Subprotocol, Headers, TimeoutSec, SkipCertificateCheck, 16 * 1024 * 1024);
+                    var options = WebSocketParameters.Options(uri, Subprotocol, Headers, TimeoutSec, _trust!, 16 * 1024 * 1024);
                     _session = await WebSocketSession.ConnectAsync(options with { Log = sink.WriteVerbose }, ct).ConfigureAwait(false);
                     _connectedTo = uri;
                     _ownsSession = true;

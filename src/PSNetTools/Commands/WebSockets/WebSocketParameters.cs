@@ -9,7 +9,7 @@ namespace PSNetTools.Commands.WebSockets;
 /// <summary>What Connect-WebSocket and Send-WebSocketMessage -Uri share: options from parameters, failures as records.</summary>
 internal static class WebSocketParameters
 {
-    public static WebSocketClientOptions Options(Uri uri, string[]? subprotocols, IDictionary? headers, double timeoutSec, bool skipCertificateCheck, int maxMessageBytes)
+    public static WebSocketClientOptions Options(Uri uri, string[]? subprotocols, IDictionary? headers, double timeoutSec, PSNetTools.Net.TlsTrust tls, int maxMessageBytes)
     {
         var map = PowerShellValues.TextMap(headers);
         return new WebSocketClientOptions
@@ -18,7 +18,7 @@ internal static class WebSocketParameters
             Subprotocols = subprotocols ?? [],
             Headers = map,
             TimeoutSec = timeoutSec,
-            SkipCertificateCheck = skipCertificateCheck,
+            Tls = tls,
             MaxMessageBytes = maxMessageBytes,
         };
     }

@@ -11,7 +11,7 @@ namespace PSNetTools.Commands.XmlRpc;
 
 [Cmdlet(VerbsLifecycle.Invoke, "XmlRpc", DefaultParameterSetName = CallSet)]
 [OutputType(typeof(object))]
-public sealed class InvokeXmlRpcCommand : AsyncCmdlet
+public sealed class InvokeXmlRpcCommand : TlsClientCommand
 {
     private const string CallSet = "Call";
     private const string MulticallSet = "Multicall";
@@ -79,6 +79,7 @@ public sealed class InvokeXmlRpcCommand : AsyncCmdlet
             Credential = Credential?.GetNetworkCredential(),
             Headers = PowerShellValues.TextMap(Headers),
             MaxDepth = MaxDepth,
+            Tls = Trust(),
             Retry = new RetryPolicy { MaxRetries = RetryCount, IsTransient = ex => ex is not XmlRpcFaultException && TransientFailures.IsTransient(ex) },
         };
         List<(string Method, IReadOnlyList<object?> Parameters)> calls;

@@ -91,7 +91,8 @@ public sealed class ProtoParserErrorTests : IDisposable
     {
         var extra = Directory.CreateDirectory(Path.Combine(_dir.FullName, "extra")).FullName;
         var main = Write("main.proto", "syntax = \"proto3\";\nimport \"missing/dep.proto\";\n");
-        var ex = Assert.Throws<FileNotFoundException>(() => ProtoFileLoader.Load([main], [extra]));
+        var ex = Assert.Throws<ProtoImportNotFoundException>(() => ProtoFileLoader.Load([main], [extra]));
+        Assert.Equal("ProtoImportNotFound", ex.Failure.ErrorId);
         Assert.Contains("main.proto:2:8: Import \"missing/dep.proto\" was not found", ex.Message, StringComparison.Ordinal);
         Assert.Contains(extra, ex.Message, StringComparison.Ordinal);
         Assert.Contains(_dir.FullName, ex.Message, StringComparison.Ordinal);
@@ -137,7 +138,7 @@ public sealed class ProtoParserErrorTests : IDisposable
     {
         var path = Path.Combine(_dir.FullName, "partial.pb");
         Protoc.Run(Protoc.ProtosDir, ["shop/orders.proto"], path, includeImports: false);
-        var ex = Assert.Throws<FormatException>(() => DescriptorSetLoader.Load(path));
+        var ex = Assert.Throws<ProtoImportNotFoundException>(() => DescriptorSetLoader.Load(path));
         Assert.Contains("shop/common.proto", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--include_imports", ex.Message, StringComparison.Ordinal);
     }
