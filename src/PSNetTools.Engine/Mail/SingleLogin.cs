@@ -7,7 +7,7 @@ namespace PSNetTools.Mail;
 /// <summary>
 /// Logs in with ONE attempt. MailKit's Authenticate(ICredentials) tries every SASL mechanism the server offers and then
 /// the protocol's own LOGIN or USER/PASS: one wrong password became three failed logins at Dovecot (lockout and
-/// fail2ban risk) and three auth-failure delays (2 s each by default), so -TimeoutSec 5 reported a timeout instead of
+/// fail2ban risk) and three auth-failure delays (2 s each by default), so a 5 s timeout reported a timeout instead of
 /// the rejected password.
 /// </summary>
 internal static class SingleLogin

@@ -50,7 +50,7 @@ public sealed record TlsCertificateInfo
     /// <summary>
     /// Whether a default client (openssl, Python's ssl, a browser) would accept this connection, and if not the first
     /// reason it would give: OK, SelfSigned, UntrustedRoot, UnknownIssuer, InvalidSignature, Expired, NotYetValid or
-    /// NameMismatch. Trust from -TrustedCertificate counts, as a client's CA file would.
+    /// NameMismatch. Extra trusted certificates count, as a client's CA file would.
     /// </summary>
     public string Verdict { get; init; } = "";
 

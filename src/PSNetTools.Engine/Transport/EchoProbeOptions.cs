@@ -15,7 +15,7 @@ public sealed record EchoProbeOptions
     /// <summary>Targets probed at once.</summary>
     public int ThrottleLimit { get; init; } = 32;
 
-    /// <summary>TCP only: a TLS handshake right after the connect, then the probes inside it (Start-TcpEchoServer -Certificate).</summary>
+    /// <summary>TCP only: a TLS handshake right after the connect, then the probes inside it (an echo server with a certificate).</summary>
     public bool UseTls { get; init; }
 
     /// <summary>The name sent as SNI and checked against the certificate; null: the target's name.</summary>

@@ -37,7 +37,7 @@ public sealed record EchoTestResult
     /// <summary>The last reply as text, to show what a server that does not echo actually said.</summary>
     public string? LastReply { get; init; }
 
-    /// <summary>The TLS version negotiated with -UseTls (Tls12, Tls13); null over plain TCP and UDP.</summary>
+    /// <summary>The TLS version negotiated when the probes ran inside TLS (Tls12, Tls13); null over plain TCP and UDP.</summary>
     public string? TlsProtocol { get; init; }
 
     internal static EchoTestResult From(ResolvedTarget target, int port, string protocol, int sent, IReadOnlyCollection<double> times, int matched, string? lastReply, string? tlsProtocol = null)

@@ -46,6 +46,6 @@ public sealed record WebSocketExchange
 
     internal byte[]? ReceivedData { get; init; }
 
-    /// <summary>The answer's bytes; null with -NoResponse (a method for the reason given at WebSocketMessage.GetData).</summary>
+    /// <summary>The answer's bytes; null when no answer was awaited (a method for the reason given at WebSocketMessage.GetData).</summary>
     public byte[]? GetReceivedData() => ReceivedData;
 }

@@ -54,7 +54,7 @@ public class ScanBackpressureTests
                 Interlocked.Decrement(ref inLog);
             },
         };
-        await foreach (var row in PortScanner.ScanAsync(["127.81.0.0/24"], options))
+        await foreach (var row in PortScanner.ScanAsync(["127.81.0.0-127.81.0.255"], options))
         {
             Assert.Fail($"nothing listens there, yet {row.Value?.Port} was reported");
         }
@@ -77,7 +77,7 @@ public class ScanBackpressureTests
         var options = new PortScanOptions { Ports = [9, 10], IncludeClosed = true, ThrottleLimit = 20, RowCapacity = 40 };
         var rows = new List<PortScanResult>();
         var i = 0;
-        await foreach (var row in PortScanner.ScanAsync(["127.78.0.0/24"], options))
+        await foreach (var row in PortScanner.ScanAsync(["127.78.0.0-127.78.0.255"], options))
         {
             rows.Add(row.Value!);
             // A consumer that pauses now and then, so the credits run out and come back many times.

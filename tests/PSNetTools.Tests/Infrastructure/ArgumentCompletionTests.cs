@@ -44,7 +44,7 @@ public sealed class ArgumentCompletionTests : IDisposable
             } finally { $rpc | Stop-NetServer }
             """);
         r.AssertNoErrors();
-        Assert.Equal(["math.add,math.sub", "system.listMethods,system.methodHelp,system.multicall"], r.Output.Select(o => o.BaseObject));
+        Assert.Equal(["math.add,math.sub", "system.listMethods,system.methodHelp,system.methodSignature,system.multicall"], r.Output.Select(o => o.BaseObject));
     }
 
     [Fact]

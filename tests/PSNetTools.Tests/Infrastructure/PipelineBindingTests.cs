@@ -17,8 +17,8 @@ public sealed class PipelineBindingTests : IDisposable
         var r = Ps.Run("""
             $tcp = Start-TcpEchoServer -Port 0
             $udp = Start-UdpEchoServer -Port 0
-            (,[byte[]](1, 2, 3) | Send-TcpMessage -ComputerName 127.0.0.1 -Port $tcp.Port -ReadTimeoutSec 2).Bytes -join ','
-            (,[byte[]](4, 5) | Send-UdpMessage -ComputerName 127.0.0.1 -Port $udp.Port -ReadTimeoutSec 2).Bytes -join ','
+            (,[byte[]](1, 2, 3) | Send-TcpMessage -ComputerName 127.0.0.1 -Port $tcp.Port -ReadTimeoutSec 2).GetBytes() -join ','
+            (,[byte[]](4, 5) | Send-UdpMessage -ComputerName 127.0.0.1 -Port $udp.Port -ReadTimeoutSec 2).GetBytes() -join ','
             $tcp, $udp | Stop-NetServer
             """);
         r.AssertNoErrors();
