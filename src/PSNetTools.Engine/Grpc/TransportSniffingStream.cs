@@ -12,7 +12,7 @@ namespace PSNetTools.Grpc;
 /// before the handshake is not TLS. A TLS server that drops a plaintext preface without a byte is told apart by one
 /// TLS handshake on a second connection to the same endpoint.
 /// </summary>
-internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsEndPoint endpoint) : Stream
+internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsEndPoint endpoint) : WrappingStream(inner)
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private bool _sniffed;
@@ -36,11 +36,11 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // SslStream and the HTTP/2 reader wait for data with zero-byte reads: those return 0 without meaning the end.
-        if (_sniffed || buffer.Length == 0) return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (_sniffed || buffer.Length == 0) return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex) when (plaintext)
         {
@@ -72,7 +72,7 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
     {
         try
         {
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex) when (plaintext && !_sniffed)
         {
@@ -80,8 +80,6 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
             throw;
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     // What a non-TLS answer to a ClientHello was, for the message: an h2c server answers with its SETTINGS frame.
     private static string Describe(ReadOnlySpan<byte> first)
@@ -124,41 +122,6 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override void Flush() => inner.Flush();
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) inner.Dispose();
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
 }
 
 /// <summary>The server at the endpoint speaks TLS where the client spoke plaintext, or the other way round.</summary>

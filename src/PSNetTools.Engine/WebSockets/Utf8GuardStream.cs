@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using PSNetTools.Net;
 
 namespace PSNetTools.WebSockets;
 
@@ -13,7 +14,7 @@ namespace PSNetTools.WebSockets;
 /// <param name="maskOutgoing">A client masks what it sends (the Close this stream writes).</param>
 /// <param name="afterHttpHead">The stream starts with the HTTP upgrade answer (a client's connection): frames begin
 /// after its blank line, often in the same read.</param>
-internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing, bool afterHttpHead = false) : Stream
+internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing, bool afterHttpHead = false) : WrappingStream(inner)
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Utf8Validator _utf8 = new();
@@ -36,7 +37,7 @@ internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing, bool afte
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_failed) throw new InvalidUtf8Exception();
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (read > 0 && !Inspect(buffer.Span[..read]))
         {
             // The Close goes now; the bytes of this read still go up (they may end the HTTP upgrade answer the client
@@ -153,8 +154,8 @@ internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing, bool afte
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await inner.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
-            await inner.FlushAsync(timeout.Token).ConfigureAwait(false);
+            await Inner.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
+            await Inner.FlushAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -171,7 +172,7 @@ internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing, bool afte
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -179,47 +180,10 @@ internal sealed class Utf8GuardStream(Stream inner, bool maskOutgoing, bool afte
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override void Flush() => inner.Flush();
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            inner.Dispose();
-            _writeLock.Dispose();
-        }
+        if (disposing) _writeLock.Dispose();
         base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        _writeLock.Dispose();
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 }
 
