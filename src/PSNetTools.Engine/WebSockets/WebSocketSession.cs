@@ -182,9 +182,15 @@ public sealed class WebSocketSession : IAsyncDisposable
     /// <exception cref="TimeoutException">Sending, or waiting for the answer, ran out of time.</exception>
     /// <exception cref="System.Net.WebSockets.WebSocketException">The connection is closed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<WebSocketExchange> ExchangeAsync(long index, string text, bool binary, bool noResponse, CancellationToken cancellationToken = default)
+    public Task<WebSocketExchange> ExchangeAsync(long index, string text, bool binary, bool noResponse, CancellationToken cancellationToken = default) =>
+        ExchangeAsync(index, Encoding.UTF8.GetBytes(text), text, binary, noResponse, cancellationToken);
+
+    /// <summary>The same with bytes as they are, in a binary frame (Sent is empty: bytes need not be text).</summary>
+    public Task<WebSocketExchange> ExchangeAsync(long index, byte[] data, bool noResponse, CancellationToken cancellationToken = default) =>
+        ExchangeAsync(index, data ?? [], "", binary: true, noResponse, cancellationToken);
+
+    private async Task<WebSocketExchange> ExchangeAsync(long index, byte[] bytes, string text, bool binary, bool noResponse, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
         var started = Stopwatch.GetTimestamp();
         await SendAsync(bytes, binary, cancellationToken).ConfigureAwait(false);
         if (noResponse)

@@ -21,8 +21,9 @@ public sealed class SendWebSocketMessageCommand : TlsClientCommand
     private WebSocketSession? _session;
     private bool _ownsSession;
     private long _index;
+    private bool _sent;
     private Uri? _connectedTo;
-    private PipelinePump<(Uri? Uri, string Message)>? _messages;
+    private PipelinePump<(Uri? Uri, string? Message, byte[]? Data)>? _messages;
     private PSNetTools.Net.TlsTrust? _trust;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
@@ -33,9 +34,16 @@ public sealed class SendWebSocketMessageCommand : TlsClientCommand
     [ValidateNotNull]
     public WebSocketSession Session { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    // Not mandatory: a record brings either text (-Message) or bytes (-InputObject); EndProcessing says when nothing came.
+    [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string[] Message { get; set; } = [];
+
+    /// <summary>Bytes sent as they are in one binary frame (Autobahn 1.2.x: arbitrary binary, not UTF-8 of a string).</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [Alias("Data")]
+    [ValidateNotNull]
+    public byte[]? InputObject { get; set; }
 
     [Parameter]
     public SwitchParameter Binary { get; set; }
@@ -73,7 +81,7 @@ public sealed class SendWebSocketMessageCommand : TlsClientCommand
             ThrowTerminatingError(bad);
         }
         if (Session is null) _trust = Trust();
-        _messages = StartPump<(Uri?, string)>(ExchangeAllAsync, _session?.Uri ?? Uri?.OriginalString);
+        _messages = StartPump<(Uri?, string?, byte[]?)>(ExchangeAllAsync, _session?.Uri ?? Uri?.OriginalString);
     }
 
     protected override void ProcessRecord()
@@ -88,22 +96,35 @@ public sealed class SendWebSocketMessageCommand : TlsClientCommand
             }
             uri = Uri;
         }
-        foreach (var message in Message) _messages!.Push((uri, message));
+        if (InputObject is { } data)
+        {
+            _messages!.Push((uri, null, data));
+            InputObject = null;
+            _sent = true;
+            return;
+        }
+        foreach (var message in Message) _messages!.Push((uri, message, null));
+        _sent |= Message.Length > 0;
     }
 
     protected override void EndProcessing()
     {
         _messages?.Finish();
         Close();
+        if (!_sent)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("Nothing was sent: give -Message (text) or -InputObject (bytes), or pipe either."),
+                "NothingToSend", ErrorCategory.InvalidArgument, null));
+        }
     }
 
     // One worker for the whole pipeline: the messages arrive through the pump, the replies go out as they come.
-    private async Task ExchangeAllAsync(ChannelReader<(Uri? Uri, string Message)> messages, PipelineSink sink, CancellationToken ct)
+    private async Task ExchangeAllAsync(ChannelReader<(Uri? Uri, string? Message, byte[]? Data)> messages, PipelineSink sink, CancellationToken ct)
     {
         var target = _session?.Uri ?? Uri?.OriginalString;
         try
         {
-            await foreach (var (uri, message) in ReadPumped(messages, sink, ct).ConfigureAwait(false))
+            await foreach (var (uri, message, data) in ReadPumped(messages, sink, ct).ConfigureAwait(false))
             {
                 if (uri is not null && _ownsSession && _session is not null && uri != _connectedTo)
                 {
@@ -120,7 +141,9 @@ public sealed class SendWebSocketMessageCommand : TlsClientCommand
                     _connectedTo = uri;
                     _ownsSession = true;
                 }
-                sink.WriteObject(await _session.ExchangeAsync(++_index, message, Binary, NoResponse, ct).ConfigureAwait(false));
+                sink.WriteObject(data is not null
+                    ? await _session.ExchangeAsync(++_index, data, NoResponse, ct).ConfigureAwait(false)
+                    : await _session.ExchangeAsync(++_index, message!, Binary, NoResponse, ct).ConfigureAwait(false));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
