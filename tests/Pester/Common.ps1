@@ -162,3 +162,34 @@ function Start-MailPeers {
 function Stop-MailPeers($Mail) {
     if ($Mail) { $Mail.Processes | Stop-TestPeer; Remove-Item $Mail.Directory -Recurse -Force -ErrorAction Ignore }
 }
+
+function Invoke-InNewRunspace {
+    # Runs a script as a new session of the user's would: a fresh runspace, its own variables and location. Returns
+    # its output and error records; afterwards stops what it left running (servers, jobs, remote sessions, peer
+    # processes started with Start-TestPeer).
+    param([string] $Script, [hashtable] $Variable = @{}, [string] $Location, [int] $TimeoutSec = 90)
+    $runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
+    $runspace.Open()
+    $ps = [powershell]::Create()
+    $ps.Runspace = $runspace
+    try {
+        foreach ($name in $Variable.Keys) { $runspace.SessionStateProxy.SetVariable($name, $Variable[$name]) }
+        if ($Location) { $runspace.SessionStateProxy.Path.SetLocation($Location) | Out-Null }
+        $null = $ps.AddScript($Script)
+        $async = $ps.BeginInvoke()
+        if (-not $async.AsyncWaitHandle.WaitOne($TimeoutSec * 1000)) {
+            $ps.Stop()
+            throw "the script did not finish within $TimeoutSec s"
+        }
+        $output = @($ps.EndInvoke($async))
+        [pscustomobject]@{ Output = $output; Errors = @($ps.Streams.Error) }
+    }
+    finally {
+        $ps.Commands.Clear()
+        $null = $ps.AddScript('Get-NetServer | Stop-NetServer -Confirm:$false; Get-PSSession | Remove-PSSession; Get-Job | Remove-Job -Force
+            if (Get-Command Stop-TestPeer -ErrorAction Ignore) { Get-Variable -ValueOnly | Where-Object { $_ -is [System.Diagnostics.Process] } | Stop-TestPeer }')
+        try { $ps.Invoke() | Out-Null } catch { Write-Warning "cleanup after a script in its own runspace: $_" }
+        $ps.Dispose()
+        $runspace.Dispose()
+    }
+}

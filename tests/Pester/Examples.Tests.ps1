@@ -38,38 +38,18 @@ Describe '<Cmdlet> help' -ForEach $examples {
         }
         $work = Join-Path ([IO.Path]::GetTempPath()) "psnt-example-$PID-$(Get-Random)"
         New-Item -ItemType Directory $work | Out-Null
-        $iss = [initialsessionstate]::CreateDefault2()
-        $runspace = [runspacefactory]::CreateRunspace($iss)
-        $runspace.Open()
-        $ps = [powershell]::Create()
-        $ps.Runspace = $runspace
         try {
-            $runspace.SessionStateProxy.SetVariable('RepoRoot', $RepoRoot)
-            $runspace.SessionStateProxy.Path.SetLocation($work) | Out-Null
             # Common.ps1 imports the built module and gives setup lines Start-TestPeer.
             $script = ". '$PSScriptRoot/Common.ps1'`n" + (($Setup + $Code) -join "`n")
-            $null = $ps.AddScript($script)
-            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-            if (-not $async.AsyncWaitHandle.WaitOne(90000)) {
-                $ps.Stop()
-                throw "the example did not finish within 90 s"
-            }
-            $ps.EndInvoke($async) | Out-Null
+            $run = Invoke-InNewRunspace $script -Variable @{ RepoRoot = $RepoRoot } -Location $work
             if ($Expect) {
-                @($ps.Streams.Error | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be $Expect -Because "the example shows these failures: $Code"
+                @($run.Errors | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be $Expect -Because "the example shows these failures: $Code"
             }
             else {
-                $errors = @($ps.Streams.Error | ForEach-Object { "$_" })
-                $errors | Should -BeNullOrEmpty -Because "the example runs as written: $Code"
+                @($run.Errors | ForEach-Object { "$_" }) | Should -BeNullOrEmpty -Because "the example runs as written: $Code"
             }
         }
         finally {
-            $ps.Commands.Clear()
-            $null = $ps.AddScript('Get-NetServer | Stop-NetServer -Confirm:$false; Get-Job | Remove-Job -Force; Get-Variable -ValueOnly | Where-Object { $_ -is [System.Diagnostics.Process] } | Stop-TestPeer')
-            try { $ps.Invoke() | Out-Null } catch { Write-Warning "cleanup after '$Title': $_" }
-            $ps.Dispose()
-            $runspace.Dispose()
             Remove-Item -Recurse -Force $work -ErrorAction Ignore
         }
     }

@@ -19,33 +19,15 @@ AfterAll {
 
 Describe 'docs/remoting.md' {
     It '<Name>' -ForEach $blocks {
-        $iss = [initialsessionstate]::CreateDefault2()
-        $runspace = [runspacefactory]::CreateRunspace($iss)
-        $runspace.Open()
-        $ps = [powershell]::Create()
-        $ps.Runspace = $runspace
-        try {
-            $ssh = $sshd.Ssh
-            $runspace.SessionStateProxy.SetVariable('ssh', $ssh)
-            $code = $Code.Replace('Import-Module PSNetTools', "Import-Module '$ModulePath'")
-            $null = $ps.AddScript("Import-Module '$ModulePath'`n" + $code)
-            $async = $ps.BeginInvoke()
-            if (-not $async.AsyncWaitHandle.WaitOne(120000)) { $ps.Stop(); throw 'the example did not finish within 120 s' }
-            $output = @($ps.EndInvoke($async))
-            @($ps.Streams.Error | ForEach-Object { "$_" }) | Should -BeNullOrEmpty -Because "the page's example runs as written: $Code"
-            $output | Should -Not -BeNullOrEmpty -Because 'each example shows a result'
-            # What the page says the examples give.
-            if ($Code -match 'pstypenames') { $output[0] | Should -Be 'Deserialized.PSNetTools.Scanning.PortScanResult'; $output[1] | Should -Be 'Open' }
-            if ($Code -match 'GetBytes') { $output -join ',' | Should -Be '1,2,3' }
-            if ($Code -match 'Start-XmlRpcServer') { $output[-1] | Should -Be 5 }
-            if ($Code -match 'Test-TcpEcho|Test-UdpEcho') { $output | Where-Object { $_ -is [bool] } | ForEach-Object { $_ | Should -BeTrue } }
-        }
-        finally {
-            $ps.Commands.Clear()
-            $null = $ps.AddScript('Get-NetServer | Stop-NetServer -Confirm:$false; Get-PSSession | Remove-PSSession; Get-Job | Remove-Job -Force')
-            try { $ps.Invoke() | Out-Null } catch { Write-Warning "cleanup: $_" }
-            $ps.Dispose()
-            $runspace.Dispose()
-        }
+        $code = $Code.Replace('Import-Module PSNetTools', "Import-Module '$ModulePath'")
+        $run = Invoke-InNewRunspace "Import-Module '$ModulePath'`n$code" -Variable @{ ssh = $sshd.Ssh } -TimeoutSec 120
+        $output = $run.Output
+        @($run.Errors | ForEach-Object { "$_" }) | Should -BeNullOrEmpty -Because "the page's example runs as written: $Code"
+        $output | Should -Not -BeNullOrEmpty -Because 'each example shows a result'
+        # What the page says the examples give.
+        if ($Code -match 'pstypenames') { $output[0] | Should -Be 'Deserialized.PSNetTools.Scanning.PortScanResult'; $output[1] | Should -Be 'Open' }
+        if ($Code -match 'GetBytes') { $output -join ',' | Should -Be '1,2,3' }
+        if ($Code -match 'Start-XmlRpcServer') { $output[-1] | Should -Be 5 }
+        if ($Code -match 'Test-TcpEcho|Test-UdpEcho') { $output | Where-Object { $_ -is [bool] } | ForEach-Object { $_ | Should -BeTrue } }
     }
 }

@@ -54,14 +54,14 @@ public sealed class GrpcCallException : TargetFailureException
         var inner = ex.Status.DebugException ?? ex;
         // A TLS/plaintext mismatch comes back as Internal or Unavailable depending on how the server hung up; it is
         // one condition, the channel never came up: Unavailable, as gRPC's C core reports it.
-        var status = Find<TransportMismatchException>(inner) is null ? (GrpcStatusCode)(int)ex.StatusCode : GrpcStatusCode.Unavailable;
+        var status = Failures.Innermost<TransportMismatchException>(inner) is null ? (GrpcStatusCode)(int)ex.StatusCode : GrpcStatusCode.Unavailable;
         return new GrpcCallException(status, ex.Status.Detail, method, trailers, inner);
     }
 
     private static TargetFailure Classify(GrpcStatusCode status, string detail, string method, Exception? inner)
     {
         var subject = string.IsNullOrEmpty(method) ? "gRPC call" : method;
-        if (Find<TransportMismatchException>(inner) is { } mismatch)
+        if (Failures.Innermost<TransportMismatchException>(inner) is { } mismatch)
         {
             return mismatch.ServerSpeaksTls
                 ? new("", ErrorIds.ProtocolError, FailureKind.ProtocolError, $"{subject}: {mismatch.Message}", inner)
@@ -87,17 +87,6 @@ public sealed class GrpcCallException : TargetFailureException
                 new("", ErrorIds.Timeout, FailureKind.Timeout, $"{subject}: the call did not finish within its deadline ({reason}).", inner),
             _ => new("", "Grpc" + status, Kind(status), $"{subject}: {status}: {reason}.", inner),
         };
-    }
-
-    private static T? Find<T>(Exception? inner)
-        where T : Exception
-    {
-        for (var e = inner; e is not null; e = e.InnerException)
-        {
-            if (e is T found) return found;
-            if (e is AggregateException { InnerExceptions.Count: > 0 } aggregate && Find<T>(aggregate.InnerExceptions[0]) is { } nested) return nested;
-        }
-        return null;
     }
 
     private static bool IsTransport(Exception? inner)

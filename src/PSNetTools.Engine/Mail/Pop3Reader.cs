@@ -58,7 +58,6 @@ public static class Pop3Reader
                         PopUid = uids is not null && index < uids.Count ? uids[index] : "",
                         SizeBytes = index < sizes.Count ? sizes[index] : 0,
                     }, message, needContent && query.IncludeBody);
-                    if (!needContent) item = item with { HasAttachments = null, AttachmentCount = null };
                     if (saver is not null) item = item with { SavedAttachments = await saver.SaveAsync(message, cancellationToken).ConfigureAwait(false) };
                     yield return item;
                 }

@@ -121,7 +121,8 @@ public static class Failures
     public static string At(string target, string text) =>
         string.IsNullOrEmpty(target) || text.Contains(target, StringComparison.OrdinalIgnoreCase) ? text : $"{target}: {text}";
 
-    private static T? Innermost<T>(Exception exception)
+    /// <summary>The innermost exception of type T in the chain, if any.</summary>
+    internal static T? Innermost<T>(Exception? exception)
         where T : Exception
     {
         T? found = null;

@@ -4,9 +4,9 @@ using System.Text.Unicode;
 namespace PSNetTools.WebSockets;
 
 /// <summary>
-/// Checks a text message's UTF-8 chunk by chunk (RFC 6455 §8.1), so an invalid fragment fails the connection with 1007
-/// before the rest of the message has come. A code point split across chunks waits for its next bytes; only bytes
-/// that can never be valid fail.
+/// Checks a text message's UTF-8 chunk by chunk (RFC 6455 §8.1), for <see cref="Utf8GuardStream"/>, which fails the
+/// connection with 1007 before the rest of the message has come. A code point split across chunks waits for its next
+/// bytes; only bytes that can never be valid fail.
 /// </summary>
 internal sealed class Utf8Validator
 {

@@ -111,7 +111,6 @@ public sealed class WebSocketEchoServer : SocketHttpServer
     private async Task EchoAsync(WebSocket socket, string remote, CancellationToken stopping)
     {
         var buffer = new byte[64 * 1024];
-        var utf8 = new Utf8Validator();
         using var message = new MemoryStream();
         while (true)
         {
@@ -126,22 +125,11 @@ public sealed class WebSocketEchoServer : SocketHttpServer
                     result = await socket.ReceiveAsync(buffer.AsMemory(), idle.Token).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
-                        // RFC 6455 §5.5.1: echo the client's code (3000 was answered with 1000); a close without a code
-                        // is answered without one.
-                        await socket.CloseOutputAsync(socket.CloseStatus ?? WebSocketCloseStatus.Empty, socket.CloseStatus is null ? null : "", stopping).ConfigureAwait(false);
+                        await socket.AnswerCloseAsync(stopping).ConfigureAwait(false);
                         Log($"{remote} closed ({socket.CloseStatus?.ToString() ?? "no code"})");
                         return;
                     }
                     CountReceived(result.Count);
-                    if (result.MessageType == WebSocketMessageType.Text &&
-                        !(utf8.Append(buffer.AsSpan(0, result.Count)) && (!result.EndOfMessage || utf8.End())))
-                    {
-                        Log($"{remote} sent a text message that is not valid UTF-8; closing with 1007");
-                        CountClientError();
-                        await socket.CloseAsync(WebSocketCloseStatus.InvalidPayloadData, "invalid UTF-8", stopping)
-                            .WaitAsync(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
-                        return;
-                    }
                     if (message.Length - _prefix.Length + result.Count > _options.MaxMessageBytes)
                     {
                         Log($"{remote} sent a message over {_options.MaxMessageBytes} bytes; closing with 1009");

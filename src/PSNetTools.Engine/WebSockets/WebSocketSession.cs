@@ -249,7 +249,6 @@ public sealed class WebSocketSession : IAsyncDisposable
     private async Task PumpAsync()
     {
         var buffer = new byte[64 * 1024];
-        var utf8 = new Utf8Validator();
         long index = 0;
         Exception? failure = null;
         try
@@ -264,14 +263,6 @@ public sealed class WebSocketSession : IAsyncDisposable
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         await AnswerCloseAsync().ConfigureAwait(false);
-                        return;
-                    }
-                    if (result.MessageType == WebSocketMessageType.Text &&
-                        !(utf8.Append(buffer.AsSpan(0, result.Count)) && (!result.EndOfMessage || utf8.End())))
-                    {
-                        LastError = "a text message that is not valid UTF-8 arrived; the connection was closed (1007).";
-                        await _socket.CloseOutputAsync(WebSocketCloseStatus.InvalidPayloadData, "invalid UTF-8", CancellationToken.None).ConfigureAwait(false);
-                        failure = new WebSocketException(WebSocketError.Faulted, LastError);
                         return;
                     }
                     if (message.Length + result.Count > _options.MaxMessageBytes)
@@ -315,7 +306,7 @@ public sealed class WebSocketSession : IAsyncDisposable
         {
             // Server gone mid-session, reset, or a close without the handshake; the UTF-8 guard's reason is the real one
             // when .NET reports it as "closed without completing the close handshake".
-            var invalid = ex as InvalidUtf8Exception ?? ex.InnerException as InvalidUtf8Exception ?? ex.InnerException?.InnerException as InvalidUtf8Exception;
+            var invalid = Failures.Innermost<InvalidUtf8Exception>(ex);
             LastError = invalid?.Message ?? ex.Message;
             failure = invalid is null ? ex : new WebSocketException(WebSocketError.Faulted, invalid.Message, invalid);
         }
@@ -326,8 +317,8 @@ public sealed class WebSocketSession : IAsyncDisposable
         }
     }
 
-    // RFC 6455 §5.5.1: an endpoint that receives a Close it did not start MUST answer one, usually echoing the code.
-    // Without the answer the session sat in CloseReceived and the server waited for a handshake that never came.
+    // Without the answer (RFC 6455 §5.5.1) the session sat in CloseReceived and the server waited for a handshake
+    // that never came.
     private async Task AnswerCloseAsync()
     {
         if (_socket.State != WebSocketState.CloseReceived) return;
@@ -335,7 +326,7 @@ public sealed class WebSocketSession : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(_options.TimeoutSec, 10)));
         try
         {
-            await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.Empty, _socket.CloseStatus is null ? null : "", timeout.Token).ConfigureAwait(false);
+            await _socket.AnswerCloseAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {

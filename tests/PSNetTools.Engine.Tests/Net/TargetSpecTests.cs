@@ -72,10 +72,11 @@ public class TargetSpecTests
     [Fact]
     public void A_huge_block_is_lazy()
     {
-        var spec = TargetSpec.Parse("10.0.0.0/8");
+        // Loopback's /8 has the same size as any /8, and only loopback addresses belong in the tests.
+        var spec = TargetSpec.Parse("127.0.0.0/8");
         Assert.Equal(new BigInteger((1 << 24) - 2), spec.Count);
         // Taking three must not enumerate sixteen million.
-        Assert.Equal(["10.0.0.1", "10.0.0.2", "10.0.0.3"], spec.Addresses().Take(3).Select(a => a.ToString()));
+        Assert.Equal(["127.0.0.1", "127.0.0.2", "127.0.0.3"], spec.Addresses().Take(3).Select(a => a.ToString()));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class TlsInspectorTests : IClassFixture<TlsInspectorTests.Peers>
         public void Dispose() => Nginx.Dispose();
     }
 
-    private static async Task<TlsCertificateInfo> Inspect(int port, string? serverName = "localhost", params X509Certificate2[] trusted)
+    internal static async Task<TlsCertificateInfo> Inspect(int port, string? serverName = "localhost", params X509Certificate2[] trusted)
     {
         var outcome = await TlsInspector.InspectAsync(Local, new TlsInspectionOptions { Port = port, ServerName = serverName, TrustedCertificates = trusted }, default);
         Assert.Null(outcome.Failure);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using PSNetTools.Net;
 using PSNetTools.Testing;
 using PSNetTools.Tls;
 
@@ -13,26 +11,13 @@ namespace PSNetTools.Engine.Tests.Tls;
 /// the version, the subject in openssl's order and names, and one verdict that matches the verify code a default
 /// client fails with.
 /// </summary>
-public sealed class TlsReferenceParityTests : IClassFixture<TlsReferenceParityTests.Peers>
+public sealed class TlsReferenceParityTests : IClassFixture<TlsInspectorTests.Peers>
 {
-    private static readonly ResolvedTarget Local = new("127.0.0.1", IPAddress.Loopback);
-    private readonly Peers _peers;
+    private readonly TlsInspectorTests.Peers _peers;
 
-    public TlsReferenceParityTests(Peers peers) => _peers = peers;
+    public TlsReferenceParityTests(TlsInspectorTests.Peers peers) => _peers = peers;
 
-    public sealed class Peers : IDisposable
-    {
-        public TlsNginx Nginx { get; } = new();
-
-        public void Dispose() => Nginx.Dispose();
-    }
-
-    private static async Task<TlsCertificateInfo> Inspect(int port, params X509Certificate2[] trusted)
-    {
-        var outcome = await TlsInspector.InspectAsync(Local, new TlsInspectionOptions { Port = port, ServerName = "localhost", TrustedCertificates = trusted }, default);
-        Assert.Null(outcome.Failure);
-        return outcome.Value!;
-    }
+    private static Task<TlsCertificateInfo> Inspect(int port, params X509Certificate2[] trusted) => TlsInspectorTests.Inspect(port, "localhost", trusted);
 
     private static string Run(string program, params IEnumerable<string> arguments)
     {
@@ -68,7 +53,11 @@ public sealed class TlsReferenceParityTests : IClassFixture<TlsReferenceParityTe
         {
             var python = PythonVerifyCodes(ports, caFile);
             var ours = new List<(int, string)>();
-            foreach (var port in ports) ours.Add(((await Inspect(port, anchors)).VerifyCode, (await Inspect(port, anchors)).Verdict));
+            foreach (var port in ports)
+            {
+                var info = await Inspect(port, anchors);
+                ours.Add((info.VerifyCode, info.Verdict));
+            }
             Assert.Equal(python, ours.Select(o => o.Item1));
             // The words for the same answers (there was no single property: IsTrusted, IsExpired, HostnameMatches apart).
             Assert.Equal(caFile is null ? ["SelfSigned", "UnknownIssuer", "UnknownIssuer", "UnknownIssuer"] : ["SelfSigned", "Expired", "NameMismatch", "OK"], ours.Select(o => o.Item2));
