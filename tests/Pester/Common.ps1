@@ -14,6 +14,16 @@ function Get-FreeTcpPort {
     try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
 
+# Bound but never listening: connects are refused for the whole run, and no server started later (nor a client's
+# ephemeral port) can take the port, which a port released by Get-FreeTcpPort allows under load.
+$script:HeldClosedPorts = [Collections.Generic.List[Net.Sockets.Socket]]::new()
+function Get-ClosedTcpPort {
+    $socket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Tcp)
+    $socket.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+    $script:HeldClosedPorts.Add($socket)
+    $socket.LocalEndPoint.Port
+}
+
 function Wait-TcpPort([int] $Port, [double] $TimeoutSec = 15, [string] $Address = '127.0.0.1') {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     while ([DateTime]::UtcNow -lt $deadline) {

@@ -8,7 +8,7 @@ BeforeAll {
 Describe 'TCP services' {
     BeforeAll {
         $echo = Start-TcpEchoServer -Port 0
-        $closedPort = Get-FreeTcpPort
+        $closedPort = Get-ClosedTcpPort
     }
     AfterAll { $echo | Stop-NetServer -Confirm:$false }
 
@@ -115,7 +115,7 @@ Describe 'gRPC health' {
 
 Describe 'Failure messages of the Should operators' {
     BeforeAll {
-        $closedPort = Get-FreeTcpPort
+        $closedPort = Get-ClosedTcpPort
         $nginx = Start-TlsNginx
         $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::new((Join-Path $nginx.CertificateDirectory 'ca.crt'))
         $grpc = Start-GrpcPeer

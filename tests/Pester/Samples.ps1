@@ -20,7 +20,7 @@ function New-OutputSampleSet {
     $ws = Start-WebSocketEchoServer -Port 0
     $null = Start-XmlRpcServer -Port 0 -Method @{ add = { param($a, $b) $a + $b } }
     $samples = @{}
-    $samples.PortScanResult = Find-OpenPort 127.0.0.1 -Port $tcp.Port, (Get-FreeTcpPort) -IncludeClosed
+    $samples.PortScanResult = Find-OpenPort 127.0.0.1 -Port $tcp.Port, (Get-ClosedTcpPort) -IncludeClosed
     $samples.PingSummary = Test-Ping 127.0.0.1, ::1 -Count 2
     $samples.PingReply = Test-Ping 127.0.0.1 -Continuous -IntervalSec 0.1 | Select-Object -First 2
     $samples.EchoTestResult = @(Test-TcpEcho 127.0.0.1 -Port $tcp.Port -Count 2) + @(Test-UdpEcho 127.0.0.1 -Port $udp.Port -Count 2)

@@ -14,6 +14,19 @@ public static class Loopback
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    // Bound but never listening: a connect to it is refused for as long as the process lives, and no other test's
+    // server (or a client's ephemeral port) can take it meanwhile, which a released FreeTcpPort allows under load.
+    private static readonly List<Socket> HeldClosedPorts = [];
+
+    /// <summary>A TCP port that refuses connections for the rest of the test run (a bound socket that never listens).</summary>
+    public static int ClosedTcpPort()
+    {
+        var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        lock (HeldClosedPorts) HeldClosedPorts.Add(s);
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
     public static int FreeUdpPort()
     {
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

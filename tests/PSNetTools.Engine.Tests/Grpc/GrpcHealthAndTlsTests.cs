@@ -27,7 +27,7 @@ public sealed class GrpcHealthAndTlsTests
     [Fact]
     public async Task Health_of_a_server_that_is_not_there_is_an_unavailable_error()
     {
-        using var connection = GrpcConnection.Open(new GrpcConnectionOptions { Address = $"127.0.0.1:{Loopback.FreeTcpPort()}", Plaintext = true });
+        using var connection = GrpcConnection.Open(new GrpcConnectionOptions { Address = $"127.0.0.1:{Loopback.ClosedTcpPort()}", Plaintext = true });
         var ex = await Assert.ThrowsAsync<GrpcCallException>(() => GrpcHealthChecker.CheckAsync(connection, "", TimeSpan.FromSeconds(5), default));
         Assert.Equal(GrpcStatusCode.Unavailable, ex.Status);
     }

@@ -132,7 +132,7 @@ public sealed class GrpcReflectionCallTests
     [Fact]
     public async Task Connection_refused_is_unavailable_with_a_hint()
     {
-        using var client = GrpcTestClient.Plain($"127.0.0.1:{Loopback.FreeTcpPort()}");
+        using var client = GrpcTestClient.Plain($"127.0.0.1:{Loopback.ClosedTcpPort()}");
         var watch = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<GrpcCallException>(() => client.ResolveMethodAsync("demo.v1.Greeter/SayHello", default));
         Assert.Equal(GrpcStatusCode.Unavailable, ex.Status);

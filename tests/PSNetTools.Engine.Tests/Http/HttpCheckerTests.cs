@@ -78,7 +78,7 @@ public sealed class HttpCheckerTests : IClassFixture<HttpCheckerTests.Peers>
     [Fact]
     public async Task Failures_are_rows_with_reasons_within_the_timeout()
     {
-        var refused = await Check($"http://127.0.0.1:{Loopback.FreeTcpPort()}/");
+        var refused = await Check($"http://127.0.0.1:{Loopback.ClosedTcpPort()}/");
         Assert.StartsWith("ConnectionRefused", refused.Error, StringComparison.Ordinal);
         var dns = await Check("http://no-such-host.invalid/");
         Assert.StartsWith("HostNotResolved", dns.Error, StringComparison.Ordinal);

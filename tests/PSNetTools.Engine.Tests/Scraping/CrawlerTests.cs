@@ -89,7 +89,7 @@ public sealed class CrawlerTests : IClassFixture<CrawlerTests.Peers>
     {
         var options = new CrawlOptions
         {
-            StartUris = [new Uri(_nginx.BaseUri + "/big"), new Uri(_nginx.BaseUri + "/binary-as-html"), new Uri($"http://127.0.0.1:{Loopback.FreeTcpPort()}/"), new Uri(_nginx.BaseUri + "/status/404"), new Uri(_nginx.BaseUri + "/empty")],
+            StartUris = [new Uri(_nginx.BaseUri + "/big"), new Uri(_nginx.BaseUri + "/binary-as-html"), new Uri($"http://127.0.0.1:{Loopback.ClosedTcpPort()}/"), new Uri(_nginx.BaseUri + "/status/404"), new Uri(_nginx.BaseUri + "/empty")],
             Depth = 1,
             Fetch = new FetchOptions { FollowRedirects = false, MaximumContentBytes = 1_000_000 },
         };

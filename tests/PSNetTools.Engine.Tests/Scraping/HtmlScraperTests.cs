@@ -113,7 +113,7 @@ public sealed class HtmlScraperTests : IClassFixture<HtmlScraperTests.Peers>
         Assert.Equal(1_000_000, big.Content.Length);
         Assert.Equal("UnsupportedScheme", (await PageFetcher.FetchAsync(new Uri("ftp://x/"), new FetchOptions(), default)).Failure!.ErrorId);
         Assert.Equal("HostNotResolved", (await PageFetcher.FetchAsync(new Uri("http://no-such-host.invalid/"), new FetchOptions(), default)).Failure!.ErrorId);
-        Assert.Equal("ConnectionRefused", (await PageFetcher.FetchAsync(new Uri($"http://127.0.0.1:{Loopback.FreeTcpPort()}/"), new FetchOptions(), default)).Failure!.ErrorId);
+        Assert.Equal("ConnectionRefused", (await PageFetcher.FetchAsync(new Uri($"http://127.0.0.1:{Loopback.ClosedTcpPort()}/"), new FetchOptions(), default)).Failure!.ErrorId);
         Assert.Equal("Timeout", (await PageFetcher.FetchAsync(new Uri($"{_nginx.BaseUri}/slow"), new FetchOptions { Timeout = TimeSpan.FromSeconds(1) }, default)).Failure!.ErrorId);
         Assert.Equal(500, (await PageFetcher.FetchAsync(new Uri($"{_nginx.BaseUri}/status/500"), new FetchOptions(), default)).Value!.StatusCode);
     }

@@ -186,7 +186,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Refused_and_bad_urls_fail_clearly()
     {
-        var refused = await Assert.ThrowsAsync<WebSocketException>(() => Connect($"ws://127.0.0.1:{Loopback.FreeTcpPort()}/"));
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => Connect($"ws://127.0.0.1:{Loopback.ClosedTcpPort()}/"));
         Assert.NotNull(refused.InnerException);
         await Assert.ThrowsAsync<ArgumentException>(() => Connect("http://127.0.0.1/"));
         // An HTTP server that is not a WebSocket server.

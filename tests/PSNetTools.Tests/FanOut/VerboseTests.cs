@@ -96,7 +96,7 @@ public class VerboseTests
     public void Test_HttpEndpoint_says_connect_answer_and_retries()
     {
         using var peers = SlowPeers.Http();
-        var refused = Loopback.FreeTcpPort();
+        var refused = Loopback.ClosedTcpPort();
         var r = Ps.Run($"""
             Test-HttpEndpoint 'http://127.0.0.11:{peers.Port}/' -Verbose | Out-Null
             Test-HttpEndpoint 'http://localhost:{refused}/' -RetryCount 1 -RetryDelaySec 0 -Verbose | Out-Null

@@ -215,7 +215,7 @@ public sealed class GrpcCmdletTests
         {
             var r = Ps.Run($$"""
                 try { Invoke-GrpcMethod {{address}} demo.v1.Greeter/Shout -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
-                try { 1..5 | ForEach-Object { @{ name = "$_" } } | Invoke-GrpcMethod 127.0.0.1:{{Loopback.FreeTcpPort()}} demo.v1.Greeter/SayHello -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.ErrorDetails.RecommendedAction }
+                try { 1..5 | ForEach-Object { @{ name = "$_" } } | Invoke-GrpcMethod 127.0.0.1:{{Loopback.ClosedTcpPort()}} demo.v1.Greeter/SayHello -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.ErrorDetails.RecommendedAction }
                 try { Invoke-GrpcMethod localhost demo.v1.Greeter/SayHello -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
                 """, timeoutSec: 60);
             Assert.StartsWith("GrpcNotFound", (string)r.Output[0].BaseObject, StringComparison.Ordinal);
@@ -236,8 +236,8 @@ public sealed class GrpcCmdletTests
             var r = Ps.Run($$"""
                 Test-GrpcHealth {{address}} -Service '', demo.v1.Greeter, down.Service, no.Such -Plaintext | ForEach-Object { "$($_.Service)=$($_.Status)=$($_.IsServing)" }
                 Test-GrpcHealth {{address}} -Service down.Service -Plaintext -Quiet
-                Test-GrpcHealth 127.0.0.1:{{Loopback.FreeTcpPort()}} -Plaintext -Quiet
-                Test-GrpcHealth 127.0.0.1:{{Loopback.FreeTcpPort()}} -Plaintext -ErrorAction SilentlyContinue -ErrorVariable e
+                Test-GrpcHealth 127.0.0.1:{{Loopback.ClosedTcpPort()}} -Plaintext -Quiet
+                Test-GrpcHealth 127.0.0.1:{{Loopback.ClosedTcpPort()}} -Plaintext -ErrorAction SilentlyContinue -ErrorVariable e
                 $e[0].FullyQualifiedErrorId; $e[0].CategoryInfo.Category
                 """);
             object[] expected = ["=Serving=True", "demo.v1.Greeter=Serving=True", "down.Service=NotServing=False", "no.Such=ServiceUnknown=False", false, false,

@@ -1,3 +1,4 @@
+using PSNetTools.Testing;
 using System.Management.Automation;
 using PSNetTools.Testing.Mail;
 using PSNetTools.Tests.Harness;
@@ -203,7 +204,7 @@ public sealed class EndToEndTests : IDisposable
         silent.Start();
         var silentPort = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
         var r = Ps.Run(Cred + $$"""
-            Get-ImapMessage -Server 127.0.0.1 -Port {{FreeTcpPort.Next()}} -Credential $cred -TimeoutSec 5
+            Get-ImapMessage -Server 127.0.0.1 -Port {{Loopback.ClosedTcpPort()}} -Credential $cred -TimeoutSec 5
             Get-Pop3Message -Server 127.0.0.1 -Port {{silentPort}} -Credential $cred -TimeoutSec 2
             """, timeoutSec: 60);
         Assert.Equal(2, r.Errors.Count);

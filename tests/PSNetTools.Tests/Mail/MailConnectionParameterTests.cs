@@ -1,3 +1,4 @@
+using PSNetTools.Testing;
 using PSNetTools.Testing.Mail;
 using PSNetTools.Tests.Harness;
 
@@ -74,7 +75,7 @@ public class MailConnectionParameterTests
     [Fact]
     public void A_retry_count_on_a_reader_retries_a_refused_connect_with_a_warning()
     {
-        var r = Ps.Run(Cred + $"Get-ImapFolder -Server 127.0.0.1 -Port {FreeTcpPort.Next()} -Credential $cred -Security None -RetryCount 2 -RetryDelaySec 0.05");
+        var r = Ps.Run(Cred + $"Get-ImapFolder -Server 127.0.0.1 -Port {Loopback.ClosedTcpPort()} -Credential $cred -Security None -RetryCount 2 -RetryDelaySec 0.05");
         Assert.Equal("ConnectionRefused", Assert.Single(r.Errors).FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(2, r.Warnings.Count(w => w.Message.Contains("retrying", StringComparison.Ordinal)));
     }

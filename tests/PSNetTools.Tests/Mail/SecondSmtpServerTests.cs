@@ -73,7 +73,7 @@ public sealed class SecondSmtpServerTests : IClassFixture<SecondSmtpServerTests.
     [Fact]
     public void Retries_are_announced_and_the_last_failure_reported()
     {
-        var port = Loopback.FreeTcpPort();
+        var port = Loopback.ClosedTcpPort();
         var r = Ps.Run($"Send-Mail -SmtpServer 127.0.0.1 -Port {port} -Security None -From a@example.com -To b@example.com -Subject s -Body b -RetryCount 2 -RetryDelaySec 0.05 -TimeoutSec 5", timeoutSec: 60);
         Assert.Equal(2, r.Warnings.Count(w => w.Message.Contains("retry", StringComparison.Ordinal)));
         Assert.Single(r.Errors);

@@ -1,3 +1,4 @@
+using PSNetTools.Testing;
 using System.Management.Automation;
 using PSNetTools.Testing.Mail;
 using PSNetTools.Tests.Harness;
@@ -157,7 +158,7 @@ public class SendMailTests
     [Fact]
     public void Refused_port_is_a_connection_error_quickly()
     {
-        var port = FreeTcpPort.Next();
+        var port = Loopback.ClosedTcpPort();
         var r = Ps.Run($"Send-Mail -SmtpServer 127.0.0.1 -Port {port} -Security None -From me@example.com -To you@example.com -Subject x -Body y -TimeoutSec 5");
         var e = Assert.Single(r.Errors);
         Assert.StartsWith("ConnectionRefused", e.FullyQualifiedErrorId, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ public class CrawlErrorColumnTests
     public void A_refused_page_has_its_text_in_Error_not_Title()
     {
         var r = Ps.Run($"""
-            $row = Invoke-Crawl 'http://127.0.0.1:{Loopback.FreeTcpPort()}/' -Depth 0
+            $row = Invoke-Crawl 'http://127.0.0.1:{Loopback.ClosedTcpPort()}/' -Depth 0
             $row.Title -eq ''
             $row.Error -like 'ConnectionRefused*'
             """);
@@ -23,7 +23,7 @@ public class CrawlErrorColumnTests
     public async Task The_default_view_does_not_show_error_text_under_a_Title_header()
     {
         // The xunit host has no Format-Table: the view is rendered by real pwsh, at the 80 columns of a default terminal.
-        var script = $"Import-Module '{Ps.ModuleManifest}'; Invoke-Crawl 'http://127.0.0.1:{Loopback.FreeTcpPort()}/' -Depth 0 | Format-Table | Out-String -Width 80";
+        var script = $"Import-Module '{Ps.ModuleManifest}'; Invoke-Crawl 'http://127.0.0.1:{Loopback.ClosedTcpPort()}/' -Depth 0 | Format-Table | Out-String -Width 80";
         var psi = new ProcessStartInfo(PesterSuiteTests.Pwsh(), ["-NoProfile", "-NonInteractive", "-Command", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["POWERSHELL_UPDATECHECK"] = "Off";

@@ -44,7 +44,7 @@ public class TransportCmdletTests
     {
         var (peer, port) = Loopback.SocatUdpEcho();
         using var _ = peer;
-        var dead = Loopback.FreeTcpPort();
+        var dead = Loopback.ClosedTcpPort();
         var r = Ps.Run($$"""
             Test-UdpEcho 127.0.0.1 -Port {{port}} -Count 3 -Quiet
             Test-TcpEcho 127.0.0.1 -Port {{dead}} -Quiet
@@ -126,7 +126,7 @@ public class TransportCmdletTests
     [Fact]
     public void Send_tcp_message_retries_refusals_and_says_so_in_verbose()
     {
-        var port = Loopback.FreeTcpPort();
+        var port = Loopback.ClosedTcpPort();
         // The real retry path is covered against a late TcpEchoServer in the engine tests; here: the parameters bind and refusals are reported once per target.
         var refused = Ps.Run($"Send-TcpMessage 127.0.0.1 -Port {port} -Message x -RetryCount 2 -RetryDelaySec 0.05 -Verbose", timeoutSec: 30);
         var error = Assert.Single(refused.Errors);

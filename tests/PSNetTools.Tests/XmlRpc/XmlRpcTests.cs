@@ -48,7 +48,7 @@ public sealed class XmlRpcTests : IClassFixture<XmlRpcTests.Peer>
     {
         var r = Ps.Run($$"""
             try { Invoke-XmlRpc '{{_peer.Uri}}' -Method divide -Argument 1, 0 -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.FaultString }
-            Invoke-XmlRpc 'http://127.0.0.1:{{Loopback.FreeTcpPort()}}/RPC2' -Method add -Argument 1, 2 -TimeoutSec 5
+            Invoke-XmlRpc 'http://127.0.0.1:{{Loopback.ClosedTcpPort()}}/RPC2' -Method add -Argument 1, 2 -TimeoutSec 5
             Invoke-XmlRpc 'http://127.0.0.1:{{_peer.Port}}/not-rpc' -Method add -Argument 1, 2
             """);
         Assert.StartsWith("XmlRpcFault", (string)r.Output[0].BaseObject, StringComparison.Ordinal);
