@@ -62,6 +62,12 @@ def probe_json():
     return jsonify({'type': type(data).__name__, 'value': data})
 
 
+@app.route('/probe/echo', methods=['POST'])
+def probe_echo():
+    # The body answered back as it came.
+    return jsonify(request.get_json())
+
+
 @app.route('/probe/dir/')
 def probe_dir():
     return "dir"
