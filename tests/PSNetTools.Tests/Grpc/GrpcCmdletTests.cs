@@ -361,6 +361,8 @@ public sealed class GrpcCmdletTests
             var r = Ps.RunAndStop($"Invoke-GrpcMethod {address} test.v1.KitchenSink/Slow -Body @{{ delay_ms = 60000 }} -Plaintext", TimeSpan.FromSeconds(2), timeoutSec: 30);
             Assert.True(r.Elapsed < TimeSpan.FromSeconds(10), $"took {r.Elapsed}");
             Assert.Empty(r.Output);
+            // Issue 13 item 3: nothing beyond PowerShell's own stop.
+            Assert.Empty(r.Errors);
         }
     }
 }
