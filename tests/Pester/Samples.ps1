@@ -37,6 +37,9 @@ function New-OutputSampleSet {
     $samples.CrawlPage = Invoke-Crawl $files.Endpoint -Depth 2 -Selector h1
     $samples.GrpcMethodInfo = Get-GrpcService $SampleGrpc.Address -Plaintext
     $samples.GrpcHealthResult = Test-GrpcHealth $SampleGrpc.Address -Service '', demo.v1.Greeter, down.Service -Plaintext
+    $samples.GrpcCallResult = @{ int32_value = 1 }, @{ int32_value = 2 } |
+        Invoke-GrpcMethod $SampleGrpc.Address test.v1.KitchenSink/Echo -Plaintext -IncludeMetadata -Metadata @{ 'x-sample' = 'yes' } |
+        Where-Object { $_.GetType().Name -eq 'GrpcCallResult' }
     $session = Connect-WebSocket $ws.Endpoint
     $samples.WebSocketExchange = 'hello', 'world' | Send-WebSocketMessage -Session $session
     $samples.WebSocketMessage = @(Send-WebSocketMessage -Session $session -Message 'one' -NoResponse | Out-Null) + @(Receive-WebSocketMessage $session -Count 1 -TimeoutSec 5)

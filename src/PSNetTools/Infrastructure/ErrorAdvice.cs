@@ -33,9 +33,7 @@ public static class ErrorAdvice
                 "Use -Security StartTls or SslOnConnect, or add -AllowUnencryptedAuthentication if you accept that anyone on the path can read the password.",
             "StartTlsNotSupported" => "Use -Security SslOnConnect for an implicit-TLS port (465, 993, 995), or -Security None for a plain server.",
             "MailFolderNotFound" => "Get-ImapFolder lists the folders.",
-            "GrpcUnimplemented" => c.Has("ProtoFile")
-                ? "Get-GrpcService lists what the server offers; a server without reflection needs -ProtoFile (and -ImportPath) or -DescriptorSet."
-                : null,
+            "GrpcUnimplemented" => GrpcUnimplemented(failure, c),
             "PortInUse" => c.Has("Port")
                 ? "Stop whatever listens there, or pick another -Port (0 picks a free one)."
                 : "Stop whatever listens there, or pick another port.",
@@ -62,6 +60,19 @@ public static class ErrorAdvice
         if (limit is null) return null;
         var raise = string.Create(CultureInfo.InvariantCulture, $"If the peer is slow, raise -{limit} (now {c.Value(limit)} s).");
         return c.TlsRequested ? raise + " A port without TLS also stays silent to a TLS client: " + c.PlainAdvice : raise;
+    }
+
+    private static string? GrpcUnimplemented(TargetFailure failure, Context c)
+    {
+        if (!c.Has("ProtoFile")) return null;
+        // Reflection itself is what the server lacks: Get-GrpcService would fail the same way, only the files help.
+        if (failure.Message.StartsWith("reflection", StringComparison.Ordinal))
+        {
+            return "The server offers no reflection: give its .proto files with -ProtoFile (and -ImportPath), or a descriptor set with -DescriptorSet.";
+        }
+        return c.Bound("ProtoFile") || c.Bound("DescriptorSet")
+            ? "The server does not implement this method of the files given; if it offers reflection, Get-GrpcService without -ProtoFile lists what it implements."
+            : "Get-GrpcService lists what the server offers.";
     }
 
     private static string? CertificateUntrusted(Context c)
