@@ -214,11 +214,6 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
                 await output.Reply(GrpcValues.ToPowerShell(response)).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Ctrl+C or a downstream stop: PowerShell reports the stop; the call was cancelled on the wire (RST_STREAM).
-            throw;
-        }
         catch (Exception ex) when (IsExpected(ex))
         {
             output.Error(Error(ex, Address));
