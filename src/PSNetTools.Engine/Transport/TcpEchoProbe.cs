@@ -40,13 +40,8 @@ public static class TcpEchoProbe
             stream = ssl;
             try
             {
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-                var authentication = new SslClientAuthenticationOptions
-                {
-                    TargetHost = options.ServerName ?? target.ComputerName,
-                    RemoteCertificateValidationCallback = options.SkipCertificateCheck ? CertificateChecks.AcceptAny : null,
-                };
-#pragma warning restore CA5359
+                var authentication = new SslClientAuthenticationOptions { TargetHost = options.ServerName ?? target.ComputerName };
+                options.Tls.ApplyTo(authentication);
                 await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.Timeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
                 tlsProtocol = ssl.SslProtocol.ToString();
                 options.Log?.Invoke($"{where}: TLS {tlsProtocol}, {ssl.NegotiatedCipherSuite}, SNI {authentication.TargetHost}.");
