@@ -50,9 +50,6 @@ internal sealed class EchoStreamMatcher
     /// <summary>The bytes so far are a whole echo of the message.</summary>
     public bool Complete { get; private set; }
 
-    /// <summary>No reading is left: more bytes cannot make the reply match.</summary>
-    public bool Hopeless => _readings.Count == 0 && _seen > MaxPrefixBytes;
-
     /// <summary>Takes the next bytes of the reply.</summary>
     public void Feed(ReadOnlySpan<byte> bytes)
     {

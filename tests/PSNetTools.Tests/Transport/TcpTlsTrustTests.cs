@@ -164,4 +164,20 @@ public sealed class TcpTlsTrustTests : IClassFixture<TcpTlsTrustTests.Peers>
         Assert.Equal("ClientCertificateWithoutKey", (r.Terminating?.ErrorRecord ?? r.Errors.FirstOrDefault())?.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Empty(r.Output);
     }
+
+    [Fact]
+    public void A_trust_parameter_against_a_plain_port_says_that_it_turned_TLS_on()
+    {
+        var r = Ps.Run($"""
+            $plain = Start-TcpEchoServer -Port 0
+            Test-TcpEcho 127.0.0.1 -Port $plain.Port -TrustedCertificate '{Ca}' -TimeoutSec 2
+            Send-TcpMessage 127.0.0.1 -Port $plain.Port -Message x -ServerName localhost -SkipCertificateCheck -TimeoutSec 2
+            $plain | Stop-NetServer
+            """);
+        Assert.Empty(r.Output);
+        Assert.Equal(2, r.Errors.Count);
+        Assert.All(r.Errors, e => Assert.StartsWith("TlsFailed", e.FullyQualifiedErrorId, StringComparison.Ordinal));
+        Assert.Equal("If the server does not speak TLS, note that -TrustedCertificate turns TLS on; drop it for a plain-text port.", r.Errors[0].ErrorDetails.RecommendedAction);
+        Assert.Equal("If the server does not speak TLS, note that -ServerName and -SkipCertificateCheck turn TLS on; drop them for a plain-text port.", r.Errors[1].ErrorDetails.RecommendedAction);
+    }
 }
