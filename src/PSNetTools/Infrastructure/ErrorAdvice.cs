@@ -114,14 +114,28 @@ public static class ErrorAdvice
         public object? Value(string parameter) => cmdlet.GetType().GetProperty(parameter)?.GetValue(cmdlet);
 
         /// <summary>The user asked for TLS, by switch or by a parameter that implies it.</summary>
-        public bool TlsRequested => Bound("UseTls") || (Has("UseTls") && (Bound("ServerName") || Bound("SkipCertificateCheck")));
+        public bool TlsRequested => Bound("UseTls") || (Has("UseTls") && ImpliedTls.Any(Bound));
+
+        // The parameters that turn TLS on where -UseTls exists (Send-TcpMessage, Test-TcpEcho).
+        private static readonly string[] ImpliedTls = ["ServerName", "SkipCertificateCheck", "TrustedCertificate", "ClientCertificate"];
 
         /// <summary>How to turn TLS off in this cmdlet.</summary>
         public string PlainAdvice =>
-            Has("UseTls") ? (Bound("UseTls") ? "drop -UseTls." : "note that -ServerName and -SkipCertificateCheck turn TLS on; drop them for a plain-text port.")
+            Has("UseTls") ? (Bound("UseTls") ? "drop -UseTls." : ImpliedBy())
             : Has("Plaintext") ? "add -Plaintext."
             : Has("Uri") || Has("Url") ? "use ws:// or http:// instead of wss:// or https://."
             : "connect to a port that speaks TLS.";
+
+        private string ImpliedBy()
+        {
+            var given = ImpliedTls.Where(Bound).Select(p => "-" + p).ToList();
+            return given.Count switch
+            {
+                0 => "drop -UseTls.",
+                1 => $"note that {given[0]} turns TLS on; drop it for a plain-text port.",
+                _ => $"note that {string.Join(" and ", given)} turn TLS on; drop them for a plain-text port.",
+            };
+        }
 
         private static bool Safe(Func<bool> read)
         {
