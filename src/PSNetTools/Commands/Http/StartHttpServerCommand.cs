@@ -72,6 +72,7 @@ public sealed class StartHttpServerCommand : HttpServerCommand
         // Handlers run in a pool of runspaces of their own (several requests at once), with this module loaded.
         var state = InitialSessionState.CreateDefault2();
         for (var i = 0; i < handlers.Count; i++) state.Commands.Add(new SessionStateFunctionEntry(FunctionPrefix + i, handlers[i]));
+        JsonOutput.AddTo(state);
         var pool = ServerCommands.CreateHandlerPool(this, state, ThrottleLimit);
         var options = new RouteServerOptions
         {
@@ -107,8 +108,8 @@ public sealed class StartHttpServerCommand : HttpServerCommand
                 if (bytes.Length > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
                 return new RouteResult(bytes, "application/octet-stream");
             }
-            return new RouteResult(JsonOutput.Serialize(items[0], limits.JsonDepth, limits.MaxBytes, cancellationToken), "application/json; charset=utf-8");
         }
-        return new RouteResult(JsonOutput.Serialize(items, limits.JsonDepth, limits.MaxBytes, cancellationToken), "application/json; charset=utf-8");
+        var json = await JsonOutput.SerializeAsync(pool, items.Count == 1 ? items[0] : items, limits.JsonDepth, limits.MaxBytes, cancellationToken).ConfigureAwait(false);
+        return new RouteResult(json, "application/json; charset=utf-8");
     }
 }
