@@ -72,7 +72,6 @@ public sealed class StartHttpServerCommand : HttpServerCommand
         // Handlers run in a pool of runspaces of their own (several requests at once), with this module loaded.
         var state = InitialSessionState.CreateDefault2();
         for (var i = 0; i < handlers.Count; i++) state.Commands.Add(new SessionStateFunctionEntry(FunctionPrefix + i, handlers[i]));
-        JsonOutput.AddTo(state);
         var pool = ServerCommands.CreateHandlerPool(this, state, ThrottleLimit);
         var options = new RouteServerOptions
         {
@@ -93,23 +92,16 @@ public sealed class StartHttpServerCommand : HttpServerCommand
     private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, ResponseLimits limits, CancellationToken cancellationToken)
     {
         request.Body = JsonOutput.ToPowerShell(request.Body);
-        var items = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken).ConfigureAwait(false);
-        if (items.Count == 0) return new RouteResult(null, "");
-        if (items.Count == 1)
+        var (raw, json) = await JsonOutput.InvokeAsync(pool, function, request, limits.JsonDepth, limits.MaxBytes, cancellationToken).ConfigureAwait(false);
+        if (json is not null) return new RouteResult(json, "application/json; charset=utf-8");
+        if (raw is null) return new RouteResult(null, "");
+        if (raw is byte[] bytes)
         {
-            var only = items[0].BaseObject;
-            if (only is string text)
-            {
-                if (Encoding.UTF8.GetMaxByteCount(text.Length) > limits.MaxBytes && Encoding.UTF8.GetByteCount(text) > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
-                return new RouteResult(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
-            }
-            if (only is byte[] bytes)
-            {
-                if (bytes.Length > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
-                return new RouteResult(bytes, "application/octet-stream");
-            }
+            if (bytes.Length > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
+            return new RouteResult(bytes, "application/octet-stream");
         }
-        var json = await JsonOutput.SerializeAsync(pool, items.Count == 1 ? items[0] : items, limits.JsonDepth, limits.MaxBytes, cancellationToken).ConfigureAwait(false);
-        return new RouteResult(json, "application/json; charset=utf-8");
+        var text = (string)raw;
+        if (Encoding.UTF8.GetMaxByteCount(text.Length) > limits.MaxBytes && Encoding.UTF8.GetByteCount(text) > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
+        return new RouteResult(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
     }
 }

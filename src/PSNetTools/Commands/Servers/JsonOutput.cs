@@ -25,26 +25,53 @@ internal static class JsonOutput
     /// <summary>Bytes of response body a handler may produce.</summary>
     public const long DefaultMaxBytes = 16L * 1024 * 1024;
 
-    // The handler runspaces' function that serializes: a function (not a script) so it is compiled once per runspace.
-    private const string FunctionName = "__PSNetToolsConvertToJson";
-
-    private const string FunctionBody = "param($InputObject, [int] $Depth) ConvertTo-Json -InputObject $InputObject -Depth $Depth -Compress -EnumsAsStrings -WarningAction Ignore";
+    /// <summary>The noun of <see cref="AnswerGateCommand"/>, a command of the handler runspaces.</summary>
+    public const string GateNoun = "PSNetToolsAnswer";
 
     // Pending output is moved to the stream in chunks of this size, so that the size check sees it early.
     private const int FlushBytes = 64 * 1024;
 
-    /// <summary>Gives the handler runspaces the function <see cref="SerializeAsync"/> calls.</summary>
-    public static void AddTo(InitialSessionState state) => state.Commands.Add(new SessionStateFunctionEntry(FunctionName, FunctionBody));
+    // The pipeline's commands as CmdletInfo, resolved once instead of looked up by name in every request. Without the Utility module loaded (a host that is
+    // not pwsh) the name is looked up, and its absence is the handler's error.
+    private static readonly CmdletInfo Gate = new($"{VerbsCommon.Select}-{GateNoun}", typeof(AnswerGateCommand));
 
-    /// <summary>The value as UTF-8 JSON, serialized by ConvertTo-Json in one of the pool's runspaces.</summary>
-    public static async Task<byte[]> SerializeAsync(RunspacePool pool, object? value, int depth, long maxBytes, CancellationToken cancellationToken)
+    private static readonly CmdletInfo? ConvertToJson =
+        Type.GetType("Microsoft.PowerShell.Commands.ConvertToJsonCommand, Microsoft.PowerShell.Commands.Utility") is { } type ? new("ConvertTo-Json", type) : null;
+
+    /// <summary>What the gate of one request found: a raw answer, or the limit the JSON would pass.</summary>
+    internal sealed class Answer(int depth, long maxBytes, CancellationToken cancellationToken)
     {
-        Measure(value, depth, maxBytes, cancellationToken);
-        var output = await ServerCommands.InvokeHandlerAsync(pool, FunctionName, [value, depth], cancellationToken).ConfigureAwait(false);
-        var json = output.Count == 0 ? "null" : output[0].BaseObject.ToString() ?? "null";
-        if (Encoding.UTF8.GetMaxByteCount(json.Length) > maxBytes && Encoding.UTF8.GetByteCount(json) > maxBytes) throw TooLarge(maxBytes);
-        return Encoding.UTF8.GetBytes(json);
+        public int Depth { get; } = depth;
+
+        public long MaxBytes { get; } = maxBytes;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public object? Raw { get; set; }
+
+        public HandlerLimitException? Refused { get; set; }
     }
+
+    /// <summary>
+    /// Runs handler | gate | ConvertTo-Json -Compress -EnumsAsStrings -Depth in one of the pool's runspaces, as one
+    /// pipeline: its raw answer (a string or a byte array, or null for no output) or the UTF-8 JSON of its output.
+    /// </summary>
+    public static async Task<(object? Raw, byte[]? Json)> InvokeAsync(RunspacePool pool, string function, object request, int depth, long maxBytes, CancellationToken cancellationToken)
+    {
+        var answer = new Answer(depth, maxBytes, cancellationToken);
+        var output = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken,
+            then: ps => AddConvertToJson(ps.AddCommand(Gate).AddParameter(nameof(AnswerGateCommand.State), answer), depth)).ConfigureAwait(false);
+        if (answer.Refused is not null) throw answer.Refused;
+        if (output.Count == 0) return (answer.Raw, null);
+        var text = output[0].BaseObject.ToString() ?? "null";
+        if (Encoding.UTF8.GetMaxByteCount(text.Length) > maxBytes && Encoding.UTF8.GetByteCount(text) > maxBytes) throw TooLarge(maxBytes);
+        return (null, Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>ConvertTo-Json -Compress -EnumsAsStrings -Depth <paramref name="depth"/>, added to the pipeline.</summary>
+    public static PowerShell AddConvertToJson(PowerShell ps, int depth) =>
+        (ConvertToJson is null ? ps.AddCommand("ConvertTo-Json") : ps.AddCommand(ConvertToJson))
+            .AddParameter("Depth", depth).AddParameter("Compress").AddParameter("EnumsAsStrings").AddParameter("WarningAction", ActionPreference.Ignore);
 
     /// <summary>Throws <see cref="TooLarge"/> when the value's JSON, ConvertTo-Json -Depth levels deep, passes maxBytes.</summary>
     public static void Measure(object? value, int depth, long maxBytes, CancellationToken cancellationToken)
