@@ -31,8 +31,8 @@ internal static class JsonOutput
     // Pending output is moved to the stream in chunks of this size, so that the size check sees it early.
     private const int FlushBytes = 64 * 1024;
 
-    // The pipeline's commands as CmdletInfo, resolved once instead of looked up by name in every request. Without the Utility module loaded (a host that is
-    // not pwsh) the name is looked up, and its absence is the handler's error.
+    // The pipeline's commands as CmdletInfo, resolved once instead of looked up by name in every request. Without the
+    // Utility module loaded (a host that is not pwsh) the name is looked up, and its absence is the handler's error.
     private static readonly CmdletInfo Gate = new($"{VerbsCommon.Select}-{GateNoun}", typeof(AnswerGateCommand));
 
     private static readonly CmdletInfo? ConvertToJson =
@@ -69,7 +69,7 @@ internal static class JsonOutput
     }
 
     /// <summary>ConvertTo-Json -Compress -EnumsAsStrings -Depth <paramref name="depth"/>, added to the pipeline.</summary>
-    public static PowerShell AddConvertToJson(PowerShell ps, int depth) =>
+    private static PowerShell AddConvertToJson(PowerShell ps, int depth) =>
         (ConvertToJson is null ? ps.AddCommand("ConvertTo-Json") : ps.AddCommand(ConvertToJson))
             .AddParameter("Depth", depth).AddParameter("Compress").AddParameter("EnumsAsStrings").AddParameter("WarningAction", ActionPreference.Ignore);
 
