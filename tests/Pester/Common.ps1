@@ -55,6 +55,7 @@ function Stop-TestPeer([Parameter(ValueFromPipeline)] $Process) {
         # SIGTERM first: nginx and Dovecot masters stop their workers on it, while Stop-Process (SIGKILL) orphans them.
         if (-not $Process.HasExited) { kill -TERM $Process.Id 2>$null; if (-not $Process.WaitForExit(5000)) { $Process | Stop-Process -Force } }
         if ($Process.PeerLog) { Remove-Item "$($Process.PeerLog).out", "$($Process.PeerLog).err" -ErrorAction Ignore }
+        if ($Process.PeerDirectory) { Remove-Item $Process.PeerDirectory -Recurse -Force -ErrorAction Ignore }
     }
 }
 
@@ -90,6 +91,51 @@ function Stop-TlsNginx($Nginx) {
     $Nginx.Process | Stop-TestPeer
     Remove-Item $Nginx.Prefix -Recurse -Force -ErrorAction Ignore
     if ($Nginx.OwnCertificates) { Remove-Item $Nginx.CertificateDirectory -Recurse -Force -ErrorAction Ignore }
+}
+
+# The peers that help examples name by their fixed ports, as tests/peers/peers.sh starts them for readers. Each returns
+# the peer's process (with PeerDirectory, its files), which Invoke-InNewRunspace stops when the example ends; the fixed
+# ports are free because the suite runs in the network namespace of isolated_net.sh, where nothing else listens.
+function Start-WebNginx {
+    # nginx with the python3-doc site and the test endpoints of tests/peers/nginx/http.conf.template.
+    param([int] $Port = 4080, [int] $TlsPort = 4443)
+    $docroot = '/usr/share/doc/python3.11/html'
+    if (-not (Test-Path $docroot)) { throw "$docroot is missing: run 'sudo bash tests/peers/install.sh' (python3-doc)." }
+    $prefix = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-web-$PID-$(Get-Random)/tmp") -Force).Parent.FullName
+    $certs = Get-TestCertificateDirectory
+    $big = [IO.File]::Create((Join-Path $prefix big.bin)); $big.SetLength(100MB); $big.Dispose()
+    $bytes = [byte[]]::new(65536); [Random]::new(7).NextBytes($bytes); [IO.File]::WriteAllBytes((Join-Path $prefix binary.bin), $bytes)
+    $conf = (Get-Content (Join-Path $RepoRoot 'tests/peers/nginx/http.conf.template') -Raw).
+        Replace('@PREFIX@', $prefix).Replace('@CERTS@', $certs).Replace('@DOCROOT@', $docroot).
+        Replace('@SITE@', (Join-Path $RepoRoot 'tests/peers/web')).Replace('@PORT@', $Port).Replace('@TLSPORT@', $TlsPort)
+    Set-Content (Join-Path $prefix nginx.conf) $conf
+    $process = Start-TestPeer nginx '-p', $prefix, '-c', (Join-Path $prefix nginx.conf) -Port $Port
+    Wait-TcpPort $TlsPort
+    $process | Add-Member -NotePropertyName PeerDirectory -NotePropertyValue @($prefix, $certs) -PassThru
+}
+
+function Start-FixedTlsNginx {
+    # The TLS peers of peers.sh: 4451 self-signed, 4452 expired, 4453 wrong host, 4454 CA -> intermediate -> leaf.
+    # -CopyCaTo puts the test root CA there as ca.crt (the file an example trusts).
+    param([string] $CopyCaTo)
+    $certs = Get-TestCertificateDirectory
+    $prefix = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "psnt-pester-tls-$PID-$(Get-Random)/tmp") -Force).Parent.FullName
+    $conf = (Get-Content (Join-Path $RepoRoot 'tests/peers/nginx/tls.conf.template') -Raw).
+        Replace('@PREFIX@', $prefix).Replace('@CERTS@', $certs).
+        Replace('@SELFPORT@', 4451).Replace('@EXPIREDPORT@', 4452).Replace('@WRONGPORT@', 4453).Replace('@CHAINPORT@', 4454)
+    Set-Content (Join-Path $prefix nginx.conf) $conf
+    $process = Start-TestPeer nginx '-p', $prefix, '-c', (Join-Path $prefix nginx.conf) -Port 4454
+    foreach ($p in 4451..4453) { Wait-TcpPort $p }
+    if ($CopyCaTo) { Copy-Item (Join-Path $certs ca.crt) (Join-Path $CopyCaTo ca.crt) }
+    $process | Add-Member -NotePropertyName PeerDirectory -NotePropertyValue @($prefix, $certs) -PassThru
+}
+
+function Start-CalculatorSample {
+    # samples/CalculatorServer (built with the solution): calculator.Calculator with reflection and health, h2c.
+    param([int] $Port = 50051)
+    $dll = Join-Path $RepoRoot 'samples/CalculatorServer/bin/Release/net10.0/CalculatorServer.dll'
+    if (-not (Test-Path $dll)) { throw "the gRPC sample is missing at ${dll}: run 'dotnet build -c Release' first." }
+    Start-TestPeer dotnet $dll, '--port', $Port -Port $Port -TimeoutSec 30
 }
 
 function Start-GrpcPeer {
@@ -144,6 +190,8 @@ function Stop-SshdPeer($Sshd) {
 function Start-MailPeers {
     # Dovecot (IMAP with STARTTLS, POP3, LMTP; user tester/secret, Maildir) and the aiosmtpd peer that relays into it
     # over LMTP, as tests/Shared/Mail/MailPeers.cs starts them, on free ports of 127.0.0.1. Root only (Dovecot).
+    # -SmtpPort: the plain SMTP port (no TLS, no AUTH), e.g. 587, where a help example's Send-Mail connects by default.
+    param([int] $SmtpPort)
     foreach ($c in 'dovecot', 'openssl') { if (-not (Get-Command $c -ErrorAction Ignore)) { throw "$c is missing: run 'sudo bash tests/peers/install.sh'." } }
     if (-not (Test-Path /usr/lib/python3/dist-packages/aiosmtpd/__init__.py)) { throw "python3-aiosmtpd is missing: run 'sudo bash tests/peers/install.sh'." }
     $templates = Join-Path $RepoRoot 'tests/peers/mail'
@@ -154,7 +202,7 @@ function Start-MailPeers {
     chmod 644 "$dir/certs/server.key"
     chown -R 5000:5000 "$dir/mail"
     $ports = [ordered]@{ IMAP_PORT = (Get-FreeTcpPort); IMAPS_PORT = (Get-FreeTcpPort); POP3_PORT = (Get-FreeTcpPort); POP3S_PORT = (Get-FreeTcpPort); LMTP_PORT = (Get-FreeTcpPort) }
-    $smtp = Get-FreeTcpPort; $smtpStartTls = Get-FreeTcpPort; $smtpTls = Get-FreeTcpPort
+    $smtp = $SmtpPort ? $SmtpPort : (Get-FreeTcpPort); $smtpStartTls = Get-FreeTcpPort; $smtpTls = Get-FreeTcpPort
     function Render([string] $Text) {
         $Text = $Text.Replace('@DIR@', $dir).Replace('@INSTANCE@', (Split-Path $dir -Leaf))
         foreach ($k in $ports.Keys) { $Text = $Text.Replace("@$k@", "$($ports[$k])") }
@@ -197,7 +245,10 @@ function Invoke-InNewRunspace {
     finally {
         $ps.Commands.Clear()
         $null = $ps.AddScript('Get-NetServer | Stop-NetServer -Confirm:$false; Get-PSSession | Remove-PSSession; Get-Job | Remove-Job -Force
-            if (Get-Command Stop-TestPeer -ErrorAction Ignore) { Get-Variable -ValueOnly | Where-Object { $_ -is [System.Diagnostics.Process] } | Stop-TestPeer }')
+            if (Get-Command Stop-TestPeer -ErrorAction Ignore) {
+                Get-Variable -ValueOnly | Where-Object { $_ -is [System.Diagnostics.Process] } | Stop-TestPeer
+                Get-Variable -ValueOnly | Where-Object { $_ -is [pscustomobject] -and $_.PSObject.Properties[''Processes''] } | ForEach-Object { Stop-MailPeers $_ }
+            }')
         try { $ps.Invoke() | Out-Null } catch { Write-Warning "cleanup after a script in its own runspace: $_" }
         $ps.Dispose()
         $runspace.Dispose()

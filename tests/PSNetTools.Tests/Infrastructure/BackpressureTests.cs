@@ -34,7 +34,7 @@ public sealed class BackpressureTests
                     if ([long]$_.Text.Substring(0, $_.Text.IndexOf(' ')) -ne $n) { $gaps++ }
                     if ($n % 400 -eq 0) { $samples.Add([GC]::GetTotalMemory($true)) }
                     if ($n -ge 4000) { throw 'enough' }
-                    [Threading.Thread]::Sleep(1)
+                    Start-Sleep -Milliseconds 1
                 }
             } catch {
                 if ("$_" -ne 'enough') { throw }

@@ -61,7 +61,7 @@ public sealed class SecondSmtpServerTests : IClassFixture<SecondSmtpServerTests.
     public void A_session_the_server_dropped_is_reopened_and_nothing_is_lost()
     {
         var r = Ps.Run($$"""
-            'first', 'second' | ForEach-Object { if ($_ -eq 'second') { [Threading.Thread]::Sleep(1500) }; [pscustomobject]@{ Subject = "drop $_"; Body = 'b' } } |
+            'first', 'second' | ForEach-Object { if ($_ -eq 'second') { Start-Sleep -Milliseconds 1500 }; [pscustomobject]@{ Subject = "drop $_"; Body = 'b' } } |
               Send-Mail -SmtpServer 127.0.0.1 -Port {{_smtp.IdleDropPort}} -Security None -From me@example.com -To you@example.com -PassThru -Verbose
             """);
         r.AssertNoErrors();

@@ -24,7 +24,7 @@ public sealed class ScanBackpressureTests
                     $n++
                     if ($n % 400 -eq 0) { $samples.Add([GC]::GetTotalMemory($true)) }
                     if ($n -ge 4000) { throw 'enough' }
-                    [Threading.Thread]::Sleep(2)
+                    Start-Sleep -Milliseconds 2
                 }
             } catch {
                 if ("$_" -ne 'enough') { throw }

@@ -6,8 +6,6 @@ namespace PSNetTools.Tests.Servers;
 /// <summary>
 /// Issue 10 item 18: a handler that writes an error record (a .NET method exception PowerShell turned into a
 /// non-terminating error, or Write-Error) fails the call instead of answering 204 / nil with nothing logged.
-/// The test host has no Microsoft.PowerShell.Utility module, so the handlers write their error record the way
-/// Write-Error does, with $PSCmdlet.WriteError.
 /// </summary>
 public sealed class HandlerErrorTests : IDisposable
 {
@@ -21,7 +19,7 @@ public sealed class HandlerErrorTests : IDisposable
         var url = (string)Ps.Run("""
             (Start-HttpServer -Port 0 -Route @{
                 'GET /io'    = { [IO.File]::ReadAllText('/nonexistent/psnt-secret-path') }
-                'GET /write' = { [CmdletBinding()] param($Request) $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new([Exception]::new('written error detail'), 'Written', 'NotSpecified', $null)); 'and then output' }
+                'GET /write' = { Write-Error 'written error detail'; 'and then output' }
                 'GET /fine'  = { 'fine' }
             }).Endpoint
             """).One().BaseObject;
@@ -49,7 +47,7 @@ public sealed class HandlerErrorTests : IDisposable
         var r = Ps.Run("""
             $rpc = Start-XmlRpcServer -Port 0 -Method @{
                 io    = { [IO.File]::ReadAllText('/nonexistent/file') }
-                write = { [CmdletBinding()] param() $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new([Exception]::new('written error detail'), 'Written', 'NotSpecified', $null)); 'and then output' }
+                write = { Write-Error 'written error detail'; 'and then output' }
                 fine  = { 'fine' }
             }
             $u = "http://127.0.0.1:$($rpc.Port)/RPC2"

@@ -37,8 +37,8 @@ public sealed class HttpResponseLimitTests
             $web = Start-HttpServer -Port 0 -TimeoutSec 2 {{extra}} -Route @{ 'GET /rich' = {{route}}; 'GET /ok' = { 'ok' } }
             $null = get "$($web.Endpoint)ok"
             "answer=" + (get "$($web.Endpoint)rich")
-            [Threading.Thread]::Sleep(2000)
-            $t = ticks; [Threading.Thread]::Sleep(1000); "cpu=" + ((ticks) - $t)
+            Start-Sleep -Seconds 2
+            $t = ticks; Start-Sleep -Seconds 1; "cpu=" + ((ticks) - $t)
             "peakMB=" + [long]((kb VmHWM) / 1024)
             "next=" + (get "$($web.Endpoint)ok")
             "log=" + (($web.GetLog() | Where-Object { $_ -like '*/rich*' }) -join ' / ')
@@ -75,8 +75,9 @@ public sealed class HttpResponseLimitTests
     [Fact]
     public void Levels_below_JsonDepth_are_their_ToString_as_ConvertTo_Json_does()
     {
+        // -JsonDepth is ConvertTo-Json's -Depth (issue 12): -Depth 4 writes five levels of objects.
         var r = Ps.Run("""
-            $nest = { @{ a = @{ b = @{ c = @{ d = @{ e = 1 } } } } } }
+            $nest = { @{ a = @{ b = @{ c = @{ d = @{ e = @{ f = 1 } } } } } } }
             $web = Start-HttpServer -Port 0 -Route @{ 'GET /' = $nest }
             $deep = Start-HttpServer -Port 0 -JsonDepth 10 -Route @{ 'GET /' = $nest }
             $http = [Net.Http.HttpClient]::new()
@@ -85,6 +86,6 @@ public sealed class HttpResponseLimitTests
             $web, $deep | Stop-NetServer
             """);
         r.AssertNoErrors();
-        Assert.Equal<object>(["{\"a\":{\"b\":{\"c\":{\"d\":\"System.Collections.Hashtable\"}}}}", "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}"], r.Output.Select(o => o.BaseObject));
+        Assert.Equal<object>(["{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":\"System.Collections.Hashtable\"}}}}}", "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":1}}}}}}"], r.Output.Select(o => o.BaseObject));
     }
 }

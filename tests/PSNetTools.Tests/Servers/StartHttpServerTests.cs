@@ -89,11 +89,9 @@ public sealed class StartHttpServerTests : IDisposable
     [Fact]
     public async Task Handlers_run_concurrently_and_survive_a_thousand_clients()
     {
-        // Not Start-Sleep: the test host has no Microsoft.PowerShell.Utility module, and a handler's missing command is
-        // an error record that fails the call (issue 10 item 18) instead of going unnoticed.
         // Each handler answers when it ran; overlapping runs show concurrency without a wall-clock limit, which a loaded
         // CI machine missed (8 × 0.5 s in 3.2 s).
-        var url = Start("'GET /slow' = { $from = [DateTime]::UtcNow.Ticks; [Threading.Thread]::Sleep(500); '{0}-{1}' -f $from, [DateTime]::UtcNow.Ticks }; 'GET /fast' = { 'ok' }", "-ThrottleLimit 8");
+        var url = Start("'GET /slow' = { $from = [DateTime]::UtcNow.Ticks; Start-Sleep -Milliseconds 500; '{0}-{1}' -f $from, [DateTime]::UtcNow.Ticks }; 'GET /fast' = { 'ok' }", "-ThrottleLimit 8");
         try
         {
             var slow = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _client.GetStringAsync(url + "slow")));

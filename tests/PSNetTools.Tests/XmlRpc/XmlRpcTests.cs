@@ -92,7 +92,7 @@ public sealed class XmlRpcTests : IClassFixture<XmlRpcTests.Peer>
     public void Throttled_calls_overlap_and_keep_the_input_order()
     {
         var r = Ps.Run("""
-            $rpc = Start-XmlRpcServer -Port 0 -Method @{ slowadd = { param($x, $y) [Threading.Thread]::Sleep(($x % 4) * 40); $x + $y } }
+            $rpc = Start-XmlRpcServer -Port 0 -Method @{ slowadd = { param($x, $y) Start-Sleep -Milliseconds (($x % 4) * 40); $x + $y } }
             $u = "http://127.0.0.1:$($rpc.Port)/RPC2"
             # Warm every runspace of the server's pool first, so both runs below measure calls, not start-up.
             $null = 1..8 | ForEach-Object { [pscustomobject]@{ Uri = $u; Method = 'slowadd'; Argument = 4, 0 } } | Invoke-XmlRpc -ThrottleLimit 8

@@ -92,24 +92,16 @@ public sealed class StartHttpServerCommand : HttpServerCommand
     private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, ResponseLimits limits, CancellationToken cancellationToken)
     {
         request.Body = JsonOutput.ToPowerShell(request.Body);
-        // $null is kept: a handler that writes $null answers the JSON null, as Flask's jsonify(None) does; no output is 204.
-        var items = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken, keepNulls: true).ConfigureAwait(false);
-        if (items.Count == 0) return new RouteResult(null, "");
-        if (items.Count == 1)
+        var (raw, json) = await JsonOutput.InvokeAsync(pool, function, request, limits.JsonDepth, limits.MaxBytes, cancellationToken).ConfigureAwait(false);
+        if (json is not null) return new RouteResult(json, "application/json; charset=utf-8");
+        if (raw is null) return new RouteResult(null, "");
+        if (raw is byte[] bytes)
         {
-            var only = items[0]?.BaseObject;
-            if (only is string text)
-            {
-                if (Encoding.UTF8.GetMaxByteCount(text.Length) > limits.MaxBytes && Encoding.UTF8.GetByteCount(text) > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
-                return new RouteResult(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
-            }
-            if (only is byte[] bytes)
-            {
-                if (bytes.Length > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
-                return new RouteResult(bytes, "application/octet-stream");
-            }
-            return new RouteResult(JsonOutput.Serialize(items[0], limits.JsonDepth, limits.MaxBytes, cancellationToken), "application/json; charset=utf-8");
+            if (bytes.Length > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
+            return new RouteResult(bytes, "application/octet-stream");
         }
-        return new RouteResult(JsonOutput.Serialize(items, limits.JsonDepth, limits.MaxBytes, cancellationToken), "application/json; charset=utf-8");
+        var text = (string)raw;
+        if (Encoding.UTF8.GetMaxByteCount(text.Length) > limits.MaxBytes && Encoding.UTF8.GetByteCount(text) > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);
+        return new RouteResult(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
     }
 }

@@ -1,43 +1,86 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text;
 using System.Text.Json;
 using PSNetTools.Servers;
 
 namespace PSNetTools.Commands.Servers;
 
 /// <summary>
-/// What Start-HttpServer sends for a handler's output, and how request bodies become PowerShell objects: hashtables
-/// and PSCustomObjects become JSON objects, collections arrays, dates ISO 8601, enums their names (as ConvertTo-Json
-/// -EnumsAsStrings would), and JSON objects in requests become PSCustomObjects (as ConvertFrom-Json makes them).
-/// Rich .NET objects are graphs (a FileInfo reaches System.Type, its assembly, every type in it...): the walk stops
-/// at <see cref="DefaultDepth"/> levels (deeper values are their ToString(), as ConvertTo-Json -Depth does), refuses
-/// output past <see cref="DefaultMaxBytes"/>, and checks the request's cancellation at every value, so a walk that
-/// outlived the handler timeout stops instead of burning a core and gigabytes for minutes.
+/// What Start-HttpServer sends for a handler's output, and how request bodies become PowerShell objects. The answer is
+/// what ConvertTo-Json -Compress -EnumsAsStrings gives in the handler's runspace, so a route answers exactly what its
+/// author sees at the prompt; JSON objects in requests become PSCustomObjects (as ConvertFrom-Json makes them).
+/// ConvertTo-Json has no size limit and rich .NET objects are graphs (a FileInfo reaches System.Type, its assembly,
+/// every type in it...: a gigabyte of JSON at depth 4), so a bounded walk measures the answer first, to the same
+/// depth, stopping at <see cref="DefaultMaxBytes"/> and at the request's cancellation; only an answer within the
+/// limit is handed to ConvertTo-Json, which stops with the pipeline when the request is cancelled.
 /// </summary>
 internal static class JsonOutput
 {
-    /// <summary>Object levels serialized as JSON; ConvertTo-Json uses 2, which cuts off ordinary API answers.</summary>
+    /// <summary>ConvertTo-Json's -Depth for answers; ConvertTo-Json's own default, 2, cuts off ordinary API answers.</summary>
     public const int DefaultDepth = 4;
 
     /// <summary>Bytes of response body a handler may produce.</summary>
     public const long DefaultMaxBytes = 16L * 1024 * 1024;
 
+    /// <summary>The noun of <see cref="AnswerGateCommand"/>, a command of the handler runspaces.</summary>
+    public const string GateNoun = "PSNetToolsAnswer";
+
     // Pending output is moved to the stream in chunks of this size, so that the size check sees it early.
     private const int FlushBytes = 64 * 1024;
 
-    public static byte[] Serialize(object? value) => Serialize(value, DefaultDepth, DefaultMaxBytes, CancellationToken.None);
+    // The pipeline's commands as CmdletInfo, resolved once instead of looked up by name in every request. Without the
+    // Utility module loaded (a host that is not pwsh) the name is looked up, and its absence is the handler's error.
+    private static readonly CmdletInfo Gate = new($"{VerbsCommon.Select}-{GateNoun}", typeof(AnswerGateCommand));
 
-    public static byte[] Serialize(object? value, int maxDepth, long maxBytes, CancellationToken cancellationToken)
+    private static readonly CmdletInfo? ConvertToJson =
+        Type.GetType("Microsoft.PowerShell.Commands.ConvertToJsonCommand, Microsoft.PowerShell.Commands.Utility") is { } type ? new("ConvertTo-Json", type) : null;
+
+    /// <summary>What the gate of one request found: a raw answer, or the limit the JSON would pass.</summary>
+    internal sealed class Answer(int depth, long maxBytes, CancellationToken cancellationToken)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            new Walk(writer, maxDepth, maxBytes, cancellationToken).Write(value, 0);
-            writer.Flush();
-            Walk.CheckSize(writer.BytesCommitted, maxBytes);
-        }
-        return stream.ToArray();
+        public int Depth { get; } = depth;
+
+        public long MaxBytes { get; } = maxBytes;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public object? Raw { get; set; }
+
+        public HandlerLimitException? Refused { get; set; }
+    }
+
+    /// <summary>
+    /// Runs handler | gate | ConvertTo-Json -Compress -EnumsAsStrings -Depth in one of the pool's runspaces, as one
+    /// pipeline: its raw answer (a string or a byte array, or null for no output) or the UTF-8 JSON of its output.
+    /// </summary>
+    public static async Task<(object? Raw, byte[]? Json)> InvokeAsync(RunspacePool pool, string function, object request, int depth, long maxBytes, CancellationToken cancellationToken)
+    {
+        var answer = new Answer(depth, maxBytes, cancellationToken);
+        var output = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken,
+            then: ps => AddConvertToJson(ps.AddCommand(Gate).AddParameter(nameof(AnswerGateCommand.State), answer), depth)).ConfigureAwait(false);
+        if (answer.Refused is not null) throw answer.Refused;
+        if (output.Count == 0) return (answer.Raw, null);
+        var text = output[0].BaseObject.ToString() ?? "null";
+        if (Encoding.UTF8.GetMaxByteCount(text.Length) > maxBytes && Encoding.UTF8.GetByteCount(text) > maxBytes) throw TooLarge(maxBytes);
+        return (null, Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>ConvertTo-Json -Compress -EnumsAsStrings -Depth <paramref name="depth"/>, added to the pipeline.</summary>
+    private static PowerShell AddConvertToJson(PowerShell ps, int depth) =>
+        (ConvertToJson is null ? ps.AddCommand("ConvertTo-Json") : ps.AddCommand(ConvertToJson))
+            .AddParameter("Depth", depth).AddParameter("Compress").AddParameter("EnumsAsStrings").AddParameter("WarningAction", ActionPreference.Ignore);
+
+    /// <summary>Throws <see cref="TooLarge"/> when the value's JSON, ConvertTo-Json -Depth levels deep, passes maxBytes.</summary>
+    public static void Measure(object? value, int depth, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var writer = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        // ConvertTo-Json -Depth N writes N + 1 levels of containers (-Depth 0 still opens the outermost object).
+        new Walk(writer, depth + 1, maxBytes, cancellationToken).Write(value, 0);
+        writer.Flush();
+        Walk.CheckSize(writer.BytesCommitted, maxBytes);
     }
 
     /// <summary>The limit's own words, for the client's 500 and the server's log alike.</summary>
@@ -127,7 +170,7 @@ internal static class JsonOutput
                     w.WriteEndArray();
                     return;
             }
-            // Any other .NET object: its public properties, as ConvertTo-Json does.
+            // Any other .NET object: its public properties, which ConvertTo-Json writes too.
             w.WriteStartObject();
             foreach (var p in PSObject.AsPSObject(value).Properties.Where(p => p.IsGettable && p.MemberType is PSMemberTypes.Property or PSMemberTypes.NoteProperty))
             {

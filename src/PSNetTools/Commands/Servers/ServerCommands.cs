@@ -118,13 +118,15 @@ internal static class ServerCommands
     /// with the first error's message: an error the handler swallowed into its error stream still fails the call.
     /// </summary>
     /// <param name="keepNulls">XML-RPC answers $null as nil (an array may hold one), an HTTP route as the JSON null.</param>
+    /// <param name="then">Commands the handler's output is piped into, in the same pipeline.</param>
     public static async Task<List<PSObject>> InvokeHandlerAsync(System.Management.Automation.Runspaces.RunspacePool pool, string function,
-        IEnumerable<object?> arguments, CancellationToken cancellationToken, bool keepNulls = false)
+        IEnumerable<object?> arguments, CancellationToken cancellationToken, bool keepNulls = false, Action<PowerShell>? then = null)
     {
         using var ps = PowerShell.Create();
         ps.RunspacePool = pool;
         ps.AddCommand(function);
         foreach (var a in arguments) ps.AddArgument(a);
+        then?.Invoke(ps);
         await using var stop = cancellationToken.Register(() => StopQuietly(ps));
         PSDataCollection<PSObject> output;
         try
