@@ -68,6 +68,8 @@ public sealed class ClientCertificateRequiredTests : IClassFixture<ClientCertifi
         "Test-HttpEndpoint" => $"(Test-HttpEndpoint https://127.0.0.1:{port}/ -TrustedCertificate '{Ca}' -TimeoutSec 5).Error",
         "Invoke-Scrape" => $"$null = Invoke-Scrape https://127.0.0.1:{port}/ -TrustedCertificate '{Ca}' -TimeoutSec 5",
         "Invoke-XmlRpc" => $"Invoke-XmlRpc https://127.0.0.1:{port}/ -Method system.listMethods -TrustedCertificate '{Ca}' -TimeoutSec 5",
+        "Get-ImapFolder" => $"Get-ImapFolder 127.0.0.1 -Port {port} -Security SslOnConnect -Credential ([pscredential]::new('u', [Net.NetworkCredential]::new('', 'p').SecurePassword)) -TrustedCertificate '{Ca}' -TimeoutSec 5",
+        "Send-Mail" => $"Send-Mail -SmtpServer 127.0.0.1 -Port {port} -Security SslOnConnect -From a@example.test -To b@example.test -Subject s -Body b -Confirm:$false -TrustedCertificate '{Ca}' -TimeoutSec 5",
         _ => $"Connect-WebSocket wss://127.0.0.1:{port}/ -TrustedCertificate '{Ca}' -TimeoutSec 5",
     };
 
@@ -78,6 +80,8 @@ public sealed class ClientCertificateRequiredTests : IClassFixture<ClientCertifi
     [InlineData("Invoke-Scrape", "www")]
     [InlineData("Invoke-XmlRpc", "www")]
     [InlineData("Connect-WebSocket", "www")]
+    [InlineData("Get-ImapFolder", "raw")]
+    [InlineData("Send-Mail", "raw")]
     public void A_server_that_requires_a_client_certificate_and_gets_none_says_so(string cmdlet, string peer)
     {
         var port = peer switch { "raw" => _peers.RawPort, "www" => _peers.WwwPort, _ => _peers.Www12Port };
