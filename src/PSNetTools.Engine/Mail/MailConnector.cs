@@ -61,6 +61,8 @@ internal static class MailConnector
         }
         return ex switch
         {
+            // Before the handshake cases: in TLS 1.3 the refusal comes on the first read, which MailKit reports as I/O.
+            _ when Failures.From(target, ex) is { ErrorId: ErrorIds.ClientCertificateRequired } required => new MailException(required, true),
             SslHandshakeException { ServerCertificate: not null } ssl =>
                 new MailException(new TargetFailure(target, ErrorIds.CertificateUntrusted, FailureKind.TlsFailure,
                     $"{target}: the server's certificate is not trusted ({FirstLine(ssl.Message)}).", ex), true),

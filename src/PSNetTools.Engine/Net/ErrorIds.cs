@@ -16,6 +16,7 @@ public static class ErrorIds
     public const string PermissionDenied = nameof(PermissionDenied);
     public const string TlsFailed = nameof(TlsFailed);
     public const string CertificateUntrusted = nameof(CertificateUntrusted);
+    public const string ClientCertificateRequired = nameof(ClientCertificateRequired);
     public const string ProtocolError = nameof(ProtocolError);
     public const string AuthenticationFailed = nameof(AuthenticationFailed);
     public const string AuthenticationRequired = nameof(AuthenticationRequired);

@@ -32,6 +32,9 @@ public static partial class FailureText
         ("alert unknown ca", "the server does not trust the client certificate's issuer"),
         ("alert bad certificate", "the server rejected the client certificate"),
         ("alert certificate unknown", "the server rejected the client certificate"),
+        // A TLS peer that refuses this client: no common version or cipher, or (TLS 1.2) no client certificate.
+        ("alert handshake failure", "the server refused the TLS handshake (it may require a client certificate, or share no TLS version or cipher with this client)"),
+        ("alert protocol version", "the server refused the TLS handshake: it shares no TLS version with this client"),
         ("SSL routines", "the peer's answer is not TLS (is it a plain-text port?)"),
         ("The remote certificate was rejected by the provided RemoteCertificateValidationCallback", "the server's certificate is not trusted"),
         ("The remote certificate is invalid because of errors in the certificate chain", "the server's certificate is not trusted"),

@@ -23,6 +23,9 @@ public static class Failures
         {
             if (e is IHasTargetFailure { Failure: var known }) return known.Target.Length == 0 ? known with { Target = target } : known;
         }
+        // In TLS 1.3 the server refuses a client without a certificate only after the client's side of the handshake is
+        // done, so the alert surfaces from the first read (an IOException, an HttpRequestException), not as a TLS failure.
+        if (exception is not IHasTargetFailure && RequiresClientCertificate(exception)) return ClientCertificateRequired(target, exception);
         return exception switch
         {
             IHasTargetFailure { Failure: var f } => f.Target.Length == 0 ? f with { Target = target } : f,
@@ -60,11 +63,22 @@ public static class Failures
         {
             return Socket(target, s, exception);
         }
+        if (RequiresClientCertificate(exception)) return ClientCertificateRequired(target, exception);
         var reason = FailureText.Of(exception);
         return Mentions(exception, "remote certificate")
             ? new(target, ErrorIds.CertificateUntrusted, FailureKind.TlsFailure, At(target, $"{reason}."), exception)
             : new(target, ErrorIds.TlsFailed, FailureKind.TlsFailure, At(target, $"TLS handshake failed: {reason}."), exception);
     }
+
+    /// <summary>
+    /// The server's certificate_required alert (TLS 1.3, RFC 8446 section 4.4.2.4): it accepts only clients that prove
+    /// themselves with a certificate. TLS 1.2 has no such alert (a server sends handshake_failure, as for any refusal),
+    /// so there the failure stays TlsFailed.
+    /// </summary>
+    private static bool RequiresClientCertificate(Exception exception) => Mentions(exception, "alert certificate required");
+
+    private static TargetFailure ClientCertificateRequired(string target, Exception exception) =>
+        new(target, ErrorIds.ClientCertificateRequired, FailureKind.TlsFailure, At(target, $"{FailureText.Of(exception)}."), exception);
 
     /// <summary>A timeout, naming the limit when known ("no answer within 2 s").</summary>
     public static TargetFailure TimedOut(string target, TimeSpan? timeout, Exception? exception = null, string? what = null) =>

@@ -11,7 +11,7 @@ public sealed record EchoTestResult
 
     public required int Port { get; init; }
 
-    /// <summary>Tcp or Udp.</summary>
+    /// <summary>Tcp, Tls (TCP inside TLS, as Send-TcpMessage says) or Udp.</summary>
     public required string Protocol { get; init; }
 
     public int Sent { get; init; }

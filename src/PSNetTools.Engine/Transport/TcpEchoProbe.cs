@@ -92,6 +92,12 @@ public static class TcpEchoProbe
                 }
                 catch (Exception ex) when (ex is SocketException or TimeoutException or IOException)
                 {
+                    // A TLS 1.3 server that wants a client certificate refuses on the first read: that is the target's
+                    // failure, not probes lost on the way.
+                    if (options.UseTls && Failures.From(where, ex) is { ErrorId: ErrorIds.ClientCertificateRequired } refused)
+                    {
+                        return Outcome.Failed<EchoTestResult>(refused);
+                    }
                     // A reset or a silent server: the remaining probes are lost; the row says how many.
                     var why = ex switch
                     {
@@ -114,7 +120,7 @@ public static class TcpEchoProbe
             }
             // Probes never sent after a reset or a silent server count as lost.
             options.Log?.Invoke($"{where}: {times.Count} of {options.Count} echoed, {matched} matched.");
-            return Outcome.Success(EchoTestResult.From(target, options.Port, "Tcp", options.Count, times, matched, last, tlsProtocol));
+            return Outcome.Success(EchoTestResult.From(target, options.Port, options.UseTls ? "Tls" : "Tcp", options.Count, times, matched, last, tlsProtocol));
         }
     }
 

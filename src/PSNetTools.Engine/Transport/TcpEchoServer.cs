@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using PSNetTools.Servers;
 
@@ -14,6 +15,7 @@ public sealed class TcpEchoServer : NetServer
     private const int BufferSize = 16 * 1024;
     private readonly TcpEchoServerOptions _options;
     private readonly byte[] _prefix;
+    private readonly SslStreamCertificateContext? _tls;
     private readonly ConcurrentDictionary<Socket, Task> _clients = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -24,6 +26,12 @@ public sealed class TcpEchoServer : NetServer
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _prefix = Encoding.UTF8.GetBytes(options.ResponsePrefix ?? "");
+        // Built once: the context holds the chain every handshake sends. Offline, because a server started in a user's
+        // session must not reach out to fetch intermediates or OCSP answers; the chain comes with the certificate.
+        if (options.Certificate is { } certificate)
+        {
+            _tls = SslStreamCertificateContext.Create(certificate, new X509Certificate2Collection(options.CertificateChain.ToArray()), offline: true);
+        }
         Address = options.Address.ToString();
         Port = options.Port;
     }
@@ -114,12 +122,12 @@ public sealed class TcpEchoServer : NetServer
         try
         {
             stream = new NetworkStream(client, ownsSocket: false);
-            if (_options.Certificate is { } certificate)
+            if (_tls is { } tls)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
                 idle.CancelAfter(TimeSpan.FromSeconds(Math.Min(10, _options.IdleTimeout.TotalSeconds)));
-                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, idle.Token).ConfigureAwait(false);
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = tls }, idle.Token).ConfigureAwait(false);
             }
             // The prefix sits in front of the data in one buffer so each answer leaves in one send.
             _prefix.CopyTo(buffer, 0);

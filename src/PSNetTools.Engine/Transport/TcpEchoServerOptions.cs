@@ -18,6 +18,12 @@ public sealed record TcpEchoServerOptions
     /// <summary>With a certificate (and its private key) the server speaks TLS.</summary>
     public X509Certificate2? Certificate { get; init; }
 
+    /// <summary>
+    /// The intermediate CAs sent after <see cref="Certificate"/> (from the same PFX or PEM file), so a client that trusts
+    /// only the root can build the path: servers send their chain, clients do not fetch what is missing.
+    /// </summary>
+    public IReadOnlyList<X509Certificate2> CertificateChain { get; init; } = [];
+
     /// <summary>A client that sends nothing for this long is disconnected.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -24,7 +24,8 @@ public static class ErrorAdvice
             ErrorIds.HostNotResolved => "Check the spelling of the name, or the DNS configuration.",
             ErrorIds.Timeout => Timeout(c),
             ErrorIds.CertificateUntrusted => CertificateUntrusted(c),
-            ErrorIds.TlsFailed => TlsFailed(c),
+            ErrorIds.TlsFailed => TlsFailed(failure, c),
+            ErrorIds.ClientCertificateRequired => ClientCertificateRequired(c),
             ErrorIds.ProtocolError => ProtocolError(c),
             ErrorIds.ConnectionClosed or ErrorIds.ConnectionReset => c.Bound("UseTls") ? "A plain-text port may close a TLS client: drop -UseTls." : null,
             ErrorIds.AuthenticationRequired => "Give -Credential.",
@@ -88,8 +89,23 @@ public static class ErrorAdvice
             : null;
     }
 
-    private static string TlsFailed(Context c)
+    private static string? ClientCertificateRequired(Context c)
     {
+        if (!c.Has("ClientCertificate")) return null;
+        return c.Bound("ClientCertificate")
+            ? "The server did not take the -ClientCertificate given: it may want one from another issuer, or for client authentication (extendedKeyUsage clientAuth)."
+            : "The server accepts only clients with a certificate (mutual TLS): give one with -ClientCertificate, with its private key.";
+    }
+
+    private static string TlsFailed(TargetFailure failure, Context c)
+    {
+        // The server answered in TLS and refused: turning TLS off is the wrong advice there.
+        if (failure.Message.Contains("refused the TLS handshake", StringComparison.Ordinal))
+        {
+            return c.Has("ClientCertificate") && !c.Bound("ClientCertificate")
+                ? "The server speaks TLS but refused this client: if it requires a client certificate, give one with -ClientCertificate."
+                : "The server speaks TLS but refused this client: check that it accepts TLS 1.2 or 1.3 and a common cipher.";
+        }
         if (c.Has("Security")) return "Match -Security to the port: StartTls for 587, 143 and 110, SslOnConnect for 465, 993 and 995, None for a plain server.";
         return "If the server does not speak TLS, " + c.PlainAdvice;
     }

@@ -23,27 +23,57 @@ public sealed class TlsTrustParameterTests : IClassFixture<TlsTrustParameterTest
 
     private static string Ca => TestCertificates.File("ca.crt");
 
-    public static TheoryData<string> Clients => new()
-    {
-        "Test-HttpEndpoint", "Invoke-Scrape", "Invoke-Crawl", "Invoke-XmlRpc", "Connect-WebSocket", "Send-WebSocketMessage",
-        "Send-Mail", "Get-ImapFolder", "Get-ImapMessage", "Get-Pop3Message", "Invoke-GrpcMethod", "Get-GrpcService", "Test-GrpcHealth",
-    };
+    // Every cmdlet that has a TLS trust parameter, as Get-Command finds them: static parameters and the dynamic ones of
+    // Send-TcpMessage and Test-TcpEcho (Commands/Transport/TcpTlsParameters) alike. Pinned, so a cmdlet that loses them
+    // (or a new TLS client) is noticed here.
+    private static readonly string[] TrustCmdlets =
+    [
+        "Connect-WebSocket", "Get-GrpcService", "Get-ImapFolder", "Get-ImapMessage", "Get-Pop3Message", "Get-TlsCertificate",
+        "Invoke-Crawl", "Invoke-GrpcMethod", "Invoke-Scrape", "Invoke-XmlRpc", "Send-Mail", "Send-TcpMessage",
+        "Send-WebSocketMessage", "Test-GrpcHealth", "Test-HttpEndpoint", "Test-TcpEcho",
+    ];
 
-    [Theory]
-    [MemberData(nameof(Clients))]
-    public void Every_TLS_client_has_the_three_trust_parameters_from_one_declaration(string cmdlet)
+    [Fact]
+    public void Every_cmdlet_with_TLS_trust_parameters_static_or_dynamic_has_them_from_one_declaration()
     {
-        var r = Ps.Run($$"""
-            $c = Get-Command {{cmdlet}}
-            foreach ($name in 'SkipCertificateCheck', 'TrustedCertificate', 'ClientCertificate') {
-                $p = $c.ImplementingType.GetProperty($name)
-                "$name=$($p.DeclaringType.Name)"
+        // Shape: type, aliases and attribute types as Get-Command shows them to users (binding, completion, help);
+        // Where: the declaring class for a static parameter, "dynamic" for one bound through IDynamicParameters.
+        var r = Ps.Run("""
+            function Shape($p) {
+                $a = [string[]]$p.Aliases; [Array]::Sort($a)
+                $t = [string[]]@(foreach ($x in $p.Attributes) { $x.GetType().Name }); [Array]::Sort($t)
+                "$($p.ParameterType.FullName) [$($a -join ',')] [$($t -join ',')]"
             }
-            $aliases = [string[]]$c.Parameters['TrustedCertificate'].Aliases; [Array]::Sort($aliases); $aliases -join ','
+            $names = 'SkipCertificateCheck', 'TrustedCertificate', 'ClientCertificate'
+            $reference = @{}
+            foreach ($n in $names) { $reference[$n] = Shape (Get-Command Test-HttpEndpoint).Parameters[$n] }
+            foreach ($c in Get-Command -Module PSNetTools -CommandType Cmdlet) {
+                $given = @($names.Where({ $c.Parameters.ContainsKey($_) }))
+                if ($given.Count -eq 0) { continue }
+                foreach ($n in $given) {
+                    $p = $c.Parameters[$n]
+                    $where = if ($p.IsDynamic) { 'dynamic' } else { $c.ImplementingType.GetProperty($n).DeclaringType.Name }
+                    "$($c.Name) $n $where $((Shape $p) -ceq $reference[$n])"
+                }
+            }
             """);
         r.AssertNoErrors();
-        Assert.Equal(["SkipCertificateCheck=TlsClientCommand", "TrustedCertificate=TlsTrustCommand", "ClientCertificate=TlsClientCommand", "CACert,CaCertificatePath,CertificateAuthority"],
-            r.Output.Select(o => o.ToString()));
+        var lines = r.Output.Select(o => o.ToString()).ToList();
+        Assert.Equal(TrustCmdlets, lines.Select(l => l.Split(' ')[0]).Distinct().Order(StringComparer.Ordinal));
+        foreach (var cmdlet in TrustCmdlets)
+        {
+            var rows = lines.Where(l => l.StartsWith(cmdlet + " ", StringComparison.Ordinal)).ToList();
+            var tcp = cmdlet is "Send-TcpMessage" or "Test-TcpEcho";
+            string[] expected = cmdlet == "Get-TlsCertificate"
+                // It reports the verdict instead of failing on it: nothing to skip, no client certificate to present.
+                ? [$"{cmdlet} TrustedCertificate TlsTrustCommand True"]
+                : [
+                    $"{cmdlet} SkipCertificateCheck {(tcp ? "dynamic" : "TlsClientCommand")} True",
+                    $"{cmdlet} TrustedCertificate {(tcp ? "dynamic" : "TlsTrustCommand")} True",
+                    $"{cmdlet} ClientCertificate {(tcp ? "dynamic" : "TlsClientCommand")} True",
+                ];
+            Assert.Equal(expected, rows);
+        }
     }
 
     [Fact]
@@ -67,6 +97,8 @@ public sealed class TlsTrustParameterTests : IClassFixture<TlsTrustParameterTest
         "Invoke-Crawl" => $"(Invoke-Crawl https://127.0.0.1:{port}/ -Depth 0 -TimeoutSec 5 {trust}).Error",
         "Invoke-XmlRpc" => $"Invoke-XmlRpc https://127.0.0.1:{port}/ -Method system.listMethods -TimeoutSec 5 {trust}",
         "Connect-WebSocket" => $"Connect-WebSocket wss://127.0.0.1:{port}/ -TimeoutSec 5 {trust}",
+        "Send-TcpMessage" => $"$null = Send-TcpMessage 127.0.0.1 -Port {port} -Message \"GET / HTTP/1.0`r`n`r`n\" -UseTls -TimeoutSec 5 {trust}",
+        "Test-TcpEcho" => $"$null = Test-TcpEcho 127.0.0.1 -Port {port} -UseTls -TimeoutSec 5 {trust}",
         _ => $"'hi' | Send-WebSocketMessage -Uri wss://127.0.0.1:{port}/ -TimeoutSec 5 {trust}",
     };
 
@@ -83,6 +115,8 @@ public sealed class TlsTrustParameterTests : IClassFixture<TlsTrustParameterTest
     [InlineData("Invoke-XmlRpc")]
     [InlineData("Connect-WebSocket")]
     [InlineData("Send-WebSocketMessage")]
+    [InlineData("Send-TcpMessage")]
+    [InlineData("Test-TcpEcho")]
     public void A_private_CA_given_as_a_file_is_trusted_and_names_are_still_checked(string cmdlet)
     {
         var untrusted = Ps.Run(Call(cmdlet, _nginx.ChainPort, ""));
@@ -90,7 +124,7 @@ public sealed class TlsTrustParameterTests : IClassFixture<TlsTrustParameterTest
 
         var trusted = Ps.Run(Call(cmdlet, _nginx.ChainPort, $"-TrustedCertificate '{Ca}'"));
         Assert.False(FailureId(trusted) is "CertificateUntrusted" or "TlsFailed", FailureId(trusted));
-        if (cmdlet is "Test-HttpEndpoint" or "Invoke-Scrape" or "Invoke-Crawl") Assert.Null(FailureId(trusted));
+        if (cmdlet is "Test-HttpEndpoint" or "Invoke-Scrape" or "Invoke-Crawl" or "Send-TcpMessage" or "Test-TcpEcho") Assert.Null(FailureId(trusted));
 
         // Signed by the same root, for wrong.example: a private CA vouches for names, not for whoever holds its certificate.
         var wrongName = Ps.Run(Call(cmdlet, _nginx.WrongHostPort, $"-CertificateAuthority '{Ca}'"));

@@ -153,7 +153,8 @@ public sealed class TcpTlsTrustTests : IClassFixture<TcpTlsTrustTests.Peers>
         var without = Ps.Run($"Send-TcpMessage 127.0.0.1 -Port {_peers.MutualPort} -Message \"hello`n\" -TrustedCertificate '{Ca}'");
         Assert.Empty(without.Output);
         var e = Assert.Single(without.Errors);
-        Assert.StartsWith("TlsFailed", e.FullyQualifiedErrorId, StringComparison.Ordinal);
+        // Its own id since the TlsFailed advice ("if the server does not speak TLS...") sent users the wrong way.
+        Assert.StartsWith("ClientCertificateRequired", e.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains("requires a client certificate", e.Exception.Message, StringComparison.Ordinal);
     }
 

@@ -22,7 +22,13 @@ internal static class ServerCommands
         }
     }
 
-    public static X509Certificate2? LoadCertificate(PSCmdlet cmdlet, string? path, SecureString? password)
+    /// <summary>
+    /// The server certificate of -CertificatePath with the rest of its chain: a PFX/PKCS#12 file (the certificate with the
+    /// key is the leaf, the others its intermediates), or a PEM file with the leaf first, then its intermediates, then the
+    /// key (as nginx and HAProxy take it). The chain matters: a server that sends only its leaf fails every client that
+    /// trusts just the root, since clients do not fetch missing intermediates.
+    /// </summary>
+    public static (X509Certificate2 Leaf, IReadOnlyList<X509Certificate2> Chain)? LoadCertificate(PSCmdlet cmdlet, string? path, SecureString? password)
     {
         if (path is null) return null;
         var full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
@@ -31,22 +37,56 @@ internal static class ServerCommands
             cmdlet.ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"Certificate file '{full}' does not exist.", full),
                 "CertificateNotFound", ErrorCategory.ObjectNotFound, path));
         }
+        var pem = IsPem(full);
         try
         {
-            var certificate = new X509Certificate2(full, ToPlain(password), X509KeyStorageFlags.Exportable);
-            if (!certificate.HasPrivateKey)
+            var all = new X509Certificate2Collection();
+            X509Certificate2? leaf;
+            if (pem)
             {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{full}' holds no private key; a server needs a PFX/PKCS#12 file with the key."),
-                    "CertificateWithoutKey", ErrorCategory.InvalidData, path));
+                all.ImportFromPemFile(full);
+                leaf = HasPemKey(full) ? LoadPemWithKey(full, ToPlain(password)) : null;
             }
-            return certificate;
+            else
+            {
+                all.Import(full, ToPlain(password), X509KeyStorageFlags.Exportable);
+                leaf = all.FirstOrDefault(c => c.HasPrivateKey);
+            }
+            if (leaf is null)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(pem
+                        ? $"'{full}' holds no private key; a server needs a PEM file with the certificate, its intermediates and the key, or a PFX/PKCS#12 file."
+                        : $"'{full}' holds no private key; a server needs a PFX/PKCS#12 file with the key."),
+                    "CertificateWithoutKey", ErrorCategory.InvalidData, path));
+                return null;
+            }
+            return (leaf, [.. all.Where(c => c.Thumbprint != leaf.Thumbprint)]);
         }
         catch (CryptographicException ex)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Cannot read '{full}' as a PFX file: {ex.Message} (wrong -CertificatePassword?)", ex),
+            var what = pem ? "a PEM file with a certificate and its key" : "a PFX file";
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Cannot read '{full}' as {what}: {ex.Message} (wrong -CertificatePassword?)", ex),
                 "CertificateUnreadable", ErrorCategory.InvalidData, path));
             return null;
         }
+    }
+
+    private static bool IsPem(string path)
+    {
+        using var reader = new StreamReader(path);
+        var start = new char[4096];
+        var read = reader.ReadBlock(start, 0, start.Length);
+        return new string(start, 0, read).Contains("-----BEGIN ", StringComparison.Ordinal);
+    }
+
+    private static bool HasPemKey(string path) => File.ReadAllText(path).Contains("PRIVATE KEY-----", StringComparison.Ordinal);
+
+    private static X509Certificate2 LoadPemWithKey(string path, string? password)
+    {
+        // The first CERTIFICATE in the file, with the key from the same file: the leaf comes first.
+        using var loaded = password is null ? X509Certificate2.CreateFromPemFile(path) : X509Certificate2.CreateFromEncryptedPemFile(path, password);
+        // A PEM key is ephemeral, which Windows' TLS (SChannel) refuses for a server; a PKCS#12 round trip gives it a stored key.
+        return new X509Certificate2(loaded.Export(X509ContentType.Pkcs12), (string?)null, X509KeyStorageFlags.Exportable);
     }
 
     /// <summary>-Wait: runs in the foreground until Ctrl+C, then stops the server so its port is free again.</summary>

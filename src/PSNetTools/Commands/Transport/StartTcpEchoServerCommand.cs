@@ -41,13 +41,15 @@ public sealed class StartTcpEchoServerCommand : ServerCommand
     protected override void EndProcessing()
     {
         ServerCommands.EnsureNameIsFree(this, Name);
+        var file = ServerCommands.LoadCertificate(this, CertificatePath, CertificatePassword);
         var options = new TcpEchoServerOptions
         {
             Address = Address,
             Port = Port,
             Name = Name,
             ResponsePrefix = ResponsePrefix,
-            Certificate = Certificate ?? ServerCommands.LoadCertificate(this, CertificatePath, CertificatePassword),
+            Certificate = Certificate ?? file?.Leaf,
+            CertificateChain = file?.Chain ?? [],
             IdleTimeout = TimeSpan.FromSeconds(IdleTimeoutSec),
         };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => TcpEchoServer.StartAsync(options, ct), sink, Wait, ct), Port);
