@@ -287,6 +287,9 @@ public sealed class GrpcStreamSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
+            // Cancelled while a reply waited for room in the queue: the call ended here, cancelled by us.
+            Status ??= nameof(GrpcStatusCode.Cancelled);
+            failure = new GrpcCallException(GrpcStatusCode.Cancelled, "the client cancelled the call", Method);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or IOException)
         {
