@@ -33,6 +33,11 @@ function New-OutputSampleSet {
     $samples.CrawlPage = Invoke-Crawl $files.Endpoint -Depth 2 -Selector h1
     $samples.GrpcMethodInfo = Get-GrpcService $SampleGrpc.Address -Plaintext
     $samples.GrpcHealthResult = Test-GrpcHealth $SampleGrpc.Address -Service '', demo.v1.Greeter, down.Service -Plaintext
+    # A bidi stream after its call ended: Status, StatusDetail and the response headers are filled in.
+    $stream = Connect-GrpcStream $SampleGrpc.Address demo.v1.Greeter/Chat -Plaintext
+    Send-GrpcMessage $stream @{ name = 'sample' } -Complete
+    $null = Receive-GrpcMessage $stream -TimeoutSec 5
+    $samples.GrpcStreamSession = Disconnect-GrpcStream $stream -PassThru
     $session = Connect-WebSocket $ws.Endpoint
     $samples.WebSocketExchange = 'hello', 'world' | Send-WebSocketMessage -Session $session
     $samples.WebSocketMessage = @(Send-WebSocketMessage -Session $session -Message 'one' -NoResponse | Out-Null) + @(Receive-WebSocketMessage $session -Count 1 -TimeoutSec 5)
