@@ -21,7 +21,11 @@ function New-OutputSampleSet {
     $null = Start-XmlRpcServer -Port 0 -Method @{ add = { param($a, $b) $a + $b } }
     $samples = @{}
     $samples.PortScanResult = Find-OpenPort 127.0.0.1 -Port $tcp.Port, (Get-ClosedTcpPort) -IncludeClosed
-    $samples.PingSummary = Test-Ping 127.0.0.1, ::1 -Count 2
+    $samples.PingSummary = @(Test-Ping 127.0.0.1, ::1 -Count 2)
+    # The longest Status a summary can carry: loopback never reports an unreachable host, so one real summary says so.
+    $unreachable = Test-Ping 127.0.0.1 -Count 1
+    $unreachable.Status = 'DestinationUnreachable'
+    $samples.PingSummary += $unreachable
     $samples.PingReply = Test-Ping 127.0.0.1 -Continuous -IntervalSec 0.1 | Select-Object -First 2
     $samples.EchoTestResult = @(Test-TcpEcho 127.0.0.1 -Port $tcp.Port -Count 2) + @(Test-UdpEcho 127.0.0.1 -Port $udp.Port -Count 2)
     $samples.MessageReply = Send-TcpMessage 127.0.0.1 -Port $tcp.Port -Message 'hello'
@@ -33,6 +37,9 @@ function New-OutputSampleSet {
     $samples.CrawlPage = Invoke-Crawl $files.Endpoint -Depth 2 -Selector h1
     $samples.GrpcMethodInfo = Get-GrpcService $SampleGrpc.Address -Plaintext
     $samples.GrpcHealthResult = Test-GrpcHealth $SampleGrpc.Address -Service '', demo.v1.Greeter, down.Service -Plaintext
+    $samples.GrpcCallResult = @{ int32_value = 1 }, @{ int32_value = 2 } |
+        Invoke-GrpcMethod $SampleGrpc.Address test.v1.KitchenSink/Echo -Plaintext -IncludeMetadata -Metadata @{ 'x-sample' = 'yes' } |
+        Where-Object { $_.GetType().Name -eq 'GrpcCallResult' }
     # A bidi stream after its call ended: Status, StatusDetail and the response headers are filled in.
     $stream = Connect-GrpcStream $SampleGrpc.Address demo.v1.Greeter/Chat -Plaintext
     Send-GrpcMessage $stream @{ name = 'sample' } -Complete

@@ -23,6 +23,7 @@ BeforeDiscovery {
         CrawlPage          = 'Uri', 'StatusCode'
         GrpcMethodInfo     = 'Name', 'Kind', 'RequestType'
         GrpcHealthResult   = 'Address', 'Service', 'Status'
+        GrpcCallResult     = 'Method', 'Status', 'ResponseCount'
         WebSocketSession   = 'Id', 'Uri', 'State'
         WebSocketExchange  = 'Index', 'Sent', 'Received', 'MessageType'
         WebSocketMessage   = 'Index', 'Text'

@@ -23,7 +23,8 @@ public static class GrpcPeers
     /// <summary>
     /// grpc-server.js on a free port. With <paramref name="tls"/> it serves the certificate pair
     /// <paramref name="certificate"/> of tests/peers/certs.sh ("selfsigned": selfsigned.crt/.key, trust
-    /// selfsigned.crt; "leaf": leaf-chain.crt/leaf.key, trust ca.crt) from <see cref="TestCertificates.Directory"/>.
+    /// selfsigned.crt; "leaf": leaf-chain.crt/leaf.key, trust ca.crt; "interop": interop.crt/.key for *.test.google.fr,
+    /// trust ca.crt) from <see cref="TestCertificates.Directory"/>.
     /// </summary>
     public static (PeerProcess Peer, string Address) NodeGrpc(bool tls = false, string certificate = "selfsigned", bool requireClientCertificate = false)
     {
@@ -39,7 +40,9 @@ public static class GrpcPeers
             {
                 "selfsigned" => ("selfsigned.crt", "selfsigned.key"),
                 "leaf" => ("leaf-chain.crt", "leaf.key"),
-                _ => throw new ArgumentException($"unknown certificate '{certificate}' (selfsigned or leaf)", nameof(certificate)),
+                // For *.test.google.fr only (the interop tests' name): a client at 127.0.0.1 must override the authority.
+                "interop" => ("interop.crt", "interop.key"),
+                _ => throw new ArgumentException($"unknown certificate '{certificate}' (selfsigned, leaf or interop)", nameof(certificate)),
             };
             arguments += $" tls {TestCertificates.File(cert)} {TestCertificates.File(key)}";
             // Mutual TLS: clients must present a certificate the test root CA signed (see ClientCertificate).

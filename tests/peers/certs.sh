@@ -8,14 +8,23 @@
 #   wronghost.crt/.key          signed by the root for DNS:wrong.example only
 #   expired.crt/.key            signed by the root, valid 2020-01-01 to 2021-01-01 (openssl ca can backdate; x509 cannot)
 #   leaf.pfx                    leaf + key as PKCS#12 (password "test"), for Start-TcpEchoServer -CertificatePath
+#   interop.crt/.key            signed by the root for DNS:*.test.google.fr and foo.test.google.fr only, as the gRPC
+#                               interop tests' server1.pem: a client at 127.0.0.1 needs an authority override
 # Usage: tests/peers/certs.sh [DIR]
 set -euo pipefail
 dir="${1:-/tmp/psnettools-peers/certs}"
 mkdir -p "$dir"; cd "$dir"
-[[ -f leaf-chain.crt && -f expired.crt && -f leaf.pfx ]] && { echo "$dir"; exit 0; }
 command -v openssl >/dev/null || { echo "certs.sh: openssl is missing: run 'sudo bash tests/peers/install.sh'" >&2; exit 1; }
 q() { openssl "$@" 2>/dev/null; }
 key() { q genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+interop() {
+  printf 'subjectAltName=DNS:*.test.google.fr,DNS:foo.test.google.fr\nextendedKeyUsage=serverAuth\n' > interop.ext
+  key interop.key
+  q req -new -key interop.key -subj "/CN=*.test.google.fr" -out interop.csr
+  q x509 -req -in interop.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -extfile interop.ext -out interop.crt
+}
+# A directory from before interop.crt gets it signed by its own root, the rest untouched.
+[[ -f leaf-chain.crt && -f expired.crt && -f leaf.pfx ]] && { [[ -f interop.crt ]] || interop; echo "$dir"; exit 0; }
 
 key ca.key
 q req -x509 -new -key ca.key -days 3650 -subj "/CN=PSNetTools Test Root CA" -out ca.crt \
@@ -58,5 +67,6 @@ CNF
 key expired.key
 q req -new -key expired.key -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -out expired.csr
 q ca -batch -config ca.cnf -cert ca.crt -keyfile ca.key -startdate 20200101000000Z -enddate 20210101000000Z -in expired.csr -out expired.crt -notext
-[[ -s expired.crt && -s leaf-chain.crt && -s leaf.pfx ]] || { echo "certs.sh: generation failed in $dir" >&2; exit 1; }
+interop
+[[ -s expired.crt && -s leaf-chain.crt && -s leaf.pfx && -s interop.crt ]] || { echo "certs.sh: generation failed in $dir" >&2; exit 1; }
 echo "$dir"

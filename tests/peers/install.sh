@@ -3,7 +3,7 @@
 # Idempotent: a second run only checks. See ../shared/PEERS.md for what each is for.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(socat openssl nginx nmap fping iputils-ping python3 procps python3-doc wrk curl wget python3-aiosmtpd dovecot-imapd dovecot-pop3d dovecot-lmtpd python3-websockets openssh-server)
+packages=(socat openssl nginx nmap fping iputils-ping python3 procps python3-doc wrk curl wget python3-aiosmtpd dovecot-imapd dovecot-pop3d dovecot-lmtpd python3-websockets python3-flask openssh-server)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -38,7 +38,12 @@ internal static class CmdletMetadata
                 .Select(v => v is Type t ? t.FullName! : v?.ToString() ?? "")
                 .Distinct().ToList();
             var parameters = new List<ParameterInfoRecord>();
-            foreach (var prop in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            // Dynamic parameters (IDynamicParameters) are the [Parameter] properties of the class the cmdlet's
+            // DynamicParametersAttribute names: the cmdlet is never run here, so GetDynamicParameters cannot be asked.
+            var dynamicSources = type.GetCustomAttributesData()
+                .Where(a => a.AttributeType.FullName == "PSNetTools.Infrastructure.DynamicParametersAttribute")
+                .Select(a => (Type)a.ConstructorArguments[0].Value!);
+            foreach (var prop in new[] { type }.Concat(dynamicSources).SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)))
             {
                 var attrs = prop.GetCustomAttributesData();
                 var sets = attrs.Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute").Select(a =>

@@ -168,8 +168,12 @@ public sealed class GrpcClient : IDisposable
             _ => MethodType.DuplexStreaming,
         };
         var grpcMethod = new Method<byte[], byte[]>(type, descriptor.Service.FullName, descriptor.Name, Bytes, Bytes);
-        var callOptions = new CallOptions(connection.Headers(options.Metadata), options.Deadline is { } d ? DateTime.UtcNow + d : null, cancellationToken);
-        log?.Invoke($"calling {method.Name} ({method.Kind}) on {connection.Target}{(options.Deadline is { } dl ? $", deadline {dl.TotalSeconds:0.###} s" : "")}");
+        var compression = CompressionOf(options);
+        var headers = connection.Headers(options.Metadata);
+        // Grpc.Net.Client's switch for compressing this call's requests (with the channel's gzip provider).
+        if (compression != "identity") headers.Add(CompressionRequestKey, compression);
+        var callOptions = new CallOptions(headers, options.Deadline is { } d ? DateTime.UtcNow + d : null, cancellationToken);
+        log?.Invoke($"calling {method.Name} ({method.Kind}) on {connection.Target}{(options.Deadline is { } dl ? $", deadline {dl.TotalSeconds:0.###} s" : "")}{(compression != "identity" ? $", requests in {compression}" : "")}");
 
         // Bounded: a consumer that reads slowly stops the call's reader here, and HTTP/2 flow control then stops the
         // server, instead of a long server stream piling up in memory ahead of the pipeline.
@@ -177,7 +181,8 @@ public sealed class GrpcClient : IDisposable
         // A reader that stops early (a response that does not decode, a consumer that breaks off) must not leave the
         // call running, still reading its requests: it is cancelled and awaited.
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var call = RunCallAsync(connection, grpcMethod, type, callOptions.WithCancellationToken(abandon.Token), requests, responses.Writer, method.Name, log, abandon.Token);
+        var run = new GrpcCallRun(connection, grpcMethod, callOptions.WithCancellationToken(abandon.Token), method.Name, compression, options.Completed, log);
+        var call = run.RunAsync(requests, responses.Writer, abandon.Token);
         var finished = false;
         try
         {
@@ -205,80 +210,17 @@ public sealed class GrpcClient : IDisposable
         await call.ConfigureAwait(false);
     }
 
-    private static async Task RunCallAsync(GrpcConnection connection, Method<byte[], byte[]> method, MethodType type, CallOptions options,
-        IAsyncEnumerable<byte[]> requests, ChannelWriter<byte[]> responses, string name, Action<string>? log, CancellationToken cancellationToken)
-    {
-        Exception? failure = null;
-        try
-        {
-            var invoker = connection.Invoker;
-            switch (type)
-            {
-                case MethodType.Unary:
-                {
-                    using var call = invoker.AsyncUnaryCall(method, null, options, await SingleAsync(requests, name, cancellationToken).ConfigureAwait(false));
-                    var response = await call.ResponseAsync.ConfigureAwait(false);
-                    await LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
-                    responses.TryWrite(response);
-                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
-                    break;
-                }
-                case MethodType.ServerStreaming:
-                {
-                    using var call = invoker.AsyncServerStreamingCall(method, null, options, await SingleAsync(requests, name, cancellationToken).ConfigureAwait(false));
-                    await LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
-                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-                    {
-                        await responses.WriteAsync(call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
-                    }
-                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
-                    break;
-                }
-                case MethodType.ClientStreaming:
-                {
-                    using var call = invoker.AsyncClientStreamingCall(method, null, options);
-                    await SendAllAsync(call.RequestStream, requests, cancellationToken).ConfigureAwait(false);
-                    var response = await call.ResponseAsync.ConfigureAwait(false);
-                    await LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
-                    responses.TryWrite(response);
-                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
-                    break;
-                }
-                default:
-                {
-                    using var call = invoker.AsyncDuplexStreamingCall(method, null, options);
-                    // Requests go out while responses come in: a chat server answers each message as it arrives.
-                    var sending = SendAllAsync(call.RequestStream, requests, cancellationToken);
-                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-                    {
-                        await responses.WriteAsync(call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
-                    }
-                    await sending.ConfigureAwait(false);
-                    LogTrailers(call.GetStatus(), call.GetTrailers(), log);
-                    break;
-                }
-            }
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
-        {
-            failure = new OperationCanceledException(cancellationToken);
-        }
-        catch (RpcException ex)
-        {
-            failure = GrpcCallException.From(ex, name);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            responses.TryComplete();
-        }
-        if (failure is not null) throw failure;
-    }
+    /// <summary>The metadata key Grpc.Net.Client reads (and does not send) to compress a call's requests.</summary>
+    private const string CompressionRequestKey = "grpc-internal-encoding-request";
 
-    private static async Task<byte[]> SingleAsync(IAsyncEnumerable<byte[]> requests, string name, CancellationToken cancellationToken)
+    private static string CompressionOf(GrpcCallOptions options) => options.Compression?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "identity" => "identity",
+        "gzip" => "gzip",
+        var other => throw new ArgumentException($"'{other}' is not a compression this client has: gzip or identity.", nameof(options)),
+    };
+
+    internal static async Task<byte[]> SingleAsync(IAsyncEnumerable<byte[]> requests, string name, CancellationToken cancellationToken)
     {
         byte[]? first = null;
         await foreach (var request in requests.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -294,12 +236,13 @@ public sealed class GrpcClient : IDisposable
     /// before reading everything) makes the writes fail with a bare Cancelled; that is swallowed here so the caller
     /// reads the response or status, which carries the real reason.
     /// </summary>
-    internal static async Task SendAllAsync<T>(IClientStreamWriter<T> stream, IAsyncEnumerable<T> requests, CancellationToken cancellationToken)
+    internal static async Task SendAllAsync<T>(IClientStreamWriter<T> stream, IAsyncEnumerable<T> requests, CancellationToken cancellationToken, Func<T, WriteOptions?>? writeOptions = null)
     {
         try
         {
             await foreach (var request in requests.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
+                if (writeOptions is not null) stream.WriteOptions = writeOptions(request);
                 await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
             }
             await stream.CompleteAsync().ConfigureAwait(false);
@@ -315,20 +258,20 @@ public sealed class GrpcClient : IDisposable
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private static async Task LogHeadersAsync(Task<Metadata> headers, Action<string>? log)
+    internal static async Task LogHeadersAsync(Task<Metadata> headers, Action<string>? log)
     {
         if (log is null) return;
         var metadata = await headers.ConfigureAwait(false);
         if (metadata.Count > 0) log($"response headers: {Format(metadata)}");
     }
 
-    private static void LogTrailers(Status status, Metadata trailers, Action<string>? log)
+    internal static void LogTrailers(Status status, Metadata trailers, Action<string>? log)
     {
         if (log is null) return;
         log($"status {status.StatusCode}{(trailers.Count > 0 ? $", trailers: {Format(trailers)}" : "")}");
     }
 
-    private static string Format(Metadata metadata) =>
+    internal static string Format(Metadata metadata) =>
         string.Join("; ", metadata.Select(e => $"{e.Key}: {(e.IsBinary ? $"({e.ValueBytes.Length} bytes)" : Redact(e.Key, e.Value))}"));
 
     private static string Redact(string key, string value) =>

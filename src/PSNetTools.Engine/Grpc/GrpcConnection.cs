@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.IO.Compression;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Compression;
 using PSNetTools.Net;
 
 namespace PSNetTools.Grpc;
@@ -34,6 +37,10 @@ public sealed class GrpcConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var target = ParseAddress(options.Address, options.Plaintext);
+        var connectTo = new DnsEndPoint(target.IdnHost, target.Port);
+        // --server_host_override: the channel (so :authority, SNI and the certificate's name check) uses the name,
+        // while the socket connects to the address given; the name is never resolved.
+        var channelTarget = string.IsNullOrWhiteSpace(options.ServerName) ? target : WithHost(target, options.ServerName.Trim());
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = options.ConnectTimeout,
@@ -43,18 +50,20 @@ public sealed class GrpcConnection : IDisposable
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
         };
         var plaintext = target.Scheme == Uri.UriSchemeHttp;
-        handler.ConnectCallback = (context, cancellationToken) => TransportSniffingStream.ConnectAsync(context.DnsEndPoint, plaintext, cancellationToken);
+        handler.ConnectCallback = (_, cancellationToken) => TransportSniffingStream.ConnectAsync(connectTo, plaintext, cancellationToken);
         // The same trust as every TLS client of the module: the system's roots plus TrustedRoots, names always checked.
         new TlsTrust { SkipCertificateCheck = options.SkipCertificateCheck, TrustedCertificates = options.TrustedRoots, ClientCertificate = options.ClientCertificate }
             .ApplyTo(handler.SslOptions);
-        var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
+        var channel = GrpcChannel.ForAddress(channelTarget, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            HttpHandler = new ResponseEncodingHandler(handler),
+            // gzip for requests that ask for it (-Compression); replies in gzip are read whatever was asked.
+            CompressionProviders = [new GzipCompressionProvider(CompressionLevel.Fastest)],
             DisposeHttpClient = true,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
             MaxSendMessageSize = 64 * 1024 * 1024,
         });
-        options.Log?.Invoke($"gRPC channel to {target} ({(target.Scheme == Uri.UriSchemeHttp ? "plaintext HTTP/2" : "HTTP/2 over TLS")})");
+        options.Log?.Invoke($"gRPC channel to {target} ({(target.Scheme == Uri.UriSchemeHttp ? "plaintext HTTP/2" : "HTTP/2 over TLS")}){(channelTarget == target ? "" : $" as {channelTarget.IdnHost}")}");
         return new GrpcConnection(target, channel, options);
     }
 
@@ -90,6 +99,15 @@ public sealed class GrpcConnection : IDisposable
         }
         var builder = new UriBuilder(plaintext ? Uri.UriSchemeHttp : Uri.UriSchemeHttps, host.Trim('[', ']'), port);
         return builder.Uri;
+    }
+
+    private static Uri WithHost(Uri target, string name)
+    {
+        if (Uri.CheckHostName(name.Trim('[', ']')) == UriHostNameType.Unknown)
+        {
+            throw new ArgumentException($"'{name}' is not a host name.", nameof(name));
+        }
+        return new UriBuilder(target) { Host = name.Trim('[', ']') }.Uri;
     }
 
     internal Metadata Headers(IReadOnlyDictionary<string, object>? extra = null)

@@ -12,6 +12,12 @@ public sealed record GrpcConnectionOptions
 
     public bool SkipCertificateCheck { get; init; }
 
+    /// <summary>
+    /// The server's name for :authority, SNI and the certificate check, when it differs from the address connected to
+    /// (grpcurl -authority, the interop tests' --server_host_override); null: the address's host.
+    /// </summary>
+    public string? ServerName { get; init; }
+
     /// <summary>Roots trusted for the server's certificate besides the system's (a private CA); the name is still checked.</summary>
     public IReadOnlyList<X509Certificate2> TrustedRoots { get; init; } = [];
 

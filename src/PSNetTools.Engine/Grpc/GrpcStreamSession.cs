@@ -35,6 +35,7 @@ public sealed class GrpcStreamSession : IAsyncDisposable
     private readonly IDisposable _call;
     private Task _pump = Task.CompletedTask;
     private Exception? _failure;
+    private bool _compressed;
     private int _halfClosed;
     private int _closed;
     private long _sent;
@@ -109,20 +110,31 @@ public sealed class GrpcStreamSession : IAsyncDisposable
         var descriptor = method.Descriptor;
         var type = descriptor.IsServerStreaming ? MethodType.DuplexStreaming : MethodType.ClientStreaming;
         var grpcMethod = new Method<byte[], byte[]>(type, descriptor.Service.FullName, descriptor.Name, Bytes, Bytes);
-        var callOptions = new CallOptions(connection.Headers(options.Metadata), options.Deadline is { } d ? DateTime.UtcNow + d : null, cancel.Token);
+        var headers = connection.Headers(options.Metadata);
+        var compressed = options.Compression?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "identity" => false,
+            "gzip" => true,
+            _ => throw new ArgumentException($"'{options.Compression}' is not a request encoding this client sends: gzip or identity.", nameof(options)),
+        };
+        // Grpc.Net.Client's own switch for compressing the requests of one call (the channel has the gzip provider).
+        if (compressed) headers.Add("grpc-internal-encoding-request", "gzip");
+        var callOptions = new CallOptions(headers, options.Deadline is { } d ? DateTime.UtcNow + d : null, cancel.Token);
         log?.Invoke($"opening {method.Name} ({method.Kind}) on {connection.Target}{(options.Deadline is { } dl ? $", deadline {dl.TotalSeconds:0.###} s" : "")}");
         GrpcStreamSession session;
         if (type == MethodType.DuplexStreaming)
         {
             var call = connection.Invoker.AsyncDuplexStreamingCall(grpcMethod, null, callOptions);
             session = new GrpcStreamSession(client, method, call.RequestStream, call, cancel, log);
-            session._pump = Task.Run(() => session.PumpAsync(call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, ReadAllAsync(call.ResponseStream)));
+            session._compressed = compressed;
+        session._pump = Task.Run(() => session.PumpAsync(call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, ReadAllAsync(call.ResponseStream)));
         }
         else
         {
             var call = connection.Invoker.AsyncClientStreamingCall(grpcMethod, null, callOptions);
             session = new GrpcStreamSession(client, method, call.RequestStream, call, cancel, log);
-            session._pump = Task.Run(() => session.PumpAsync(call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, OneAsync(call.ResponseAsync)));
+            session._compressed = compressed;
+        session._pump = Task.Run(() => session.PumpAsync(call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, OneAsync(call.ResponseAsync)));
         }
         Sessions[session.Id] = session;
         return session;
@@ -147,6 +159,8 @@ public sealed class GrpcStreamSession : IAsyncDisposable
             limit.CancelAfter(timeout);
             try
             {
+                // An empty message goes uncompressed (the protocol allows it per message; grpc-js refuses an empty gzip body).
+                if (_compressed) _requests.WriteOptions = bytes.Length == 0 ? new WriteOptions(WriteFlags.NoCompress) : null;
                 await _requests.WriteAsync(bytes, limit.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_pump.IsCompleted)

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Specialized;
 
 namespace PSNetTools.Http;
 
@@ -9,8 +10,14 @@ public sealed class RouteRequest
 
     public required string Path { get; init; }
 
-    /// <summary>Query string values by name (case-insensitive); a missing name gives null.</summary>
-    public Hashtable Query { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// The first value of each query name, in the order the names came, as Flask's request.args.get gives it ("?param=a&amp;param=b": 'a'); a missing
+    /// name gives null. Names are case-sensitive, as in Flask: "?Param=a&amp;param=b" holds two names.
+    /// </summary>
+    public OrderedDictionary Query { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every value of each query name, in order, as a string array (Flask's request.args.getlist).</summary>
+    public OrderedDictionary QueryValues { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Path placeholder values: {id} in "GET /users/{id}" is RouteValues['id'].</summary>
     public Hashtable RouteValues { get; init; } = new(StringComparer.OrdinalIgnoreCase);

@@ -10,8 +10,10 @@ namespace PSNetTools.Http;
 
 /// <summary>
 /// Start-HttpServer: requests routed by "METHOD /path" to handlers (PowerShell scriptblocks, run by the cmdlet layer).
-/// Unknown paths get 404, known paths with another method 405 with Allow, malformed JSON bodies 400, handlers that
-/// throw 500 with a JSON error and no stack trace, handlers that run past the timeout 503.
+/// Paths match as in Flask (exact, case-sensitive, Flask's slash redirects); unknown paths get 404, known paths with
+/// another method 405 with Allow (OPTIONS 200 with Allow), malformed JSON bodies 400, handlers that throw 500 with a
+/// JSON error and no stack trace, handlers that run past the timeout 503. Every error body is JSON, also the refusals
+/// of the HTTP layer underneath (413, 414, 431...).
 /// </summary>
 public sealed class RouteServer : SocketHttpServer
 {
@@ -44,7 +46,7 @@ public sealed class RouteServer : SocketHttpServer
         (status, body, type, headers) = Checked(request, status, body, type, headers);
         response.StatusCode = status;
         foreach (var h in headers) response.SetHeader(h.Key, h.Value);
-        if (body.Length > 0 || status != 204) response.ContentType = type;
+        if (body.Length > 0 || (status != 204 && type.Length > 0)) response.ContentType = type;
         response.ContentLength64 = body.Length;
         if (body.Length > 0) await response.OutputStream.WriteAsync(body, stopping).ConfigureAwait(false);
     }
@@ -68,13 +70,7 @@ public sealed class RouteServer : SocketHttpServer
     {
         var path = http.Path;
         var (index, values, allowed) = _options.Routes.Match(http.HttpMethod, path);
-        if (index < 0)
-        {
-            if (allowed.Count == 0) return Error(404, $"No route for {http.HttpMethod} {path}.");
-            var error = Error(405, $"{http.HttpMethod} is not allowed on {path}.");
-            error.Headers.Add(new DictionaryEntryLike("Allow", string.Join(", ", allowed)));
-            return error;
-        }
+        if (index < 0) return Unrouted(http, allowed);
         string raw;
         try
         {
@@ -93,9 +89,10 @@ public sealed class RouteServer : SocketHttpServer
             ContentType = http.ContentType ?? "",
             RemoteEndPoint = http.RemoteEndPoint.ToString(),
         };
-        foreach (var key in http.QueryString.AllKeys)
+        foreach (var group in QueryString.Parse(http.QueryText).GroupBy(p => p.Key, p => p.Value, StringComparer.Ordinal))
         {
-            if (key is not null) request.Query[key] = http.QueryString[key];
+            request.Query[group.Key] = group.First();
+            request.QueryValues[group.Key] = group.ToArray();
         }
         foreach (var key in http.Headers.AllKeys)
         {
@@ -140,6 +137,36 @@ public sealed class RouteServer : SocketHttpServer
         var statusCode = request.Response.StatusCode;
         if (body is null) return (statusCode == 200 ? 204 : statusCode, Empty, "", headers);
         return (statusCode, body, request.Response.ContentType ?? result.ContentType, headers);
+    }
+
+    /// <summary>
+    /// A request no route takes, answered as Flask answers it: OPTIONS on a routed path 200 with Allow, another method
+    /// 405 with Allow; an unknown path 308 to the path Flask's slash rule gives (RouteTable.RedirectFor), else 404.
+    /// </summary>
+    private (int Status, byte[] Body, string Type, List<DictionaryEntryLike> Headers) Unrouted(HttpServerRequest http, IReadOnlyList<string> allowed)
+    {
+        var path = http.Path;
+        if (allowed.Count > 0)
+        {
+            var allow = new DictionaryEntryLike("Allow", string.Join(", ", allowed));
+            if (http.HttpMethod == "OPTIONS") return (200, Empty, "", [allow]);
+            var refused = Error(405, $"{http.HttpMethod} is not allowed on {path}.");
+            refused.Headers.Add(allow);
+            return refused;
+        }
+        if (_options.Routes.RedirectFor(http.HttpMethod, path) is { } target)
+        {
+            // A relative Location (RFC 9110 section 10.2.2): the Host header is the client's word, not worth echoing.
+            var location = http.QueryText.Length == 0 ? target : target + "?" + http.QueryText;
+            return (308, Empty, "", [new DictionaryEntryLike("Location", location)]);
+        }
+        return Error(404, $"No route for {http.HttpMethod} {path}.");
+    }
+
+    protected override (byte[] Body, string ContentType) RefusalBody(int status, string message)
+    {
+        var (_, body, type, _) = Error(status, message);
+        return (body, type);
     }
 
     private static async Task<string> ReadBodyAsync(HttpServerRequest http, CancellationToken stopping)

@@ -27,6 +27,11 @@ public static partial class FailureText
         ("http request", "the peer speaks HTTP without TLS"),
         ("Received an unexpected EOF or 0 bytes from the transport stream", "the peer closed the connection during the TLS handshake (is it a plain-text port?)"),
         ("unexpected eof while reading", "the peer closed the connection during the TLS handshake (is it a plain-text port?)"),
+        // The server's alerts about the client's certificate (mutual TLS); before the catch-all below, which would call them "not TLS".
+        ("alert certificate required", "the server requires a client certificate (mutual TLS) and none was sent"),
+        ("alert unknown ca", "the server does not trust the client certificate's issuer"),
+        ("alert bad certificate", "the server rejected the client certificate"),
+        ("alert certificate unknown", "the server rejected the client certificate"),
         ("SSL routines", "the peer's answer is not TLS (is it a plain-text port?)"),
         ("The remote certificate was rejected by the provided RemoteCertificateValidationCallback", "the server's certificate is not trusted"),
         ("The remote certificate is invalid because of errors in the certificate chain", "the server's certificate is not trusted"),

@@ -1,3 +1,5 @@
+using PSNetTools.Net;
+
 namespace PSNetTools.Transport;
 
 public sealed record EchoProbeOptions
@@ -21,7 +23,8 @@ public sealed record EchoProbeOptions
     /// <summary>The name sent as SNI and checked against the certificate; null: the target's name.</summary>
     public string? ServerName { get; init; }
 
-    public bool SkipCertificateCheck { get; init; }
+    /// <summary>TLS: whom to trust (system roots, extra roots, or nothing checked) and the client certificate to offer.</summary>
+    public TlsTrust Tls { get; init; } = TlsTrust.Default;
 
     /// <summary>Verbose lines per target: connecting, connected, the tally, and why probes were lost.</summary>
     public Action<string>? Log { get; init; }

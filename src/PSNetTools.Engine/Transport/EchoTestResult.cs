@@ -21,7 +21,7 @@ public sealed record EchoTestResult
 
     public int Lost { get; init; }
 
-    /// <summary>Replies that were the message itself, or ended with it (servers that answer behind a prefix).</summary>
+    /// <summary>Replies that were the message, whole or in pieces each behind the same prefix (servers that answer behind a prefix; see EchoStreamMatcher).</summary>
     public int Matched { get; init; }
 
     /// <summary>True only when every probe came back and matched.</summary>

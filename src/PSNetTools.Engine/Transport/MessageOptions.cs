@@ -1,4 +1,5 @@
 using System.Text;
+using PSNetTools.Net;
 using PSNetTools.Resilience;
 
 namespace PSNetTools.Transport;
@@ -39,7 +40,8 @@ public sealed record MessageOptions
     /// <summary>TLS: the name to ask for (SNI) and to check the certificate against; default the target's name.</summary>
     public string? ServerName { get; init; }
 
-    public bool SkipCertificateCheck { get; init; }
+    /// <summary>TLS: whom to trust (system roots, extra roots, or nothing checked) and the client certificate to offer.</summary>
+    public TlsTrust Tls { get; init; } = TlsTrust.Default;
 
     /// <summary>Applies to connecting (and the TLS handshake); a conversation that broke half-way is not replayed.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;

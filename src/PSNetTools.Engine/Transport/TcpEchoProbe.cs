@@ -16,10 +16,12 @@ public static class TcpEchoProbe
         FanOut.RunAsync(computerNames, options.ThrottleLimit, (t, ct) => ProbeAsync(t, options, ct), cancellationToken);
 
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ArgumentException">The message is empty: nothing could be echoed.</exception>
     /// <remarks>Connect, TLS and echo failures are the outcome's failure.</remarks>
     public static async Task<Outcome<EchoTestResult>> ProbeAsync(ResolvedTarget target, EchoProbeOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Message.Length == 0) throw new ArgumentException("An echo probe needs a message of at least one character.", nameof(options));
         var where = target.Describe(options.Port);
         options.Log?.Invoke($"{where}: connecting to {target.Address} (timeout {options.Timeout.TotalSeconds:0.###} s).");
         var connecting = Stopwatch.StartNew();
@@ -40,13 +42,8 @@ public static class TcpEchoProbe
             stream = ssl;
             try
             {
-#pragma warning disable CA5359 // -SkipCertificateCheck: the user asked, by name, not to verify this server.
-                var authentication = new SslClientAuthenticationOptions
-                {
-                    TargetHost = options.ServerName ?? target.ComputerName,
-                    RemoteCertificateValidationCallback = options.SkipCertificateCheck ? CertificateChecks.AcceptAny : null,
-                };
-#pragma warning restore CA5359
+                var authentication = new SslClientAuthenticationOptions { TargetHost = options.ServerName ?? target.ComputerName };
+                options.Tls.ApplyTo(authentication);
                 await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.Timeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
                 tlsProtocol = ssl.SslProtocol.ToString();
                 options.Log?.Invoke($"{where}: TLS {tlsProtocol}, {ssl.NegotiatedCipherSuite}, SNI {authentication.TargetHost}.");
@@ -63,7 +60,8 @@ public static class TcpEchoProbe
         {
             var message = Encoding.UTF8.GetBytes(options.Message);
             options.Log?.Invoke($"{where}: connected in {connecting.Elapsed.TotalMilliseconds:0.###} ms; sending {options.Count} probe(s) of {message.Length} bytes.");
-            var buffer = new byte[Math.Max(4096, message.Length * 2 + 1024)];
+            var buffer = new byte[64 * 1024];
+            var reply = new MemoryStream();
             var times = new List<double>(options.Count);
             var matched = 0;
             string? last = null;
@@ -71,11 +69,26 @@ public static class TcpEchoProbe
             {
                 var watch = Stopwatch.StartNew();
                 int length;
+                EchoStreamMatcher matcher;
                 try
                 {
-                    // A peer that stops reading fills its window: even the send needs a deadline.
-                    await Deadline.RunAsync(ct => stream.WriteAsync(message, ct).AsTask(), options.Timeout, where, cancellationToken).ConfigureAwait(false);
-                    length = await ReadReplyAsync(stream, buffer, message, options.Timeout, cancellationToken).ConfigureAwait(false);
+                    matcher = new EchoStreamMatcher(message);
+                    reply.SetLength(0);
+                    // The echo is read while the message is still being sent: a server echoes as it reads, and a large
+                    // message whose echo nobody reads would fill both windows and stall. A peer that stops reading
+                    // fills its window too, so even the send needs a deadline.
+                    var sending = Deadline.RunAsync(ct => stream.WriteAsync(message, ct).AsTask(), options.Timeout, where, cancellationToken);
+                    try
+                    {
+                        length = await ReadReplyAsync(stream, buffer, matcher, reply, MaxReplyBytes(message), options.Timeout, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        // The read's failure is the one reported; the send fails with the connection and is only observed.
+                        _ = sending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                        throw;
+                    }
+                    await sending.ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is SocketException or TimeoutException or IOException)
                 {
@@ -96,8 +109,8 @@ public static class TcpEchoProbe
                     break;
                 }
                 times.Add(watch.Elapsed.TotalMilliseconds);
-                if (EchoMatching.Matches(buffer.AsSpan(0, length), message)) matched++;
-                last = Encoding.UTF8.GetString(buffer, 0, length);
+                if (matcher.Complete) matched++;
+                last = Encoding.UTF8.GetString(reply.GetBuffer(), 0, (int)reply.Length);
             }
             // Probes never sent after a reset or a silent server count as lost.
             options.Log?.Invoke($"{where}: {times.Count} of {options.Count} echoed, {matched} matched.");
@@ -105,21 +118,29 @@ public static class TcpEchoProbe
         }
     }
 
-    // TCP has no message boundaries: read until the reply ends with the message (the echo is complete), the buffer
-    // is full, or the peer goes quiet; 0 means the peer closed without answering.
-    private static async Task<int> ReadReplyAsync(Stream stream, byte[] buffer, byte[] message, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The most bytes read for one probe: room for a prefix before every piece of the message (a server that answers
+    /// each read behind a prefix), with the pieces no smaller than the prefix.
+    /// </summary>
+    internal static int MaxReplyBytes(byte[] message) => (int)Math.Min(int.MaxValue, 4L * message.Length + 64 * 1024);
+
+    // TCP has no message boundaries: read until the bytes are a whole echo (see EchoStreamMatcher), the reply reaches
+    // its limit, or the peer goes quiet; 0 means the peer closed without answering.
+    private static async Task<int> ReadReplyAsync(Stream stream, byte[] buffer, EchoStreamMatcher matcher, MemoryStream reply, int limit, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var length = 0;
         try
         {
             await Deadline.RunAsync(async ct =>
             {
-                while (length < buffer.Length)
+                while (length < limit)
                 {
-                    var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                    var read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, limit - length)), ct).ConfigureAwait(false);
                     if (read == 0) return;
                     length += read;
-                    if (length >= message.Length && EchoMatching.Matches(buffer.AsSpan(0, length), message)) return;
+                    reply.Write(buffer, 0, read);
+                    matcher.Feed(buffer.AsSpan(0, read));
+                    if (matcher.Complete) return;
                 }
             }, timeout, "echo", cancellationToken).ConfigureAwait(false);
         }

@@ -106,13 +106,8 @@ public static class TcpMessageClient
             stream = ssl;
             try
             {
-#pragma warning disable CA5359 // SkipCertificateCheck: the user asked, by name, not to verify this server.
-                var authentication = new SslClientAuthenticationOptions
-                {
-                    TargetHost = options.ServerName ?? target.ComputerName,
-                    RemoteCertificateValidationCallback = options.SkipCertificateCheck ? CertificateChecks.AcceptAny : null,
-                };
-#pragma warning restore CA5359
+                var authentication = new SslClientAuthenticationOptions { TargetHost = options.ServerName ?? target.ComputerName };
+                options.Tls.ApplyTo(authentication);
                 await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.ConnectTimeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
                 protocol = ssl.SslProtocol.ToString();
                 options.Log?.Invoke($"{target.Describe(options.Port)}: TLS {protocol}, {ssl.NegotiatedCipherSuite}, SNI {authentication.TargetHost}.");

@@ -33,9 +33,7 @@ public static class ErrorAdvice
                 "Use -Security StartTls or SslOnConnect, or add -AllowUnencryptedAuthentication if you accept that anyone on the path can read the password.",
             "StartTlsNotSupported" => "Use -Security SslOnConnect for an implicit-TLS port (465, 993, 995), or -Security None for a plain server.",
             "MailFolderNotFound" => "Get-ImapFolder lists the folders.",
-            "GrpcUnimplemented" => c.Has("ProtoFile")
-                ? "Get-GrpcService lists what the server offers; a server without reflection needs -ProtoFile (and -ImportPath) or -DescriptorSet."
-                : null,
+            "GrpcUnimplemented" => GrpcUnimplemented(failure, c),
             "PortInUse" => c.Has("Port")
                 ? "Stop whatever listens there, or pick another -Port (0 picks a free one)."
                 : "Stop whatever listens there, or pick another port.",
@@ -62,6 +60,19 @@ public static class ErrorAdvice
         if (limit is null) return null;
         var raise = string.Create(CultureInfo.InvariantCulture, $"If the peer is slow, raise -{limit} (now {c.Value(limit)} s).");
         return c.TlsRequested ? raise + " A port without TLS also stays silent to a TLS client: " + c.PlainAdvice : raise;
+    }
+
+    private static string? GrpcUnimplemented(TargetFailure failure, Context c)
+    {
+        if (!c.Has("ProtoFile")) return null;
+        // Reflection itself is what the server lacks: Get-GrpcService would fail the same way, only the files help.
+        if (failure.Message.StartsWith("reflection", StringComparison.Ordinal))
+        {
+            return "The server offers no reflection: give its .proto files with -ProtoFile (and -ImportPath), or a descriptor set with -DescriptorSet.";
+        }
+        return c.Bound("ProtoFile") || c.Bound("DescriptorSet")
+            ? "The server does not implement this method of the files given; if it offers reflection, Get-GrpcService without -ProtoFile lists what it implements."
+            : "Get-GrpcService lists what the server offers.";
     }
 
     private static string? CertificateUntrusted(Context c)
@@ -103,14 +114,28 @@ public static class ErrorAdvice
         public object? Value(string parameter) => cmdlet.GetType().GetProperty(parameter)?.GetValue(cmdlet);
 
         /// <summary>The user asked for TLS, by switch or by a parameter that implies it.</summary>
-        public bool TlsRequested => Bound("UseTls") || (Has("UseTls") && (Bound("ServerName") || Bound("SkipCertificateCheck")));
+        public bool TlsRequested => Bound("UseTls") || (Has("UseTls") && ImpliedTls.Any(Bound));
+
+        // The parameters that turn TLS on where -UseTls exists (Send-TcpMessage, Test-TcpEcho).
+        private static readonly string[] ImpliedTls = ["ServerName", "SkipCertificateCheck", "TrustedCertificate", "ClientCertificate"];
 
         /// <summary>How to turn TLS off in this cmdlet.</summary>
         public string PlainAdvice =>
-            Has("UseTls") ? (Bound("UseTls") ? "drop -UseTls." : "note that -ServerName and -SkipCertificateCheck turn TLS on; drop them for a plain-text port.")
+            Has("UseTls") ? (Bound("UseTls") ? "drop -UseTls." : ImpliedBy())
             : Has("Plaintext") ? "add -Plaintext."
             : Has("Uri") || Has("Url") ? "use ws:// or http:// instead of wss:// or https://."
             : "connect to a port that speaks TLS.";
+
+        private string ImpliedBy()
+        {
+            var given = ImpliedTls.Where(Bound).Select(p => "-" + p).ToList();
+            return given.Count switch
+            {
+                0 => "drop -UseTls.",
+                1 => $"note that {given[0]} turns TLS on; drop it for a plain-text port.",
+                _ => $"note that {string.Join(" and ", given)} turn TLS on; drop them for a plain-text port.",
+            };
+        }
 
         private static bool Safe(Func<bool> read)
         {

@@ -20,11 +20,17 @@ public abstract class TlsClientCommand : TlsTrustCommand
     public X509Certificate2? ClientCertificate { get; set; }
 
     /// <summary>The trust the parameters describe; a client certificate without its key stops the command before any connection.</summary>
-    protected TlsTrust Trust()
+    protected TlsTrust Trust() => TrustFor(this);
+
+    /// <summary>
+    /// <see cref="Trust"/> for parameters bound as another cmdlet's dynamic parameters (Commands/Transport/TcpTlsParameters):
+    /// the holder is not running, so the error stops <paramref name="owner"/>, the cmdlet that is.
+    /// </summary>
+    internal TlsTrust TrustFor(Cmdlet owner)
     {
         if (ClientCertificate is { HasPrivateKey: false } certificate)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            owner.ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"The client certificate {certificate.Subject} has no private key."),
                 "ClientCertificateWithoutKey", ErrorCategory.InvalidArgument, certificate)
             {

@@ -99,7 +99,7 @@ public class MessageClientTests
         Assert.Equal("CertificateUntrusted", strict.Failure!.ErrorId);
         Assert.DoesNotContain("-SkipCertificateCheck", strict.Failure.Message, StringComparison.Ordinal);
 
-        var options = Options(port, "abc\n") with { UseTls = true, SkipCertificateCheck = true, ReadTimeout = TimeSpan.FromSeconds(3) };
+        var options = Options(port, "abc\n") with { UseTls = true, Tls = new TlsTrust { SkipCertificateCheck = true }, ReadTimeout = TimeSpan.FromSeconds(3) };
         var exchange = (await TcpMessageClient.ExchangeAsync(Local, options, default)).Value!;
         Assert.Null(exchange.Failure);
         var reply = Assert.Single(exchange.Replies);
@@ -120,7 +120,7 @@ public class MessageClientTests
         foreach (var (port, id, says) in new[] { (echoPort, "TlsFailed", "plain-text port"), (silentPort, "Timeout", "no TLS answer") })
         {
             var watch = Stopwatch.StartNew();
-            var options = Options(port, "x") with { UseTls = true, SkipCertificateCheck = true, ConnectTimeout = TimeSpan.FromSeconds(1) };
+            var options = Options(port, "x") with { UseTls = true, Tls = new TlsTrust { SkipCertificateCheck = true }, ConnectTimeout = TimeSpan.FromSeconds(1) };
             var exchange = (await TcpMessageClient.ExchangeAsync(Local, options, default)).Value!;
             Assert.Equal(id, exchange.Failure!.ErrorId);
             Assert.Contains(says, exchange.Failure.Message, StringComparison.Ordinal);

@@ -259,11 +259,19 @@ public sealed class GrpcCmdletTests
                 (Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Body @{ a = 2; b = 3 } -ProtoFile '{{GrpcPeers.CalculatorProto}}' -Plaintext).result
                 try { Invoke-GrpcMethod {{address}} calculator.Calculator/Add -Plaintext -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction }
                 try { Invoke-GrpcMethod {{address}} calculator.Calculator/Add -ProtoFile ./no/such.proto -Plaintext -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }
+                try { Get-GrpcService {{address}} -Plaintext -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction }
                 """);
             Assert.Equal("calculator.Calculator/Add,calculator.Calculator/Multiply", r.Output[0].BaseObject);
             Assert.Equal(5, r.Output[1].BaseObject);
             Assert.Contains("-ProtoFile", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
             Assert.StartsWith("FileNotFound", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
+            // Issue 13 item 6: without reflection Get-GrpcService fails too, so the advice names only the files.
+            foreach (var advice in new[] { (string)r.Output[2].BaseObject, (string)r.Output[4].BaseObject })
+            {
+                Assert.Contains("-ProtoFile", advice, StringComparison.Ordinal);
+                Assert.Contains("-DescriptorSet", advice, StringComparison.Ordinal);
+                Assert.DoesNotContain("Get-GrpcService", advice, StringComparison.Ordinal);
+            }
         }
     }
 
@@ -353,6 +361,8 @@ public sealed class GrpcCmdletTests
             var r = Ps.RunAndStop($"Invoke-GrpcMethod {address} test.v1.KitchenSink/Slow -Body @{{ delay_ms = 60000 }} -Plaintext", TimeSpan.FromSeconds(2), timeoutSec: 30);
             Assert.True(r.Elapsed < TimeSpan.FromSeconds(10), $"took {r.Elapsed}");
             Assert.Empty(r.Output);
+            // Issue 13 item 3: nothing beyond PowerShell's own stop.
+            Assert.Empty(r.Errors);
         }
     }
 }

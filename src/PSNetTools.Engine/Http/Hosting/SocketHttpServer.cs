@@ -299,7 +299,14 @@ public abstract class SocketHttpServer : NetServer
         }
     }
 
-    /// <summary>Answers an error with a short text body and closes; logged like a served request.</summary>
+    /// <summary>
+    /// The body of a request the server refuses before ServeAsync answers it (400, 408, 413, 414, 431, 501...): short
+    /// text, unless a server whose answers are all of one shape (the route server's JSON errors) gives its own.
+    /// </summary>
+    protected virtual (byte[] Body, string ContentType) RefusalBody(int status, string message) =>
+        (Encoding.UTF8.GetBytes(message + "\n"), "text/plain; charset=utf-8");
+
+    /// <summary>Answers an error with the body of <see cref="RefusalBody"/> and closes; logged like a served request.</summary>
     private async Task<int> RefuseAsync(HttpConnection connection, int status, string message, HttpRequestHead? head, bool log = true)
     {
         CountClientError();
@@ -312,8 +319,8 @@ public abstract class SocketHttpServer : NetServer
         {
             var response = new HttpServerResponse(connection, head?.Method == "HEAD", head?.Version ?? new Version(1, 1), keepAlive: false);
             response.StatusCode = status;
-            var bytes = Encoding.UTF8.GetBytes(message + "\n");
-            response.ContentType = "text/plain; charset=utf-8";
+            var (bytes, type) = RefusalBody(status, message);
+            response.ContentType = type;
             response.ContentLength64 = bytes.Length;
             await response.WriteAsync(bytes).ConfigureAwait(false);
             await response.CompleteAsync().ConfigureAwait(false);

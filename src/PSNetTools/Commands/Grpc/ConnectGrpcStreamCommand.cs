@@ -27,6 +27,11 @@ public sealed class ConnectGrpcStreamCommand : GrpcDescriptorCommandBase
     [ValidateRange(0.001, 86400)]
     public double DeadlineSec { get; set; }
 
+    /// <summary>How request messages are sent: gzip, or identity (not compressed, the default).</summary>
+    [Parameter]
+    [ValidateSet("gzip", "identity")]
+    public string? Compression { get; set; }
+
     protected override void EndProcessing()
     {
         GrpcConnectionOptions connection;
@@ -42,7 +47,7 @@ public sealed class ConnectGrpcStreamCommand : GrpcDescriptorCommandBase
             ThrowTerminatingError(Error(ex, Address));
             return;
         }
-        var options = new GrpcCallOptions { Deadline = DeadlineSec > 0 ? TimeSpan.FromSeconds(DeadlineSec) : null };
+        var options = new GrpcCallOptions { Deadline = DeadlineSec > 0 ? TimeSpan.FromSeconds(DeadlineSec) : null, Compression = Compression };
         RunAsync(async (sink, ct) =>
         {
             GrpcClient? client = null;

@@ -22,6 +22,12 @@ public abstract class GrpcCommandBase : TlsClientCommand
     [ValidateRange(0.1, 3600)]
     public double ConnectTimeoutSec { get; set; } = 10;
 
+    /// <summary>The name the server's certificate must have (and the SNI and :authority sent) when it is not the address's host.</summary>
+    [Parameter]
+    [Alias("Authority")]
+    [ValidateNotNullOrEmpty]
+    public string? ServerName { get; set; }
+
     /// <summary>The connection options; call it on the pipeline thread (a client certificate without its key stops the command).</summary>
     protected GrpcConnectionOptions ConnectionOptions(string address)
     {
@@ -30,6 +36,7 @@ public abstract class GrpcCommandBase : TlsClientCommand
         {
             Address = address,
             Plaintext = Plaintext,
+            ServerName = ServerName,
             SkipCertificateCheck = trust.SkipCertificateCheck,
             ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
             Metadata = MetadataValues(Metadata),

@@ -7,6 +7,7 @@ namespace PSNetTools.Commands.Grpc;
 
 [Cmdlet(VerbsLifecycle.Invoke, "GrpcMethod", DefaultParameterSetName = ReflectionSet)]
 [OutputType("PSNetTools.Grpc.Message")]
+[OutputType(typeof(GrpcCallResult))]
 public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
 {
     private GrpcConnectionOptions? _connection;
@@ -38,6 +39,15 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
     [ValidateRange(1, 1000)]
     public int ThrottleLimit { get; set; } = 1;
 
+    /// <summary>After each call's replies, one PSNetTools.Grpc.GrpcCallResult: status, response headers, trailers, encoding.</summary>
+    [Parameter]
+    public SwitchParameter IncludeMetadata { get; set; }
+
+    /// <summary>How request messages are sent: gzip, or identity (not compressed, the default).</summary>
+    [Parameter]
+    [ValidateSet("gzip", "identity")]
+    public string? Compression { get; set; }
+
     protected override void BeginProcessing()
     {
         try
@@ -67,14 +77,36 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             catch (Exception ex) when (IsExpected(ex))
             {
                 // Through the pump like a body, so the error comes in its place, after the calls before it.
-                _bodies!.Push(new BadBody(Error(ex, body)));
+                Stoppable(() => _bodies!.Push(new BadBody(Error(ex, body))));
                 continue;
             }
-            _bodies!.Push(value);
+            Stoppable(() => _bodies!.Push(value));
         }
     }
 
-    protected override void EndProcessing() => _bodies?.Finish();
+    protected override void EndProcessing() => Stoppable(() => _bodies?.Finish());
+
+    // A downstream stop (Select-Object -First 1) ends the command without a word: say that the call in flight was
+    // cancelled. Ctrl+C needs no line: PowerShell reports that stop itself.
+    private void Stoppable(Action pump)
+    {
+        try
+        {
+            pump();
+        }
+        catch (PipelineStoppedException) when (!Stopping)
+        {
+            try
+            {
+                WriteVerbose("the pipeline downstream wants no more output: the call in flight is cancelled (RST_STREAM CANCEL)");
+            }
+            catch (PipelineStoppedException)
+            {
+                // Nothing may be written any more: the stop itself is what the user sees.
+            }
+            throw;
+        }
+    }
 
     // One worker for the pipeline, owning the channel: the method is resolved once; unary and server-streaming
     // methods are called once per body, client-streaming and bidi methods get every body as one stream, sent as it comes.
@@ -85,7 +117,7 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         var requests = Encoded(client, ReadPumped(bodies, sink, ct), method);
         if (method.ClientStreaming)
         {
-            await WriteResponsesAsync(CallOutput.To(sink), method, client.CallAsync(method, Sent(requests, sink), CallOptions, sink.WriteVerbose, ct)).ConfigureAwait(false);
+            await CallAsync(CallOutput.To(sink), o => client.CallAsync(method, Sent(requests, sink), o, sink.WriteVerbose, ct), ct).ConfigureAwait(false);
             return;
         }
         if (ThrottleLimit == 1)
@@ -94,14 +126,18 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
             await foreach (var request in requests.ConfigureAwait(false))
             {
                 if (request.Error is { } error) sink.WriteError(error);
-                else await WriteResponsesAsync(CallOutput.To(sink), method, client.CallAsync(method, request.Bytes!, CallOptions, sink.WriteVerbose, ct)).ConfigureAwait(false);
+                else await CallAsync(CallOutput.To(sink), o => client.CallAsync(method, request.Bytes!, o, sink.WriteVerbose, ct), ct).ConfigureAwait(false);
             }
             return;
         }
-        // Calls side by side: each call's output is held until the calls before it are written.
-        await OrderedWindow.RunAsync(requests, ThrottleLimit, request => request.Error is { } error
-            ? Task.FromResult<List<Action<PipelineSink>>>([s => s.WriteError(error)])
-            : CollectAsync(client, method, request.Bytes!, ct), sink).ConfigureAwait(false);
+        // Calls side by side: the head call's output streams to the pipeline, the calls behind it buffer a little.
+        await GrpcCallWindow.RunAsync(requests, ThrottleLimit, (request, buffer) =>
+        {
+            var output = CallOutput.To(buffer, ct);
+            if (request.Error is not { } error) return CallAsync(output, o => client.CallAsync(method, request.Bytes!, o, output.Verbose, ct), ct);
+            output.Error(error);
+            return Task.CompletedTask;
+        }, sink, ct).ConfigureAwait(false);
     }
 
     private GrpcClient Open(PipelineSink sink)
@@ -114,14 +150,6 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         {
             throw new RuntimeException(ex.Message, ex, Error(ex, Address));
         }
-    }
-
-    private async Task<List<Action<PipelineSink>>> CollectAsync(GrpcClient client, GrpcMethodInfo method, byte[] request, CancellationToken ct)
-    {
-        var held = new List<Action<PipelineSink>>();
-        var output = new CallOutput(o => held.Add(s => s.WriteObject(o)), e => held.Add(s => s.WriteError(e)), v => held.Add(s => s.WriteVerbose(v)));
-        await WriteResponsesAsync(output, method, client.CallAsync(method, request, CallOptions, output.Verbose, ct)).ConfigureAwait(false);
-        return held;
     }
 
     private async Task<GrpcMethodInfo> ResolveAsync(GrpcClient client, PipelineSink sink, CancellationToken ct)
@@ -172,26 +200,38 @@ public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
         }
     }
 
-    private GrpcCallOptions CallOptions => new() { Deadline = DeadlineSec > 0 ? TimeSpan.FromSeconds(DeadlineSec) : null };
+    private GrpcCallOptions CallOptions => new() { Deadline = DeadlineSec > 0 ? TimeSpan.FromSeconds(DeadlineSec) : null, Compression = Compression };
 
-    private async Task WriteResponsesAsync(CallOutput output, GrpcMethodInfo method, IAsyncEnumerable<object?> responses)
+    /// <summary>One call: its replies as they arrive, its error in its place, and with -IncludeMetadata how it ended.</summary>
+    private async Task CallAsync(CallOutput output, Func<GrpcCallOptions, IAsyncEnumerable<object?>> call, CancellationToken ct)
     {
+        GrpcCallResult? result = null;
+        var options = IncludeMetadata ? CallOptions with { Completed = r => result = r } : CallOptions;
         try
         {
-            await foreach (var response in responses.ConfigureAwait(false))
+            await foreach (var response in call(options).ConfigureAwait(false))
             {
-                output.Object(GrpcValues.ToPowerShell(response));
+                await output.Reply(GrpcValues.ToPowerShell(response)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsExpected(ex))
         {
             output.Error(Error(ex, Address));
         }
+        // Written after the replies: the engine learns the status before the consumer has read the last of them.
+        if (result is not null) await output.Reply(result).ConfigureAwait(false);
     }
 
-    /// <summary>Where a call's output goes: straight to the pipeline, or held until earlier calls are written.</summary>
-    private sealed record CallOutput(Action<object?> Object, Action<ErrorRecord> Error, Action<string> Verbose)
+    /// <summary>Where a call's output goes: straight to the pipeline, or into its buffer while earlier calls are written.</summary>
+    private sealed record CallOutput(Func<object?, ValueTask> Reply, Action<ErrorRecord> Error, Action<string> Verbose)
     {
-        public static CallOutput To(PipelineSink sink) => new(sink.WriteObject, sink.WriteError, sink.WriteVerbose);
+        public static CallOutput To(PipelineSink sink) => new(o =>
+        {
+            sink.WriteObject(o);
+            return ValueTask.CompletedTask;
+        }, sink.WriteError, sink.WriteVerbose);
+
+        public static CallOutput To(CallOutputBuffer buffer, CancellationToken ct) =>
+            new(o => buffer.AddReplyAsync(s => s.WriteObject(o), ct), e => buffer.Add(s => s.WriteError(e)), v => buffer.Add(s => s.WriteVerbose(v)));
     }
 }

@@ -92,11 +92,12 @@ public sealed class StartHttpServerCommand : HttpServerCommand
     private static async Task<RouteResult> InvokeAsync(RunspacePool pool, string function, RouteRequest request, ResponseLimits limits, CancellationToken cancellationToken)
     {
         request.Body = JsonOutput.ToPowerShell(request.Body);
-        var items = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken).ConfigureAwait(false);
+        // $null is kept: a handler that writes $null answers the JSON null, as Flask's jsonify(None) does; no output is 204.
+        var items = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken, keepNulls: true).ConfigureAwait(false);
         if (items.Count == 0) return new RouteResult(null, "");
         if (items.Count == 1)
         {
-            var only = items[0].BaseObject;
+            var only = items[0]?.BaseObject;
             if (only is string text)
             {
                 if (Encoding.UTF8.GetMaxByteCount(text.Length) > limits.MaxBytes && Encoding.UTF8.GetByteCount(text) > limits.MaxBytes) throw JsonOutput.TooLarge(limits.MaxBytes);

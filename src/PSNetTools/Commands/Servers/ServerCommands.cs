@@ -117,7 +117,7 @@ internal static class ServerCommands
     /// OperationCanceledException. A throw, or any error record the handler wrote, is a <see cref="HandlerFailedException"/>
     /// with the first error's message: an error the handler swallowed into its error stream still fails the call.
     /// </summary>
-    /// <param name="keepNulls">XML-RPC answers $null as nil (an array may hold one); an HTTP route has no use for them.</param>
+    /// <param name="keepNulls">XML-RPC answers $null as nil (an array may hold one), an HTTP route as the JSON null.</param>
     public static async Task<List<PSObject>> InvokeHandlerAsync(System.Management.Automation.Runspaces.RunspacePool pool, string function,
         IEnumerable<object?> arguments, CancellationToken cancellationToken, bool keepNulls = false)
     {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSNetTools.Infrastructure;
 using PSNetTools.Transport;
 using PSNetTools.Net;
 using PSNetTools.Resilience;
@@ -8,8 +9,11 @@ namespace PSNetTools.Commands.Transport;
 // No default parameter set: with one, PowerShell settles on it before the pipeline is bound, and a piped byte[] finds only -Message.
 [Cmdlet(VerbsCommunications.Send, "TcpMessage")]
 [OutputType(typeof(MessageReply))]
-public sealed class SendTcpMessageCommand : SendMessageCommandBase
+[DynamicParameters(typeof(TcpTlsParameters))]
+public sealed class SendTcpMessageCommand : SendMessageCommandBase, IDynamicParameters
 {
+    private readonly TcpTlsParameters _tls = new();
+
     [Parameter]
     [ValidateRange(0.01, 3600)]
     public double TimeoutSec { get; set; } = 5;
@@ -22,15 +26,8 @@ public sealed class SendTcpMessageCommand : SendMessageCommandBase
     [ValidateRange(0.0, 3600)]
     public double RetryDelaySec { get; set; } = 1;
 
-    [Parameter]
-    public SwitchParameter UseTls { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ServerName { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
+    /// <summary>-UseTls, -ServerName and the trust parameters every TLS client has (see <see cref="TcpTlsParameters"/>).</summary>
+    public object GetDynamicParameters() => _tls;
 
     protected override MessageOptions Customize(MessageOptions options) => options with
     {
@@ -41,11 +38,17 @@ public sealed class SendTcpMessageCommand : SendMessageCommandBase
             BaseDelay = TimeSpan.FromSeconds(RetryDelaySec),
             MaxDelay = TimeSpan.FromSeconds(Math.Max(RetryDelaySec * 16, 0.001)),
         },
-        UseTls = UseTls || ServerName is not null || SkipCertificateCheck,
-        ServerName = ServerName,
-        SkipCertificateCheck = SkipCertificateCheck,
+        UseTls = _tls.Wanted,
+        ServerName = _tls.ServerName,
+        Tls = _tls.TrustFor(this),
     };
 
     protected override Task<Outcome<MessageExchange>> ExchangeAsync(ResolvedTarget target, MessageOptions options, CancellationToken cancellationToken) =>
         TcpMessageClient.ExchangeAsync(target, options, cancellationToken);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _tls.Dispose();
+        base.Dispose(disposing);
+    }
 }

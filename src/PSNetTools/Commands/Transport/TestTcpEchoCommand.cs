@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSNetTools.Infrastructure;
 using PSNetTools.Transport;
 using PSNetTools.Net;
 
@@ -6,27 +7,27 @@ namespace PSNetTools.Commands.Transport;
 
 [Cmdlet(VerbsDiagnostic.Test, "TcpEcho")]
 [OutputType(typeof(EchoTestResult), typeof(bool))]
-public sealed class TestTcpEchoCommand : EchoTestCommandBase
+[DynamicParameters(typeof(TcpTlsParameters))]
+public sealed class TestTcpEchoCommand : EchoTestCommandBase, IDynamicParameters
 {
-    /// <summary>Probes inside TLS, as Send-TcpMessage -UseTls does (the echo server started with -Certificate).</summary>
-    [Parameter]
-    public SwitchParameter UseTls { get; set; }
+    private readonly TcpTlsParameters _tls = new();
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ServerName { get; set; }
+    /// <summary>-UseTls (probes inside TLS, as Send-TcpMessage -UseTls), -ServerName and the trust parameters every TLS client has.</summary>
+    public object GetDynamicParameters() => _tls;
 
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
-    // -ServerName and -SkipCertificateCheck only make sense with TLS, so either one turns it on (as in Send-TcpMessage).
     protected override EchoProbeOptions Customize(EchoProbeOptions options) => options with
     {
-        UseTls = UseTls || ServerName is not null || SkipCertificateCheck,
-        ServerName = ServerName,
-        SkipCertificateCheck = SkipCertificateCheck,
+        UseTls = _tls.Wanted,
+        ServerName = _tls.ServerName,
+        Tls = _tls.TrustFor(this),
     };
 
     protected override Task<Outcome<EchoTestResult>> ProbeAsync(ResolvedTarget target, EchoProbeOptions options, CancellationToken cancellationToken) =>
         TcpEchoProbe.ProbeAsync(target, options, cancellationToken);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _tls.Dispose();
+        base.Dispose(disposing);
+    }
 }

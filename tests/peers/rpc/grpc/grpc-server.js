@@ -12,7 +12,9 @@
 //   grpc.health.v1.Health (grpc-health-check): '' / demo.v1.Greeter / test.v1.KitchenSink SERVING,
 //                                            down.Service NOT_SERVING, anything else NOT_FOUND
 // Metadata: Echo and EchoStream send every request metadata entry whose key starts with "x-" back as response
-// headers, and the trailer "x-trailer: echo". Fail sends the trailer "x-fail-code: CODE".
+// headers, plus x-request-encoding (the request's grpc-encoding: gzip when the client compressed it) and
+// x-request-authority (the :authority the client sent), and the trailer "x-trailer: echo". Fail sends the trailer
+// "x-fail-code: CODE".
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -54,11 +56,20 @@ const kitchen = Object.assign({}, proto.test.v1.KitchenSink.service);
 kitchen.Echo = Object.assign({}, kitchen.Echo, passThrough);
 kitchen.EchoStream = Object.assign({}, kitchen.EchoStream, passThrough);
 
+// grpc-js keeps the request's grpc-encoding to itself (it decompresses before the handler sees a byte): it is on the
+// innermost server call of the handler's call chain.
+function requestEncoding(call) {
+  for (let c = call.call; c; c = c.nextCall) if (typeof c.incomingEncoding === 'string') return c.incomingEncoding;
+  return 'unknown';
+}
+
 function echoHeaders(call) {
   const headers = new grpc.Metadata();
   for (const key of Object.keys(call.metadata.getMap())) {
     if (key.startsWith('x-')) for (const v of call.metadata.get(key)) headers.add(key, v);
   }
+  headers.set('x-request-encoding', requestEncoding(call));
+  headers.set('x-request-authority', call.getHost ? String(call.getHost()) : '');
   call.sendMetadata(headers);
 }
 

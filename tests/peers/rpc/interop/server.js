@@ -11,8 +11,10 @@
 // (response_compressed / compressed true: that reply is gzip-compressed on the wire).
 // grpc-js hides both compression facts from handlers (it never compresses replies and decompresses requests before
 // the handler sees them), so two of its internals are wrapped below: the request decompressor marks each message
-// with whether it came compressed, and the reply framer gzips replies marked for it (every TestService call then
-// announces grpc-encoding: gzip, which allows uncompressed messages too).
+// with whether it came compressed, and the reply framer gzips replies marked for it. A call announces
+// grpc-encoding: gzip only when its request asks for a compressed reply (UnaryCall, StreamingOutputCall: known before
+// the headers go), so the header tells a client whether replies came compressed; the streams that read requests
+// first (FullDuplexCall, HalfDuplexCall) send their replies uncompressed.
 'use strict';
 const path = require('path');
 const zlib = require('zlib');
@@ -78,11 +80,13 @@ function reply(message, compressed) {
   return message;
 }
 
-// Initial metadata: the echoed header, and gzip announced so that replies may be compressed one by one.
-function sendHeaders(call, extra) {
+// Initial metadata: the echoed header, and gzip announced when replies will be compressed (then each reply may still
+// go uncompressed on its own: its frame's flag says).
+function sendHeaders(call, extra, gzip) {
   const headers = new grpc.Metadata();
   for (const value of call.metadata.get('x-grpc-test-echo-initial')) headers.add('x-grpc-test-echo-initial', value);
-  headers.set('grpc-encoding', 'gzip');
+  call.gzip = gzip === true;
+  if (call.gzip) headers.set('grpc-encoding', 'gzip');
   for (const [key, value] of Object.entries(extra || {})) headers.set(key, value);
   call.sendMetadata(headers);
 }
@@ -118,12 +122,13 @@ async function answer(call, request) {
   for (const parameters of request.response_parameters || []) {
     if (parameters.interval_us) await sleep(parameters.interval_us);
     if (call.cancelled) return;
-    call.write(reply({ payload: payload(parameters.size) }, parameters.compressed && parameters.compressed.value === true));
+    call.write(reply({ payload: payload(parameters.size) }, call.gzip && parameters.compressed && parameters.compressed.value === true));
   }
 }
 
 function unary(call, callback, build) {
-  sendHeaders(call, build === cacheable ? { 'cache-control': 'max-age=60, public' } : undefined);
+  const gzip = Boolean(call.request.response_compressed && call.request.response_compressed.value === true);
+  sendHeaders(call, build === cacheable ? { 'cache-control': 'max-age=60, public' } : undefined, gzip);
   try {
     checkRequest(call.request);
     callback(null, build(call.request), trailers(call));
@@ -151,7 +156,7 @@ server.addService(service, {
   UnaryCall: (call, callback) => unary(call, callback, simple),
   CacheableUnaryCall: (call, callback) => unary(call, callback, cacheable),
   StreamingOutputCall: call => {
-    sendHeaders(call);
+    sendHeaders(call, undefined, (call.request.response_parameters || []).some(p => p.compressed && p.compressed.value === true));
     answer(call, call.request).then(() => call.end(trailers(call)), error => fail(call, error));
   },
   StreamingInputCall: (call, callback) => {
