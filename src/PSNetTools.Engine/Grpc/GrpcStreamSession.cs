@@ -88,7 +88,7 @@ public sealed class GrpcStreamSession : IAsyncDisposable
     public IReadOnlyDictionary<string, string> Trailers { get; private set; } = ReadableDictionary.Empty;
 
     /// <summary>The sessions of this process that are not disconnected, oldest first.</summary>
-    public static IReadOnlyList<GrpcStreamSession> Open() => [.. Sessions.Values.OrderBy(s => s.Id)];
+    public static IReadOnlyList<GrpcStreamSession> Active() => [.. Sessions.Values.OrderBy(s => s.Id)];
 
     /// <summary>
     /// Starts <paramref name="method"/> (client-streaming or bidi) on <paramref name="client"/>'s channel; the session

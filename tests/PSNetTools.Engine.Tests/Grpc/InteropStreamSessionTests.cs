@@ -97,12 +97,12 @@ public sealed class InteropStreamSessionTests(GrpcInteropPeer server) : IClassFi
         var session = await OpenAsync("FullDuplexCall");
         await session.SendAsync(Request(31415, 27182), SendTimeout);
         Assert.Equal(31415, BodyLength(await session.ReceiveAsync(5)));
-        Assert.Contains(session, GrpcStreamSession.Open());
+        Assert.Contains(session, GrpcStreamSession.Active());
         var clock = Stopwatch.StartNew();
         await session.CloseAsync(cancel: true, TimeSpan.FromSeconds(10));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the cancel took {clock.ElapsedMilliseconds} ms");
         Assert.Equal(("Cancelled", "Closed"), (session.Status, session.State));
-        Assert.DoesNotContain(session, GrpcStreamSession.Open());
+        Assert.DoesNotContain(session, GrpcStreamSession.Active());
         await session.CloseAsync(cancel: true, TimeSpan.FromSeconds(10));
         await session.DisposeAsync();
         var after = await Assert.ThrowsAsync<GrpcCallException>(() => session.ReceiveAsync(1));

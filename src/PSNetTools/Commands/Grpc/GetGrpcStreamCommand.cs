@@ -14,7 +14,7 @@ public sealed class GetGrpcStreamCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var session in GrpcStreamSession.Open())
+        foreach (var session in GrpcStreamSession.Active())
         {
             if (Id is null || Id.Contains(session.Id)) WriteObject(session);
         }
