@@ -201,7 +201,7 @@ public sealed class InteropCaseTests(GrpcInteropPeer server) : IClassFixture<Grp
     [Fact]
     public void Timeout_on_sleeping_server()
     {
-        // A 1 ms deadline on FullDuplexCall: DEADLINE_EXCEEDED, whichever cmdlet carries the call.
+        // A 1 ms deadline on FullDuplexCall whose requests are not completed: DEADLINE_EXCEEDED, whichever cmdlet carries the call.
         var r = Run($$"""
             $body = @{ response_parameters = @(@{ size = 31415 }); payload = @{ body = [byte[]]::new(27182) } }
             $s = Connect-GrpcStream $A {{Service}}/FullDuplexCall -Plaintext -DeadlineSec 0.001
@@ -212,7 +212,8 @@ public sealed class InteropCaseTests(GrpcInteropPeer server) : IClassFixture<Grp
             $session[0].Exception.Status.ToString()
             $s.Status
             Disconnect-GrpcStream $s
-            $null = Invoke-GrpcMethod $A {{Service}}/FullDuplexCall -Plaintext -DeadlineSec 0.001 -Body $body -ErrorVariable invoke -ErrorAction SilentlyContinue
+            # As the description's client: the request stream stays open (a half-close would let a fast server end with OK).
+            $null = & { $body; [Threading.Thread]::Sleep(1500) } | Invoke-GrpcMethod $A {{Service}}/FullDuplexCall -Plaintext -DeadlineSec 0.001 -ErrorVariable invoke -ErrorAction SilentlyContinue
             $invoke[0].Exception.Status.ToString()
             """);
         Assert.Equal(["Timeout", "DeadlineExceeded", "DeadlineExceeded", "DeadlineExceeded"], Values(r));
