@@ -210,13 +210,14 @@ public sealed class InteropCaseTests(GrpcInteropPeer server) : IClassFixture<Grp
             $null = Receive-GrpcMessage $s -TimeoutSec 10 -ErrorVariable session -ErrorAction SilentlyContinue
             $session[0].FullyQualifiedErrorId.Split(',')[0]
             $session[0].Exception.Status.ToString()
+            $session[0].ErrorDetails.RecommendedAction -match 'Connect-GrpcStream a larger -DeadlineSec'
             $s.Status
             Disconnect-GrpcStream $s
             # As the description's client: the request stream stays open (a half-close would let a fast server end with OK).
             $null = & { $body; [Threading.Thread]::Sleep(1500) } | Invoke-GrpcMethod $A {{Service}}/FullDuplexCall -Plaintext -DeadlineSec 0.001 -ErrorVariable invoke -ErrorAction SilentlyContinue
             $invoke[0].Exception.Status.ToString()
             """);
-        Assert.Equal(["Timeout", "DeadlineExceeded", "DeadlineExceeded", "DeadlineExceeded"], Values(r));
+        Assert.Equal(["Timeout", "DeadlineExceeded", true, "DeadlineExceeded", "DeadlineExceeded"], Values(r));
     }
 
     [Fact]

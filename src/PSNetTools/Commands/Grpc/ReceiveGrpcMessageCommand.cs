@@ -37,7 +37,7 @@ public sealed class ReceiveGrpcMessageCommand : AsyncCmdlet
                 }
                 catch (Exception ex) when (ex is IHasTargetFailure or TimeoutException or ArgumentException or FormatException or InvalidOperationException)
                 {
-                    sink.WriteError(ErrorRecords.FromException(ex, session.Method, this));
+                    sink.WriteError(GrpcStreamErrors.From(ex, session, this));
                     return;
                 }
                 if (reply is null)

@@ -63,7 +63,7 @@ public sealed class SendGrpcMessageCommand : AsyncCmdlet
                 }
                 catch (Exception ex) when (ex is IHasTargetFailure or ArgumentException or InvalidOperationException or TimeoutException)
                 {
-                    sink.WriteError(ErrorRecords.FromException(ex, session.Method, this));
+                    sink.WriteError(GrpcStreamErrors.From(ex, session, this));
                 }
             }, session.Method);
         }
