@@ -32,13 +32,14 @@ public sealed class InteropStreamCmdletTests(GrpcInteropPeer server) : IClassFix
             $quiet[0].FullyQualifiedErrorId.Split(',')[0]
             $s.State
             Send-GrpcMessage $s -Complete
-            $s.State
+            # HalfClosed, or already Closed when the server answered and ended the call at once (the replies wait in the queue).
+            $s.State -in 'HalfClosed', 'Closed'
             (Receive-GrpcMessage $s -TimeoutSec 10 | ForEach-Object { $_.payload.body.Length }) -join ','
             $s.State
             Disconnect-GrpcStream $s
             """);
         r.AssertNoErrors();
-        Assert.Equal(["Timeout", "Open", "HalfClosed", "1,2,3", "Closed"], r.Output.Select(o => o.BaseObject));
+        Assert.Equal(["Timeout", "Open", true, "1,2,3", "Closed"], r.Output.Select(o => o.BaseObject));
     }
 
     [Fact]
