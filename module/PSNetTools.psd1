@@ -25,10 +25,13 @@
         'formats/PSNetTools.Scraping.format.ps1xml'
     )
     CmdletsToExport      = @(
+        'Connect-GrpcStream'
         'Connect-WebSocket'
+        'Disconnect-GrpcStream'
         'Disconnect-WebSocket'
         'Find-OpenPort'
         'Get-GrpcService'
+        'Get-GrpcStream'
         'Get-ImapFolder'
         'Get-ImapMessage'
         'Get-NetServer'
@@ -38,7 +41,9 @@
         'Invoke-GrpcMethod'
         'Invoke-Scrape'
         'Invoke-XmlRpc'
+        'Receive-GrpcMessage'
         'Receive-WebSocketMessage'
+        'Send-GrpcMessage'
         'Send-Mail'
         'Send-TcpMessage'
         'Send-UdpMessage'

@@ -6,7 +6,7 @@ BeforeDiscovery {
     # Every type a cmdlet declares in [OutputType] (the Exports test below checks this list against the module), the
     # abstract NetServer through each server kind.
     $script:Types = foreach ($type in 'PortScanResult', 'PingSummary', 'PingReply', 'EchoTestResult', 'MessageReply', 'HttpCheckResult',
-        'HttpCheckSummary', 'TlsCertificateInfo', 'HtmlPage', 'ScrapedElement', 'CrawlPage', 'GrpcMethodInfo', 'GrpcHealthResult', 'GrpcCallResult',
+        'HttpCheckSummary', 'TlsCertificateInfo', 'HtmlPage', 'ScrapedElement', 'CrawlPage', 'GrpcMethodInfo', 'GrpcHealthResult', 'GrpcCallResult', 'GrpcStreamSession',
         'WebSocketSession', 'WebSocketExchange', 'WebSocketMessage', 'SentMail', 'ReceivedMessage', 'ImapFolderInfo',
         'TcpEchoServer', 'UdpEchoServer', 'HttpFileServer', 'RouteServer', 'WebSocketEchoServer', 'XmlRpcServer') {
         @{ Type = $type }

@@ -40,6 +40,11 @@ function New-OutputSampleSet {
     $samples.GrpcCallResult = @{ int32_value = 1 }, @{ int32_value = 2 } |
         Invoke-GrpcMethod $SampleGrpc.Address test.v1.KitchenSink/Echo -Plaintext -IncludeMetadata -Metadata @{ 'x-sample' = 'yes' } |
         Where-Object { $_.GetType().Name -eq 'GrpcCallResult' }
+    # A bidi stream after its call ended: Status, StatusDetail and the response headers are filled in.
+    $stream = Connect-GrpcStream $SampleGrpc.Address demo.v1.Greeter/Chat -Plaintext
+    Send-GrpcMessage $stream @{ name = 'sample' } -Complete
+    $null = Receive-GrpcMessage $stream -TimeoutSec 5
+    $samples.GrpcStreamSession = Disconnect-GrpcStream $stream -PassThru
     $session = Connect-WebSocket $ws.Endpoint
     $samples.WebSocketExchange = 'hello', 'world' | Send-WebSocketMessage -Session $session
     $samples.WebSocketMessage = @(Send-WebSocketMessage -Session $session -Message 'one' -NoResponse | Out-Null) + @(Receive-WebSocketMessage $session -Count 1 -TimeoutSec 5)

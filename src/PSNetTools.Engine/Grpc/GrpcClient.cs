@@ -140,6 +140,9 @@ public sealed class GrpcClient : IDisposable
         return _encoder.Encode(method.Descriptor.InputType, body);
     }
 
+    /// <summary>A response of <paramref name="method"/> off the wire (GrpcStreamSession reads its call itself).</summary>
+    internal object? DecodeResponse(GrpcMethodInfo method, byte[] bytes) => _decoder.Decode(method.Descriptor.OutputType, bytes);
+
     /// <summary>One already encoded request (a unary or server-streaming call); yields each response as it arrives.</summary>
     /// <exception cref="GrpcCallException">Any status but OK, with the detail and trailers.</exception>
     public IAsyncEnumerable<object?> CallAsync(GrpcMethodInfo method, byte[] request, GrpcCallOptions options, Action<string>? log, CancellationToken cancellationToken) =>
