@@ -11,18 +11,8 @@ namespace PSNetTools.Commands.Grpc;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "GrpcStream", DefaultParameterSetName = ReflectionSet)]
 [OutputType(typeof(GrpcStreamSession))]
-public sealed class ConnectGrpcStreamCommand : GrpcDescriptorCommandBase
+public sealed class ConnectGrpcStreamCommand : GrpcMethodCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0)]
-    [Alias("ComputerName", "Target")]
-    [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 1)]
-    [ArgumentCompleter(typeof(GrpcMethodCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Method { get; set; } = "";
-
     [Parameter]
     [ValidateRange(0.001, 86400)]
     public double DeadlineSec { get; set; }

@@ -8,21 +8,11 @@ namespace PSNetTools.Commands.Grpc;
 [Cmdlet(VerbsLifecycle.Invoke, "GrpcMethod", DefaultParameterSetName = ReflectionSet)]
 [OutputType("PSNetTools.Grpc.Message")]
 [OutputType(typeof(GrpcCallResult))]
-public sealed class InvokeGrpcMethodCommand : GrpcDescriptorCommandBase
+public sealed class InvokeGrpcMethodCommand : GrpcMethodCommandBase
 {
     private GrpcConnectionOptions? _connection;
     private GrpcDescriptorOptions? _descriptors;
     private PipelinePump<object?>? _bodies;
-
-    [Parameter(Mandatory = true, Position = 0)]
-    [Alias("ComputerName", "Target")]
-    [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 1)]
-    [ArgumentCompleter(typeof(GrpcMethodCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Method { get; set; } = "";
 
     [Parameter(Position = 2, ValueFromPipeline = true)]
     [Alias("Data", "Request")]
