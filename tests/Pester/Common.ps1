@@ -7,11 +7,17 @@ if (-not (Test-Path $ModulePath)) { throw "The built module is missing at ${Modu
 # -Force: Pester is loaded by now, so the module registers its Should operators even if it was imported before.
 Import-Module $ModulePath -Force
 
+# Ports a peer must bind come from below the kernel's ephemeral range (32768-60999), where no server started on port 0
+# and no client's source port can take them before the peer binds; a random start keeps processes apart (the xunit
+# projects do the same: tests/Shared/Loopback.cs).
+$script:NextPeerPort = Get-Random -Maximum 12000
 function Get-FreeTcpPort {
-    # Bind port 0 on loopback and give the port back: nothing listens on it afterwards (a closed port to test against).
-    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+    for ($attempt = 0; $attempt -lt 12000; $attempt++) {
+        $port = 20000 + (++$script:NextPeerPort % 12000)
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $port)
+        try { $listener.Start(); return $port } catch [Net.Sockets.SocketException] { } finally { $listener.Stop() }
+    }
+    throw 'no free TCP port in 20000-31999'
 }
 
 # Bound but never listening: connects are refused for the whole run, and no server started later (nor a client's

@@ -6,13 +6,19 @@ namespace PSNetTools.Testing;
 /// <summary>Ports, socket counts and third-party echo peers on loopback, for tests in both projects.</summary>
 public static class Loopback
 {
-    /// <summary>A TCP port nothing listens on right now (bound then released by the OS).</summary>
-    public static int FreeTcpPort()
+    // Ports a peer must bind come from below the kernel's ephemeral range (32768-60999 here), where no server started
+    // on port 0 and no client's source port can land between the check and the peer's own bind: under a loaded CI run
+    // a port the OS handed out once was taken again before nginx bound it ("duplicate listen"). A random start per
+    // process keeps the test projects (and the Pester processes) apart.
+    private const int PeerPortFirst = 20000, PeerPortCount = 12000;
+    private static int _nextPeerPort = Random.Shared.Next(PeerPortCount);
+
+    /// <summary>A TCP port nothing listens on right now, for a peer to bind (below the ephemeral range).</summary>
+    public static int FreeTcpPort() => NextPeerPort(port =>
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
+        using var l = new TcpListener(IPAddress.Loopback, port);
         l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    });
 
     // Bound but never listening: a connect to it is refused for as long as the process lives, and no other test's
     // server (or a client's ephemeral port) can take it meanwhile, which a released FreeTcpPort allows under load.
@@ -27,11 +33,29 @@ public static class Loopback
         return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
-    public static int FreeUdpPort()
+    /// <summary>A UDP port nothing is bound to right now, for a peer to bind (below the ephemeral range).</summary>
+    public static int FreeUdpPort() => NextPeerPort(port =>
     {
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
+        s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+    });
+
+    private static int NextPeerPort(Action<int> bind)
+    {
+        for (var attempt = 0; attempt < PeerPortCount; attempt++)
+        {
+            var port = PeerPortFirst + Interlocked.Increment(ref _nextPeerPort) % PeerPortCount;
+            try
+            {
+                bind(port);
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: the next one.
+            }
+        }
+        throw new InvalidOperationException($"no free port in {PeerPortFirst}-{PeerPortFirst + PeerPortCount - 1}");
     }
 
     /// <summary>Socket descriptors this process holds (Linux: /proc/self/fd links to "socket:[inode]").</summary>

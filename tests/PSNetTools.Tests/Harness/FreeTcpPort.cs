@@ -1,15 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
+using PSNetTools.Testing;
 
 namespace PSNetTools.Tests.Harness;
 
 public static class FreeTcpPort
 {
-    /// <summary>A port nothing listens on right now (bound then released by the OS).</summary>
-    public static int Next()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    /// <summary>A port nothing listens on right now, for a peer to bind: <see cref="Loopback.FreeTcpPort"/>.</summary>
+    public static int Next() => Loopback.FreeTcpPort();
 }
