@@ -15,14 +15,26 @@ public sealed class WebSocketCaseSuiteTests
     private const int CaseCount = 244;
     private static readonly string Script = Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "rpc", "ws_cases.py");
 
-    private static Process Python(params string[] arguments)
+    // A tester left behind by a failed assertion would wait up to 60 s for connections: end it with the test.
+    private sealed class Tester(Process process) : IDisposable
+    {
+        public Process Process { get; } = process;
+
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill();
+            Process.Dispose();
+        }
+    }
+
+    private static Tester Python(params string[] arguments)
     {
         var psi = new ProcessStartInfo(PeerProcess.Require("python3")) { RedirectStandardOutput = true, RedirectStandardError = true };
         // Autobahn's kill timers (0.5-2 s) times 3: the test machine is shared, and only a silent peer waits longer.
         psi.Environment["WS_CASES_PATIENCE"] = "3";
         psi.ArgumentList.Add(Script);
         foreach (var a in arguments) psi.ArgumentList.Add(a);
-        return Process.Start(psi)!;
+        return new Tester(Process.Start(psi)!);
     }
 
     private static void AssertNoFailedCase(IReadOnlyList<string> lines, string stderr)
@@ -44,8 +56,8 @@ public sealed class WebSocketCaseSuiteTests
         try
         {
             using var tester = Python("client", port.ToString(CultureInfo.InvariantCulture));
-            var stderr = tester.StandardError.ReadToEndAsync();
-            var output = await tester.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(120));
+            var stderr = tester.Process.StandardError.ReadToEndAsync();
+            var output = await tester.Process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(120));
             AssertNoFailedCase(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), await stderr);
         }
         finally
@@ -64,8 +76,8 @@ public sealed class WebSocketCaseSuiteTests
         // Debian's python3 has python3-websockets (tests/peers/install.sh); a python3 earlier on PATH may not.
         using var peer = PeerProcess.Start("/usr/bin/python3", $"tests/peers/rpc/wsecho.py serve {port}", port);
         using var tester = Python("client", port.ToString(CultureInfo.InvariantCulture));
-        var stderr = tester.StandardError.ReadToEndAsync();
-        var lines = (await tester.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(120))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var stderr = tester.Process.StandardError.ReadToEndAsync();
+        var lines = (await tester.Process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(120))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         AssertNoFailedCase(lines, await stderr);
         string[] documented = ["3.2", "3.3", "4.1.3", "4.1.4", "4.2.3", "4.2.4", "5.15", "6.4.3", "6.4.4"];
         var nonStrict = lines.Where(l => l.StartsWith("case ", StringComparison.Ordinal) && l.Split(' ')[2] == "NON-STRICT").Select(l => l.Split(' ')[1]).ToList();
@@ -78,9 +90,9 @@ public sealed class WebSocketCaseSuiteTests
     {
         var port = Loopback.FreeTcpPort();
         using var tester = Python("server", port.ToString(CultureInfo.InvariantCulture));
-        Assert.Equal("ready", await tester.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)));
-        var stderr = tester.StandardError.ReadToEndAsync();
-        var output = tester.StandardOutput.ReadToEndAsync();
+        Assert.Equal("ready", await tester.Process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)));
+        var stderr = tester.Process.StandardError.ReadToEndAsync();
+        var output = tester.Process.StandardOutput.ReadToEndAsync();
         // The echo loop as a user writes it: Autobahn's fuzzingserver protocol (getCaseCount, runCase, updateReports).
         var r = Ps.Run($$"""
             $base = 'ws://127.0.0.1:{{port}}'
