@@ -74,9 +74,12 @@ Describe '<Cmdlet> -<Parameter> (<Completer>)' -ForEach $completers {
             }
             GrpcMethodCompleter   = {
                 $grpc = Start-GrpcPeer
+                # Connect-GrpcStream opens streams a client sends on: it offers only client-streaming and bidi methods.
+                $streams = $Cmdlet -eq 'Connect-GrpcStream'
                 @{ Peer = $grpc.Process; Line = "$Cmdlet $($grpc.Address) -Plaintext -$Parameter "
-                    Expected = @(Get-GrpcService $grpc.Address -Plaintext | ForEach-Object Name)
-                    Typed = 'demo.v1.Greeter/S'; ExpectedTyped = @('demo.v1.Greeter/SayHello', 'demo.v1.Greeter/StreamHellos') }
+                    Expected = @(Get-GrpcService $grpc.Address -Plaintext | Where-Object { -not $streams -or $_.Kind -in 'ClientStreaming', 'BidiStreaming' } | ForEach-Object Name)
+                    Typed = $streams ? 'demo.v1.Greeter/C' : 'demo.v1.Greeter/S'
+                    ExpectedTyped = $streams ? @('demo.v1.Greeter/Chat', 'demo.v1.Greeter/CollectHellos') : @('demo.v1.Greeter/SayHello', 'demo.v1.Greeter/StreamHellos') }
             }
             XmlRpcMethodCompleter = {
                 $servers = @(Start-XmlRpcServer -Port 0 -Method @{ add = { param($x, $y) $x + $y }; 'user.create' = { param($u) $u } })

@@ -28,7 +28,7 @@ public sealed class TlsTrustParameterTests : IClassFixture<TlsTrustParameterTest
     // (or a new TLS client) is noticed here.
     private static readonly string[] TrustCmdlets =
     [
-        "Connect-WebSocket", "Get-GrpcService", "Get-ImapFolder", "Get-ImapMessage", "Get-Pop3Message", "Get-TlsCertificate",
+        "Connect-GrpcStream", "Connect-WebSocket", "Get-GrpcService", "Get-ImapFolder", "Get-ImapMessage", "Get-Pop3Message", "Get-TlsCertificate",
         "Invoke-Crawl", "Invoke-GrpcMethod", "Invoke-Scrape", "Invoke-XmlRpc", "Send-Mail", "Send-TcpMessage",
         "Send-WebSocketMessage", "Test-GrpcHealth", "Test-HttpEndpoint", "Test-TcpEcho",
     ];
