@@ -38,22 +38,15 @@ public static class TcpEchoProbe
         string? tlsProtocol = null;
         if (options.UseTls)
         {
-            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-            stream = ssl;
             try
             {
-                var authentication = new SslClientAuthenticationOptions { TargetHost = options.ServerName ?? target.ComputerName };
-                options.Tls.ApplyTo(authentication);
-                await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.Timeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
+                var ssl = await TlsClientUpgrade.AuthenticateAsync(stream, options.ServerName ?? target.ComputerName, options.Tls, options.Timeout, where, options.Log, cancellationToken).ConfigureAwait(false);
+                stream = ssl;
                 tlsProtocol = ssl.SslProtocol.ToString();
-                options.Log?.Invoke($"{where}: TLS {tlsProtocol}, {ssl.NegotiatedCipherSuite}, SNI {authentication.TargetHost}.");
             }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or TimeoutException)
+            catch (Exception ex) when (ex is AuthenticationException or IOException)
             {
-                await ssl.DisposeAsync().ConfigureAwait(false);
-                // A plain-text echo port answers no ClientHello: say it is the handshake that got no answer.
-                var cause = ex is TimeoutException t ? new TlsHandshakeTimeoutException($"no TLS answer within {options.Timeout.TotalSeconds:0.###} s", t) : ex;
-                return Outcome.Failed<EchoTestResult>(Failures.Tls(where, cause));
+                return Outcome.Failed<EchoTestResult>(Failures.Tls(where, ex));
             }
         }
         await using (stream.ConfigureAwait(false))

@@ -102,26 +102,10 @@ public static class TcpMessageClient
         string? protocol = null;
         if (options.UseTls)
         {
-            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            var ssl = await TlsClientUpgrade.AuthenticateAsync(stream, options.ServerName ?? target.ComputerName, options.Tls, options.ConnectTimeout,
+                target.Describe(options.Port), options.Log, cancellationToken).ConfigureAwait(false);
             stream = ssl;
-            try
-            {
-                var authentication = new SslClientAuthenticationOptions { TargetHost = options.ServerName ?? target.ComputerName };
-                options.Tls.ApplyTo(authentication);
-                await Deadline.RunAsync(ct => ssl.AuthenticateAsClientAsync(authentication, ct), options.ConnectTimeout, "TLS handshake", cancellationToken).ConfigureAwait(false);
-                protocol = ssl.SslProtocol.ToString();
-                options.Log?.Invoke($"{target.Describe(options.Port)}: TLS {protocol}, {ssl.NegotiatedCipherSuite}, SNI {authentication.TargetHost}.");
-            }
-            catch (TimeoutException ex)
-            {
-                await ssl.DisposeAsync().ConfigureAwait(false);
-                throw new TlsHandshakeTimeoutException($"no TLS answer within {options.ConnectTimeout.TotalSeconds:0.###} s", ex);
-            }
-            catch
-            {
-                await ssl.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
+            protocol = ssl.SslProtocol.ToString();
         }
         return new Connection(stream, RoundTripStats.Round(watch.Elapsed.TotalMilliseconds), attempt, protocol);
     }

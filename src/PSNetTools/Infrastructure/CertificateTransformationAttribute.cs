@@ -17,7 +17,7 @@ public sealed class CertificateTransformationAttribute : ArgumentTransformationA
     {
         ArgumentNullException.ThrowIfNull(engineIntrinsics);
         var result = new List<X509Certificate2>();
-        foreach (var item in Flatten(inputData))
+        foreach (var item in ArgumentValues.Flatten(inputData))
         {
             switch (item)
             {
@@ -53,22 +53,6 @@ public sealed class CertificateTransformationAttribute : ArgumentTransformationA
         catch (CryptographicException ex)
         {
             throw new ArgumentTransformationMetadataException($"'{path}' is not a PEM or DER certificate ({ex.Message.Trim()}).", ex);
-        }
-    }
-
-    private static IEnumerable<object?> Flatten(object? input)
-    {
-        var value = input is PSObject ps ? ps.BaseObject : input;
-        if (value is IEnumerable e and not string)
-        {
-            foreach (var item in e)
-            {
-                foreach (var inner in Flatten(item)) yield return inner;
-            }
-        }
-        else
-        {
-            yield return value;
         }
     }
 }

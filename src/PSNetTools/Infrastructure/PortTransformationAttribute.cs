@@ -14,7 +14,7 @@ public sealed class PortTransformationAttribute : ArgumentTransformationAttribut
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
         var result = new List<PortRange>();
-        foreach (var item in Flatten(inputData))
+        foreach (var item in ArgumentValues.Flatten(inputData))
         {
             try
             {
@@ -45,20 +45,4 @@ public sealed class PortTransformationAttribute : ArgumentTransformationAttribut
 
     // ArgumentOutOfRangeException appends "(Parameter ...)" lines; users need only the first.
     private static string FirstLine(string message) => message.Split('\n')[0].Split(" (Parameter", StringSplitOptions.None)[0].Trim();
-
-    private static IEnumerable<object?> Flatten(object? input)
-    {
-        var value = input is PSObject ps ? ps.BaseObject : input;
-        if (value is IEnumerable e and not string)
-        {
-            foreach (var item in e)
-            {
-                foreach (var inner in Flatten(item)) yield return inner;
-            }
-        }
-        else
-        {
-            yield return value;
-        }
-    }
 }

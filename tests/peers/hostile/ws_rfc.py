@@ -17,26 +17,13 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rpc"))
+from ws_cases import frame  # noqa: E402  (the frame builder of the Autobahn-style suite)
+
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 # Bytes 0xCE 0xBA 0xE1 0xBD 0xB9 0xCF 0x83 0xCE 0xBC 0xCE 0xB5 are "κόσμε"; 0xF4 0x90 is past U+10FFFF: invalid at once.
 FIRST = bytes([0xCE, 0xBA, 0xF4, 0x90])
 REST = bytes([0x80, 0x80]) + "-edited".encode()
-
-
-def frame(opcode, payload, mask):
-    head = bytes([0x80 | opcode])
-    n = len(payload)
-    bit = 0x80 if mask else 0
-    if n < 126:
-        head += bytes([bit | n])
-    elif n < 65536:
-        head += bytes([bit | 126]) + struct.pack("!H", n)
-    else:
-        head += bytes([bit | 127]) + struct.pack("!Q", n)
-    if not mask:
-        return head + payload
-    key = os.urandom(4)
-    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
 
 
 def read_exact(s, n):

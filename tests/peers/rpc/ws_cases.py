@@ -34,6 +34,23 @@ HANDSHAKE_WAIT = 1.0
 PATIENCE = float(os.environ.get("WS_CASES_PATIENCE", "1"))
 
 
+def frame(opcode, payload, mask, fin=True, rsv=0):
+    """One frame as it goes on the wire (tests/peers/hostile/ws_rfc.py sends its frames with this too)."""
+    head = bytes([(0x80 if fin else 0) | (rsv << 4) | opcode])
+    n = len(payload)
+    bit = 0x80 if mask else 0
+    if n < 126:
+        head += bytes([bit | n])
+    elif n < 65536:
+        head += bytes([bit | 126]) + struct.pack("!H", n)
+    else:
+        head += bytes([bit | 127]) + struct.pack("!Q", n)
+    if not mask:
+        return head + payload
+    key = os.urandom(4)
+    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
 def valid_close_code(code):
     return code in (1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014) or 3000 <= code <= 4999
 
@@ -62,20 +79,7 @@ class Tester:
 
     # --- sending -----------------------------------------------------------------------------------------------
     def encode(self, opcode, payload=b"", fin=True, rsv=0, mask=None):
-        mask = (not self.is_server) if mask is None else mask
-        head = bytes([(0x80 if fin else 0) | (rsv << 4) | opcode])
-        n = len(payload)
-        bit = 0x80 if mask else 0
-        if n < 126:
-            head += bytes([bit | n])
-        elif n < 65536:
-            head += bytes([bit | 126]) + struct.pack("!H", n)
-        else:
-            head += bytes([bit | 127]) + struct.pack("!Q", n)
-        if not mask:
-            return head + payload
-        key = os.urandom(4)
-        return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+        return frame(opcode, payload, (not self.is_server) if mask is None else mask, fin, rsv)
 
     def raw(self, data, chop=None):
         step = chop or len(data) or 1
