@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Soak (issue 10): each HTTP server of the module (file, routes, XML-RPC) under 2,000 slowloris clients + 2,000 idle
-# connections + normal traffic (wrk -c 20 with latency) for SECS seconds; prints p50/p99 of the normal requests, the
+# Soak (issue 10): each HTTP server of the module (file, routes, XML-RPC, WebSocket echo) under 2,000 slowloris clients +
+# 2,000 idle connections + normal traffic (wrk -c 20 with latency; 20 echo clients for WebSocket) for SECS seconds; prints p50/p99 of the normal requests, the
 # server process's peak RSS, and the sockets it still holds after Stop-NetServer. Loopback only.
-# Usage: bench/http/soak.sh [secs=120]. Not run in CI.
+# Usage: bench/http/soak.sh [secs=120] [files|routes|xmlrpc|websocket ...] (all four by default). Not run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-120}
+shift || true
+only=" ${*:-files routes xmlrpc websocket} "
 command -v wrk >/dev/null || { echo "wrk is missing: run 'sudo bash tests/peers/install.sh'" >&2; exit 1; }
 [ -f out/PSNetTools/PSNetTools.psd1 ] || { echo "build the module first: dotnet build -c Release" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
@@ -18,6 +20,7 @@ kit=tests/peers/hostile/http_client.py
 printf '%-12s | %-9s | %-9s | %-9s | %-14s | %-12s | %-22s | %s\n' server requests p50 p99 'peak RSS' 'most sockets' 'slowloris dropped' 'sockets after stop'
 soak() {
   local label=$1 start=$2 path=$3 wrkargs=$4
+  [[ $only == *" $label "* ]] || return 0
   local port; port=$(free_port)
   # The server process stops its server when the stop file appears, and exits when the exit file does.
   dotnet tools/PSHost/bin/Release/net10.0/pshost.dll -Command "Import-Module ./out/PSNetTools/PSNetTools.psd1; \$s = $start -Port $port; while (-not [IO.File]::Exists('$dir/stop-$label')) { [Threading.Thread]::Sleep(100) }; \$s | Stop-NetServer; 'stopped'; while (-not [IO.File]::Exists('$dir/exit-$label')) { [Threading.Thread]::Sleep(100) }" \
@@ -32,7 +35,11 @@ soak() {
   # Peak RSS, and the most sockets the server held at once, sampled every second.
   ( most=0; while kill -0 "$pid" 2>/dev/null; do grep VmHWM /proc/$pid/status | awk '{print $2}' > "$dir/hwm-$label"
       n=$(sockets "$pid"); [ "$n" -gt "$most" ] && most=$n && echo "$most" > "$dir/sock-$label"; sleep 1; done ) &
-  wrk -t 2 -c 20 -d "${secs}s" --latency $wrkargs "http://127.0.0.1:$port$path" > "$dir/wrk-$label" 2>&1 || { echo "wrk failed:" >&2; cat "$dir/wrk-$label" >&2; }
+  if [ "$wrkargs" = websocket ]; then
+    /usr/bin/python3 bench/http/ws_echo_load.py "ws://127.0.0.1:$port$path" 20 "$secs" > "$dir/wrk-$label" 2>&1 || { echo "load failed:" >&2; cat "$dir/wrk-$label" >&2; }
+  else
+    wrk -t 2 -c 20 -d "${secs}s" --latency $wrkargs "http://127.0.0.1:$port$path" > "$dir/wrk-$label" 2>&1 || { echo "wrk failed:" >&2; cat "$dir/wrk-$label" >&2; }
+  fi
   held=$(cat "$dir/sock-$label"); peak=$(cat "$dir/hwm-$label")
   wait "$slow" || true
   touch "$dir/stop-$label"
@@ -55,3 +62,4 @@ wrk.headers["Content-Type"] = "text/xml"
 wrk.body = "<?xml version='1.0'?><methodCall><methodName>add</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>"
 LUA
 soak xmlrpc "Start-XmlRpcServer -Method @{ add = { param(\$a, \$b) \$a + \$b } }" /RPC2 "-s $dir/call.lua"
+soak websocket "Start-WebSocketEchoServer" / websocket

@@ -56,7 +56,9 @@ public sealed class GrpcConnection : IDisposable
             .ApplyTo(handler.SslOptions);
         var channel = GrpcChannel.ForAddress(channelTarget, new GrpcChannelOptions
         {
-            HttpHandler = new ResponseEncodingHandler(handler),
+            HttpHandler = new ResponseEncodingHandler(plaintext || options.ClientCertificate is not null
+                ? handler
+                : new ClientCertificateCheckHandler(handler, connectTo, channelTarget.IdnHost)),
             // gzip for requests that ask for it (-Compression); replies in gzip are read whatever was asked.
             CompressionProviders = [new GzipCompressionProvider(CompressionLevel.Fastest)],
             DisposeHttpClient = true,

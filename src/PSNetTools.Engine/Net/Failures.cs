@@ -75,7 +75,7 @@ public static class Failures
     /// themselves with a certificate. TLS 1.2 has no such alert (a server sends handshake_failure, as for any refusal),
     /// so there the failure stays TlsFailed.
     /// </summary>
-    private static bool RequiresClientCertificate(Exception exception) => Mentions(exception, "alert certificate required");
+    internal static bool RequiresClientCertificate(Exception exception) => Mentions(exception, "alert certificate required");
 
     private static TargetFailure ClientCertificateRequired(string target, Exception exception) =>
         new(target, ErrorIds.ClientCertificateRequired, FailureKind.TlsFailure, At(target, $"{FailureText.Of(exception)}."), exception);

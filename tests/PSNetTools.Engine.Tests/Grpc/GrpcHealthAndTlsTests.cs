@@ -80,4 +80,36 @@ public sealed class GrpcHealthAndTlsTests
         Assert.Contains("does not speak TLS", ex.Message, StringComparison.Ordinal);
         Assert.Contains("h2c", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_mutual_tls_server_called_without_a_client_certificate_says_so()
+    {
+        var (peer, address) = GrpcPeers.NodeGrpc(tls: true, certificate: "leaf", requireClientCertificate: true);
+        using var _ = peer;
+        // grpc-js speaks TLS 1.3: the handshake completes and the certificate_required alert comes after it, which
+        // SocketsHttpHandler's HTTP/2 setup lost ("did not complete the HTTP/2 handshake", a ProtocolError as if the
+        // server were not gRPC).
+        using var client = GrpcClient.Open(new GrpcConnectionOptions { Address = address, SkipCertificateCheck = true });
+        for (var call = 0; call < 2; call++)
+        {
+            var ex = await Assert.ThrowsAsync<GrpcCallException>(() => client.UnaryAsync("demo.v1.Greeter/SayHello", new Dictionary<string, object?> { ["name"] = "x" }).WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ErrorIds.ClientCertificateRequired, ex.Failure.ErrorId);
+            Assert.Contains("client certificate", ex.Message, StringComparison.Ordinal);
+        }
+        using var connection = GrpcConnection.Open(new GrpcConnectionOptions { Address = address, SkipCertificateCheck = true });
+        var health = await Assert.ThrowsAsync<GrpcCallException>(() => GrpcHealthChecker.CheckAsync(connection, "", TimeSpan.FromSeconds(5), default));
+        Assert.Equal(ErrorIds.ClientCertificateRequired, health.Failure.ErrorId);
+    }
+
+    [Fact]
+    public async Task A_tls_server_that_closes_after_the_handshake_is_not_called_a_mutual_tls_server()
+    {
+        // The probe must not turn every failure after a handshake into ClientCertificateRequired.
+        var port = Loopback.FreeTcpPort();
+        using var server = PeerProcess.Start("python3", $"{Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "hostile", "tls_handshake_then_close.py")} {port} {TestCertificates.File("selfsigned.crt")} {TestCertificates.File("selfsigned.key")}", port);
+        using var client = GrpcClient.Open(new GrpcConnectionOptions { Address = $"127.0.0.1:{port}", SkipCertificateCheck = true });
+        var ex = await Assert.ThrowsAsync<GrpcCallException>(() => client.UnaryAsync("demo.v1.Greeter/SayHello", new Dictionary<string, object?> { ["name"] = "x" }).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.NotEqual(ErrorIds.ClientCertificateRequired, ex.Failure.ErrorId);
+        Assert.NotEqual(ErrorIds.Timeout, ex.Failure.ErrorId);
+    }
 }

@@ -322,10 +322,14 @@ public sealed class GrpcCmdletTests
             var r = Ps.Run($$"""
                 (Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Body @{ name = 'mtls' } -SkipCertificateCheck -Certificate $ClientCert).message
                 Test-GrpcHealth {{address}} -SkipCertificateCheck -Quiet
+                try { Invoke-GrpcMethod {{address}} demo.v1.Greeter/SayHello -Body @{ name = 'none' } -SkipCertificateCheck -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.ErrorDetails.RecommendedAction }
                 """, variables: new Dictionary<string, object?> { ["ClientCert"] = client });
             Assert.Equal("Hello mtls", r.Output[0].BaseObject);
             // Without the client certificate the server refuses the handshake.
             Assert.Equal(false, r.Output[1].BaseObject);
+            // And says why: before, a ProtocolError ("the peer did not answer in gRPC") sent the user looking elsewhere.
+            Assert.StartsWith("ClientCertificateRequired,", (string)r.Output[2].BaseObject, StringComparison.Ordinal);
+            Assert.Contains("-ClientCertificate", (string)r.Output[3].BaseObject, StringComparison.Ordinal);
         }
     }
 
