@@ -6,7 +6,8 @@
 #                                skipped with the reason. A peer the suite can start is started by a setup line
 #                                instead (Common.ps1 has the peers examples name by their fixed ports), so a
 #                                "not run yet:" mark fails the suite.
-# Each example runs in its own runspace with the module, in an empty directory, and must write no error within 90 s.
+# Each example runs in its own runspace with the module, in an empty directory, in strict mode, and must write no error
+# within 90 s.
 BeforeDiscovery {
     $repo = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
     $examples = foreach ($page in Get-ChildItem (Join-Path $repo 'docs/cmdlets') -Filter *.md) {
@@ -50,7 +51,9 @@ Describe '<Cmdlet> help' -ForEach $examples {
         New-Item -ItemType Directory $work | Out-Null
         try {
             # Common.ps1 imports the built module and gives setup lines Start-TestPeer.
-            $script = ". '$PSScriptRoot/Common.ps1'`n" + (($Setup + $Code) -join "`n")
+            # Strict mode, as careful users run: a property an example names that the output does not have (one
+            # renamed, or moved behind a method) is an error instead of a silent $null.
+            $script = ". '$PSScriptRoot/Common.ps1'`n" + (($Setup + 'Set-StrictMode -Version Latest' + $Code) -join "`n")
             $run = Invoke-InNewRunspace $script -Variable @{ RepoRoot = $RepoRoot } -Location $work
             if ($Expect) {
                 @($run.Errors | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be $Expect -Because "the example shows these failures: $Code"

@@ -26,6 +26,29 @@ public sealed class PipelineBindingTests : IDisposable
     }
 
     [Fact]
+    public void Piped_lines_are_the_messages_when_the_host_is_given_and_the_hosts_when_the_message_is()
+    {
+        // Before, piped text could bind only to -ComputerName: with a host given, "Parameter set cannot be resolved".
+        var r = Ps.Run("""
+            $tcp = Start-TcpEchoServer -Port 0
+            $udp = Start-UdpEchoServer -Port 0
+            'hello', 'world' | Send-TcpMessage 127.0.0.1 -Port $tcp.Port -ReadTimeoutSec 2 | ForEach-Object Text
+            'one' | Send-UdpMessage 127.0.0.1 -Port $udp.Port -ReadTimeoutSec 2 | ForEach-Object Text
+            '127.0.0.1', '127.0.0.1' | Send-TcpMessage -Port $tcp.Port -Message 'to each' -ReadTimeoutSec 2 | ForEach-Object { "$($_.ComputerName) $($_.Text)" }
+            [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $tcp.Port; Message = 'record' } | Send-TcpMessage -ReadTimeoutSec 2 | ForEach-Object Text
+            try { '127.0.0.1' | Send-TcpMessage -Port $tcp.Port -ReadTimeoutSec 2 -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.ErrorDetails.RecommendedAction }
+            $tcp.BytesReceived
+            $tcp, $udp | Stop-NetServer
+            """);
+        r.AssertNoErrors();
+        Assert.Equal(["hello", "world", "one", "127.0.0.1 to each", "127.0.0.1 to each", "record"], r.Output.Take(6).Select(o => o.BaseObject.ToString()));
+        // A piped string with neither -ComputerName nor -Message bound to both: it is refused before anything is sent.
+        Assert.StartsWith("PipedTextAmbiguous,", r.Output[6].BaseObject.ToString(), StringComparison.Ordinal);
+        Assert.Contains("-ComputerName", r.Output[7].BaseObject.ToString(), StringComparison.Ordinal);
+        Assert.Equal("30", r.Output[8].BaseObject.ToString());
+    }
+
+    [Fact]
     public void Records_with_Uri_and_Message_bind_to_Send_WebSocketMessage_without_prompting()
     {
         var r = Ps.Run("""

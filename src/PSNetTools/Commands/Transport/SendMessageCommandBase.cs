@@ -23,7 +23,11 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
     [PortTransformation]
     public PortRange[] Port { get; set; } = [];
 
-    [Parameter(Mandatory = true, Position = 2, ParameterSetName = TextSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// From the pipeline too once -ComputerName is given (`Get-Content lines.txt | Send-TcpMessage host -Port 7`):
+    /// a host bound first leaves piped text only this parameter to bind to.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 2, ParameterSetName = TextSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] Message { get; set; } = [];
 
@@ -62,10 +66,40 @@ public abstract class SendMessageCommandBase : AsyncCmdlet
 
     protected virtual MessageOptions Customize(MessageOptions options) => options;
 
+    // What the command line bound; the pipeline binds the rest record by record.
+    private bool _hostsOnCommandLine;
+    private bool _messagesOnCommandLine;
+
+    protected override void BeginProcessing()
+    {
+        _hostsOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(ComputerName));
+        _messagesOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Message));
+        base.BeginProcessing();
+    }
+
+    // With neither on the command line a piped string binds to both -ComputerName and -Message: it would be sent to
+    // itself. Records with ComputerName and Message properties bind each from its own property.
+    private bool PipedTextIsBoth() =>
+        ParameterSetName == TextSet && !_hostsOnCommandLine && !_messagesOnCommandLine &&
+        ComputerName.Length == 1 && Message.Length == 1 && string.Equals(ComputerName[0], Message[0], StringComparison.Ordinal);
+
     // Each record becomes its own work items, with its own hosts, ports and messages; they all run in EndProcessing,
     // -ThrottleLimit at a time, output in input order.
     protected override void ProcessRecord()
     {
+        if (PipedTextIsBoth())
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"Piped text is either the messages (when -ComputerName is given) or the hosts (when -Message is given); '{Message[0]}' came with neither."),
+                "PipedTextAmbiguous", ErrorCategory.InvalidArgument, Message[0])
+            {
+                ErrorDetails = new ErrorDetails($"Piped text is either the messages (when -ComputerName is given) or the hosts (when -Message is given); '{Message[0]}' came with neither.")
+                {
+                    RecommendedAction = "Give -ComputerName to send the piped lines as messages, or -Message to send it to the piped hosts.",
+                },
+            });
+            return;
+        }
         Encoding encoding;
         try
         {
