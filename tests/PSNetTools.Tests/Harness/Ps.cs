@@ -17,10 +17,14 @@ public static class Ps
         Run(script, timeoutSec, variables, stopAfter: null);
 
     /// <summary>Runs the script and presses Ctrl+C (PowerShell.Stop) after <paramref name="stopAfter"/>.</summary>
-    public static PsResult RunAndStop(string script, TimeSpan stopAfter, double timeoutSec = 60) =>
-        Run(script, timeoutSec, null, stopAfter);
+    /// <remarks>
+    /// <paramref name="then"/>, when given, runs afterwards in the same runspace, as the user's next command after
+    /// Ctrl+C; its output is <see cref="PsResult.After"/>.
+    /// </remarks>
+    public static PsResult RunAndStop(string script, TimeSpan stopAfter, double timeoutSec = 60, string? then = null) =>
+        Run(script, timeoutSec, null, stopAfter, then);
 
-    private static PsResult Run(string script, double timeoutSec, IDictionary<string, object?>? variables, TimeSpan? stopAfter)
+    private static PsResult Run(string script, double timeoutSec, IDictionary<string, object?>? variables, TimeSpan? stopAfter, string? then = null)
     {
         if (!File.Exists(ModuleManifest))
         {
@@ -68,6 +72,19 @@ public static class Ps
         result.Debug.AddRange(ps.Streams.Debug);
         result.Progress.AddRange(ps.Streams.Progress);
         result.Information.AddRange(ps.Streams.Information);
+        if (then is not null)
+        {
+            using var next = PowerShell.Create(runspace);
+            next.AddScript(then);
+            var done = next.BeginInvoke();
+            if (!done.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(timeoutSec)))
+            {
+                next.BeginStop(null, null);
+                Assert.Fail($"The command after Ctrl+C did not finish within {timeoutSec} s: {then}");
+            }
+            result.After.AddRange(next.EndInvoke(done));
+            result.Errors.AddRange(next.Streams.Error);
+        }
         return result;
     }
 

@@ -18,6 +18,9 @@ public sealed class PsResult
 
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>What the command run after a Ctrl+C (<see cref="Ps.RunAndStop"/>'s then) wrote.</summary>
+    public List<PSObject> After { get; } = [];
+
     public PSObject One() => Assert.Single(Output);
 
     /// <summary>The value of a property of an output object, unwrapped from its PSObject.</summary>

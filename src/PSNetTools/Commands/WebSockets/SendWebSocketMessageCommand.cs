@@ -24,6 +24,7 @@ public sealed class SendWebSocketMessageCommand : TlsClientCommand
     private bool _sent;
     private Uri? _connectedTo;
     private PipelinePump<(Uri? Uri, string? Message, byte[]? Data)>? _messages;
+    private volatile bool _stopped;
     private PSNetTools.Net.TlsTrust? _trust;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
@@ -159,12 +160,22 @@ public sealed class SendWebSocketMessageCommand : TlsClientCommand
         base.Dispose(disposing);
     }
 
+    protected override void StopProcessing()
+    {
+        _stopped = true;
+        base.StopProcessing();
+    }
+
     private void Close()
     {
         if (!_ownsSession || _session is null) return;
         var session = _session;
         _session = null;
-        // Bounded by the session's own close timeout; runs also after Ctrl+C, so no connection is left open.
+        // Bounded by the session's own close timeout; runs also after Ctrl+C, so no connection is left open. After
+        // Ctrl+C the user is waiting: the close frame goes out, but a server that does not answer it gets one second
+        // (it had up to 10, and Ctrl+C took that long against a silent server).
+        using var patience = _stopped ? new CancellationTokenSource(TimeSpan.FromSeconds(1)) : new CancellationTokenSource();
+        session.CloseAsync(patience.Token).Wait(TimeSpan.FromSeconds(15));
         session.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15));
     }
 }
