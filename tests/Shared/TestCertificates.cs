@@ -8,6 +8,17 @@ public static class TestCertificates
         var dir = Path.Combine(Path.GetTempPath(), $"psnt-certs-{Environment.ProcessId}");
         PeerProcess.Require("openssl");
         PeerProcess.Run("bash", $"{Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "certs.sh")} {dir}");
+        // One directory per test process, gone with it (each run left one behind in /tmp).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        };
         return dir;
     });
 
