@@ -25,7 +25,15 @@ class Handler(BaseHTTPRequestHandler):
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 PY
 wait_port "$ours"; wait_port "$py"
-rps() { wrk -t 2 -c 50 -d "${secs}s" "$1" 2>/dev/null | awk '/Requests\/sec/ { print int($2) }'; }
+# Both must answer 200 with the same JSON before they are timed, and wrk must see no other answer.
+a=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$ours/api/data?param=x"); b=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$py/api/data?param=x")
+python3 -c "import json,sys; a,b=sys.argv[1].rsplit(' ',1),sys.argv[2].rsplit(' ',1); assert a[1]==b[1]=='200' and json.loads(a[0])==json.loads(b[0]), (a,b)" "$a" "$b" ||
+  { echo "the two servers do not answer the same: '$a' / '$b'" >&2; exit 1; }
+rps() {
+  local out; out=$(wrk -t 2 -c 50 -d "${secs}s" "$1" 2>/dev/null)
+  if grep -q 'Non-2xx' <<<"$out"; then echo "$1: $(grep 'Non-2xx' <<<"$out")" >&2; exit 1; fi
+  awk '/Requests\/sec/ { print int($2) }' <<<"$out"
+}
 rps "http://127.0.0.1:$ours/api/data?param=x" >/dev/null # warm-up: JIT and the runspace pool
 o=$(rps "http://127.0.0.1:$ours/api/data?param=x"); p=$(rps "http://127.0.0.1:$py/api/data?param=x")
 python3 -c "print(f'Start-HttpServer {$o} req/s | python http.server handler {$p} req/s | {$o/max($p,1):.1f}x (target >= 10x)')"

@@ -50,6 +50,8 @@ soak() {
   wait "$pid" 2>/dev/null || true
   local reqs p50 p99 dropped
   reqs=$(awk '/requests in/ {print $1}' "$dir/wrk-$label")
+  # A normal request answered 503 (over the cap) or 408 is not "answering": say how many there were.
+  local bad; bad=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk-$label"); [ -n "$bad" ] && reqs="$reqs ($bad not 2xx)"
   p50=$(awk '$1=="50%" {print $2}' "$dir/wrk-$label"); p99=$(awk '$1=="99%" {print $2}' "$dir/wrk-$label")
   dropped=$(python3 -c "import json;print(json.load(open('$dir/slow-$label'))['dropped_by_server'])" 2>/dev/null || echo '?')
   printf '%-12s | %-9s | %-9s | %-9s | %-11s MB | %-12s | %-22s | %s\n' "$label" "$reqs" "$p50" "$p99" "$((peak / 1024))" "$held" "$dropped" "$after"
