@@ -26,6 +26,11 @@ public sealed partial class FlaskParityTests : IClassFixture<FlaskParityTests.Se
         'GET /probe/dir/' = { 'dir' }
         'GET /probe/item' = { param($Request) @{ method = $Request.Method } }
         'PUT /probe/item' = { param($Request) @{ method = $Request.Method } }
+        'GET /probe/conv/<int:n>' = { param($Request) @{ int = $Request.RouteValues['n'] } }
+        'GET /probe/conv/<float:x>' = { param($Request) @{ float = $Request.RouteValues['x'] } }
+        'GET /probe/conv/<name>' = { param($Request) @{ string = $Request.RouteValues['name'] } }
+        'GET /probe/id/<uuid:u>' = { param($Request) @{ uuid = "$($Request.RouteValues['u'])" } }
+        'GET /probe/files/<path:rest>' = { param($Request) @{ path = $Request.RouteValues['rest'] } }
         """;
 
     private const string JsonProbe = """
@@ -117,6 +122,15 @@ public sealed partial class FlaskParityTests : IClassFixture<FlaskParityTests.Se
         { "PUT", "/probe/item", null, null },                     // PUT without a body reaches its route
         { "POST", "/probe/item", null, null },                    // Allow: GET, HEAD, OPTIONS, PUT
         { "OPTIONS", "/probe/item", null, null },
+        { "GET", "/probe/conv/42", null, null },                  // <int:n>: the number 42 (was a literal segment: 404)
+        { "GET", "/probe/conv/1.5", null, null },                 // <float:x>
+        { "GET", "/probe/conv/-1", null, null },                  // no int: the string route
+        { "GET", "/probe/conv/1e3", null, null },                 // no float either
+        { "GET", "/probe/conv/%E4%BD%A0", null, null },           // a decoded string
+        { "GET", "/probe/id/0b6ee1b4-6c55-4f83-9b7a-2d1c3a1e9f00", null, null },
+        { "GET", "/probe/id/not-a-uuid", null, null },            // 404
+        { "GET", "/probe/files/a/b%20c/d.txt", null, null },      // <path:rest>: slashes included
+        { "GET", "/probe/files/", null, null },                   // an empty path: 404
     };
 
     [Theory]

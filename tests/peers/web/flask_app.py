@@ -6,8 +6,8 @@ tests must not listen on other interfaces, and the debugger's reloader would for
 Needs Debian's python3-flask (tests/peers/install.sh), run with /usr/bin/python3.
 
 Below the tutorial's routes, a few probes that the same comparisons need and the tutorial's routes cannot show:
-what a handler sees of repeated query keys and of JSON null / [] bodies, Flask's trailing-slash rule, and a PUT
-route beside a GET one. tests/PSNetTools.Tests/Http/FlaskParityTests.cs starts Start-HttpServer with the same
+what a handler sees of repeated query keys and of JSON null / [] bodies, Flask's trailing-slash rule, a PUT
+route beside a GET one, and the URL converters (int, float, string, uuid, path). tests/PSNetTools.Tests/Http/FlaskParityTests.cs starts Start-HttpServer with the same
 routes written in PowerShell.
 """
 import sys
@@ -76,6 +76,31 @@ def probe_dir():
 @app.route('/probe/item', methods=['GET', 'PUT'])
 def probe_item():
     return jsonify({'method': request.method})
+
+
+@app.route('/probe/conv/<int:n>')
+def probe_int(n):
+    return jsonify({'int': n})
+
+
+@app.route('/probe/conv/<float:x>')
+def probe_float(x):
+    return jsonify({'float': x})
+
+
+@app.route('/probe/conv/<name>')
+def probe_name(name):
+    return jsonify({'string': name})
+
+
+@app.route('/probe/id/<uuid:u>')
+def probe_uuid(u):
+    return jsonify({'uuid': str(u)})
+
+
+@app.route('/probe/files/<path:rest>')
+def probe_path(rest):
+    return jsonify({'path': rest})
 
 
 if __name__ == '__main__':
