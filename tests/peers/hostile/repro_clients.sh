@@ -41,10 +41,10 @@ run() { # run LIMIT-OPTIONS... -- SCRIPT
 }
 
 case "$item" in
-  11) # One page of 200,000 unique links, -MaxPages 20 (issue: 3.4 GB).
-    lying
+  11) # Pages of 200,000 unique links each, -MaxPages 20 (issue: 3.4 GB).
+    lying --links-per-page=200000
     run --kill-after=300 --max-rss-mb=6000 -- "
-      \$rows = @(Invoke-Crawl 'http://127.0.0.1:8081/links?n=200000' -MaxPages 20 -WarningAction SilentlyContinue)
+      \$rows = @(Invoke-Crawl 'http://127.0.0.1:8081/p/start' -MaxPages 20 -WarningAction SilentlyContinue)
       'rows {0}' -f \$rows.Count" ;;
   12) # An endless TCP reply (issue: 4.3 GB, then 'Stream was too long'). The peer stops at 3 GB.
     python3 "$here/endless_reply.py" tcp 9000 $((3 << 30)) & peers+=($!)
@@ -60,12 +60,21 @@ case "$item" in
       \$r = @(Invoke-Scrape 'http://127.0.0.1:8081/deep?n=80000' -TimeoutSec 5 -ErrorVariable e -ErrorAction SilentlyContinue)
       'rows {0} after {1:N1} s' -f \$r.Count, \$w.Elapsed.TotalSeconds
       foreach (\$x in \$e) { 'error {0}: {1} | {2}' -f \$x.FullyQualifiedErrorId, \$x.Exception.Message, \$x.ErrorDetails.RecommendedAction }" ;;
-  13c) # Ctrl+C (SIGINT to the pwsh process group) 3 s into the parse, with large time limits.
+  13c) # Ctrl+C (SIGINT to the pwsh process group) about 5 s into the parse, with large time limits. The finally block says
+    # when the pipeline stopped, then idles 10 s and says how much CPU the process burnt meanwhile: a parse that goes
+    # on after Ctrl+C keeps a core busy in the user's session.
     lying
     extra=""
     pwsh -NoProfile -c "Import-Module '$manifest'; (Get-Command Invoke-Scrape).Parameters.ContainsKey('ParseTimeoutSec')" | grep -q True && extra="-ParseTimeoutSec 600"
-    run --sigint-after=3 --kill-after=240 -- "
-      try { Invoke-Scrape 'http://127.0.0.1:8081/deep?n=80000' -TimeoutSec 600 $extra | Out-Null; 'finished' } finally { 'stopped or finished' }" ;;
+    run --sigint-after=7 --kill-after=240 -- "
+      \$w = [Diagnostics.Stopwatch]::StartNew()
+      try { Invoke-Scrape 'http://127.0.0.1:8081/deep?n=80000' -TimeoutSec 600 $extra | Out-Null; [Console]::WriteLine('finished') }
+      finally {
+        \$me = [Diagnostics.Process]::GetCurrentProcess()
+        [Console]::WriteLine(('pipeline ended after {0:N1} s' -f \$w.Elapsed.TotalSeconds))
+        \$cpu = \$me.TotalProcessorTime; [Threading.Thread]::Sleep(10000); \$me.Refresh()
+        [Console]::WriteLine(('CPU in the 10 s after: {0:N1} s' -f (\$me.TotalProcessorTime - \$cpu).TotalSeconds))
+      }" ;;
   14) # Secrets on redirects: another host, another port, https -> http, for every cmdlet that follows redirects.
     lying
     run --kill-after=120 -- "
@@ -91,7 +100,7 @@ case "$item" in
     seen ;;
   16) # Test-Ping 127.0.0.0/8 -Count 1 (issue: 221,150 addresses pinged, no prompt); 20 s at most.
     run --kill-after=20 -- "
-      \$n = 0; Test-Ping 127.0.0.0/8 -Count 1 -ErrorVariable e -ErrorAction SilentlyContinue | ForEach-Object { \$n++; if (\$n % 5000 -eq 0) { 'pinged {0}' -f \$n } }
+      \$n = 0; Test-Ping 127.0.0.0/8 -Count 1 -ErrorVariable e -ErrorAction SilentlyContinue | ForEach-Object { \$n++; if (\$n % 100000 -eq 0) { 'pinged {0}' -f \$n } }
       'pinged {0} in all' -f \$n
       foreach (\$x in \$e | Select-Object -First 2) { 'error {0}: {1}' -f \$x.FullyQualifiedErrorId, \$x.Exception.Message }" ;;
   16all) # Every cmdlet whose -ComputerName (or alias) takes a list of targets, found by Get-Command, given 127.0.0.0/8.
@@ -110,7 +119,7 @@ u=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 9100));
           if (\$c.Parameters.ContainsKey('Message')) { \$a.Message = 'hi' }
           if (\$c.Parameters.ContainsKey('TimeoutSec')) { \$a.TimeoutSec = 0.2 }
           \$w = [Diagnostics.Stopwatch]::StartNew()
-          \$job = Start-ThreadJob { param(\$n, \$a) & \$n @a -ErrorAction SilentlyContinue -ErrorVariable e | Select-Object -First 1; \$e | Select-Object -First 1 | ForEach-Object FullyQualifiedErrorId } -ArgumentList \$c.Name, \$a
+          \$job = Start-ThreadJob { param(\$m, \$n, \$a) Import-Module \$m; & \$n @a -ErrorAction SilentlyContinue -ErrorVariable e | Select-Object -First 1; \$e | Select-Object -First 1 | ForEach-Object FullyQualifiedErrorId } -ArgumentList '$manifest', \$c.Name, \$a
           \$done = Wait-Job \$job -Timeout 15
           \$out = Receive-Job \$job; Stop-Job \$job; Remove-Job \$job -Force
           '{0,-20} force={1,-5} {2,-7} {3:N1} s: {4}' -f \$c.Name, \$c.Parameters.ContainsKey('Force'), \$(if (\$done) { 'ended' } else { 'RUNNING' }), \$w.Elapsed.TotalSeconds, ((\$out | ForEach-Object { \"\$_\" }) -join ' / ')
@@ -118,10 +127,14 @@ u=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 9100));
     ss -tan | awk 'NR>1 {print $1}' | sort | uniq -c | sed 's/^/  ss /' ;;
   16n) # 256.0.0.1 and friends: invalid addresses, never a DNS query (the namespace's resolver logs every name asked).
     run --kill-after=120 -- "
-      foreach (\$cmd in 'Test-Ping 256.0.0.1 -Count 1', 'Find-OpenPort 256.0.0.1 -Port 80', 'Test-TcpEcho 256.0.0.1 -Port 7', 'Test-UdpEcho 1.2.3.4.5 -Port 7', 'Send-TcpMessage 1.2.3 -Port 7 -Message x', 'Send-UdpMessage 256.0.0.1 -Port 7 -Message x', 'Get-TlsCertificate 256.0.0.1 -Port 443') {
+      \$fanOut = 'Test-Ping 256.0.0.1 -Count 1', 'Find-OpenPort 256.0.0.1 -Port 80', 'Test-TcpEcho 256.0.0.1 -Port 7', 'Test-UdpEcho 1.2.3.4.5 -Port 7', 'Send-TcpMessage 1.2.3 -Port 7 -Message x', 'Send-UdpMessage 256.0.0.1 -Port 7 -Message x', 'Get-TlsCertificate 256.0.0.1 -Port 443'
+      # Not fan-outs (one host each), asked the same to see what they do with it.
+      \$single = 'Get-ImapFolder -Server 256.0.0.2 -Credential \$c -Security None -Port 7', 'Get-Pop3Message -Server 256.0.0.3 -Credential \$c -Security None -Port 7', 'Send-Mail -Server 256.0.0.4 -From a@b.c -To d@e.f -Subject s -Body b -Security None -Port 7 -Confirm:\$false', 'Test-GrpcHealth 256.0.0.5:7', 'Test-HttpEndpoint http://256.0.0.6:7/', 'Invoke-Scrape http://256.0.0.7:7/', 'Invoke-XmlRpc http://256.0.0.8:7/ -Method m', 'Connect-WebSocket ws://256.0.0.9:7/'
+      \$c = [pscredential]::new('u', (ConvertTo-SecureString 'p' -AsPlainText -Force))
+      foreach (\$cmd in \$fanOut + \$single) {
           \$e = \$null
-          \$null = Invoke-Expression \"\$cmd -ErrorAction SilentlyContinue -ErrorVariable +e\" 2>\$null
-          '{0,-45} {1}' -f \$cmd, ((\$e | Select-Object -First 1 | ForEach-Object { \$_.FullyQualifiedErrorId + ': ' + \$_.Exception.Message }) -join '')
+          try { \$null = Invoke-Expression \"\$cmd -TimeoutSec 3 -ErrorAction SilentlyContinue -ErrorVariable +e\" 2>\$null } catch { \$e = @(\$_) }
+          '{0,-50} {1}' -f (\$cmd -split ' ')[0..1] -join ' ', ((\$e | Select-Object -First 1 | ForEach-Object { \$_.FullyQualifiedErrorId.Split(',')[0] + ': ' + \$_.Exception.Message }) -join '')
       }" ;;
   22) # Non-http redirects and a loop inside a list of URLs, a body cut at the size cap, a body that breaks off.
     lying
