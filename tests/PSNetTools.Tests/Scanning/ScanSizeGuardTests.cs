@@ -92,4 +92,28 @@ public sealed class ScanSizeGuardTests : IDisposable
         Assert.False(_tcp.Pending(), "a connection reached 127.0.0.1");
         Assert.Equal(0, _udp.Available);
     }
+
+    [Fact]
+    public void Force_runs_a_block_over_the_limit_in_every_cmdlet_that_takes_a_list_of_targets()
+    {
+        // -Force must lift the guard, not only be accepted: each cmdlet starts on 127.0.0.0/8 and its first answer
+        // (a row, or that target's error under -ErrorAction Stop) ends the run. Loopback only, whatever happens.
+        var r = Ps.Run($$"""
+            $fanOut = Get-Command -Module PSNetTools -CommandType Cmdlet | Where-Object {
+                $_.Parameters.Values | Where-Object { ($_.Name -eq 'ComputerName' -or $_.Aliases -contains 'ComputerName') -and $_.ParameterType.IsArray } }
+            foreach ($c in $fanOut) {
+                $a = @{ ComputerName = '127.0.0.0/8'; Force = $true }
+                foreach ($p in @{ Port = {{_port}}; Count = 1; Message = 'hi'; TimeoutSec = 0.5; ReadTimeoutSec = 0.5 }.GetEnumerator()) {
+                    if ($c.Parameters.ContainsKey($p.Key)) { $a[$p.Key] = $p.Value }
+                }
+                $first = try { & $c.Name @a -ErrorAction Stop | Select-Object -First 1 | ForEach-Object { 'row ' + $_.PSObject.Properties.Value[0] } }
+                    catch { $_.FullyQualifiedErrorId.Split(',')[0] + ' ' + $_.TargetObject }
+                '{0}|{1}' -f $c.Name, $first
+            }
+            """, timeoutSec: 120);
+        Assert.Null(r.Terminating);
+        Assert.Equal(7, r.Output.Count);
+        // The first host of the block answered (127.0.0.1: a row, or its own Timeout/ConnectionRefused).
+        Assert.All(r.Output, o => Assert.Matches(@"^[\w-]+\|(row 127\.0\.0\.1$|\w+ 127\.0\.0\.1:)", o.BaseObject.ToString()));
+    }
 }
