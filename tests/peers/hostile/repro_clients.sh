@@ -6,7 +6,7 @@
 #
 #   bash tests/peers/hostile/isolated_net.sh /tmp/dns.log bash tests/peers/hostile/repro_clients.sh ITEM MANIFEST LABEL
 #
-# ITEM is 11 12 13 13c 14 15 16 16n 17 22. Ports are fixed: the namespace is the run's own. Not for CI (minutes of
+# ITEM is 11 12 13 13c 14 15 16 16all 16n 17 22. Ports are fixed: the namespace is the run's own. Not for CI (minutes of
 # CPU and GBs of memory on the old module; the limits below kill a run that grows past them).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -136,6 +136,31 @@ u=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 9100));
           try { \$null = Invoke-Expression \"\$cmd -TimeoutSec 3 -ErrorAction SilentlyContinue -ErrorVariable +e\" 2>\$null } catch { \$e = @(\$_) }
           '{0,-50} {1}' -f (\$cmd -split ' ')[0..1] -join ' ', ((\$e | Select-Object -First 1 | ForEach-Object { \$_.FullyQualifiedErrorId.Split(',')[0] + ': ' + \$_.Exception.Message }) -join '')
       }" ;;
+  17) # Links in -AttachmentPath with -Force, over IMAP and POP3 (Dovecot as the tests render it, IMAPS and POP3S): a link
+    # to a file outside the folder and a dangling one, named as the message's attachments.
+    d="$(mktemp -d /tmp/repro-mail-XXXXXX)"; chmod 755 "$d"
+    mkdir -p "$d/certs" "$d/dovecot" "$d/mail/tester/Maildir/"{cur,new,tmp} "$d/save" "$d/outside"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$d/certs/server.key" -out "$d/certs/server.crt" 2>/dev/null
+    chown -R 5000:5000 "$d/mail"
+    render() { sed -e "s|@DIR@|$d|g; s|@IMAP_PORT@|2143|; s|@IMAPS_PORT@|2993|; s|@POP3_PORT@|2110|; s|@POP3S_PORT@|2995|; s|@LMTP_PORT@|2424|; s|@INSTANCE@|repro|" "$1"; }
+    render "$here/../mail/dovecot.conf.template" > "$d/dovecot/dovecot.conf"
+    render "$here/../mail/users.template" > "$d/dovecot/users"
+    dovecot -F -c "$d/dovecot/dovecot.conf" 2>/dev/null & peers+=($!)
+    wait_port 127.0.0.1 2424; wait_port 127.0.0.1 2995; wait_port 127.0.0.1 2993
+    python3 -c 'import smtplib
+m = "From: a@example.com\r\nTo: tester@example.com\r\nSubject: links\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhi\r\n--XX\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"report.txt\"\r\n\r\nFROM THE SENDER\r\n--XX\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"ghost.txt\"\r\n\r\nPLANTED\r\n--XX--\r\n"
+c = smtplib.LMTP("127.0.0.1", 2424); c.sendmail("a@example.com", ["tester"], m); c.quit()'
+    for proto in imap pop3; do
+      rm -rf "$d/save"/* "$d/outside"/*; echo precious > "$d/outside/secret.txt"
+      ln -s "$d/outside/secret.txt" "$d/save/report.txt"; ln -s "$d/outside/planted.txt" "$d/save/ghost.txt"
+      cmd=$([ $proto = imap ] && echo "Get-ImapMessage -Port 2993" || echo "Get-Pop3Message -Port 2995")
+      run --kill-after=60 -- "
+        \$cred = [pscredential]::new('tester', (ConvertTo-SecureString secret -AsPlainText -Force))
+        ($cmd -Server 127.0.0.1 -Security SslOnConnect -SkipCertificateCheck -Credential \$cred -Last 1 -AttachmentPath '$d/save' -Force).SavedAttachments"
+      echo "  after $proto: outside/secret.txt = '$(cat "$d/outside/secret.txt")'; outside/planted.txt $([ -e "$d/outside/planted.txt" ] && echo "EXISTS = '$(cat "$d/outside/planted.txt")'" || echo "absent")"
+      for f in report.txt ghost.txt; do echo "  save/$f: $([ -L "$d/save/$f" ] && echo "still a link" || echo "a regular file = '$(cat "$d/save/$f" | tr -d '\r')'")"; done
+    done
+    rm -rf "$d" ;;
   22) # Non-http redirects and a loop inside a list of URLs, a body cut at the size cap, a body that breaks off.
     lying
     run --kill-after=120 -- "
