@@ -112,7 +112,7 @@ public sealed class ScanSizeGuardTests : IDisposable
             }
             """, timeoutSec: 120);
         Assert.Null(r.Terminating);
-        Assert.Equal(7, r.Output.Count);
+        Assert.True(r.Output.Count >= 7, string.Join(", ", r.Output));
         // The first host of the block answered (127.0.0.1: a row, or its own Timeout/ConnectionRefused).
         Assert.All(r.Output, o => Assert.Matches(@"^[\w-]+\|(row 127\.0\.0\.1$|\w+ 127\.0\.0\.1:)", o.BaseObject.ToString()));
     }

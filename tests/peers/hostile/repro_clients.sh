@@ -133,8 +133,9 @@ u=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 9100));
       \$c = [pscredential]::new('u', (ConvertTo-SecureString 'p' -AsPlainText -Force))
       foreach (\$cmd in \$fanOut + \$single) {
           \$e = \$null
-          try { \$null = Invoke-Expression \"\$cmd -TimeoutSec 3 -ErrorAction SilentlyContinue -ErrorVariable +e\" 2>\$null } catch { \$e = @(\$_) }
-          '{0,-50} {1}' -f (\$cmd -split ' ')[0..1] -join ' ', ((\$e | Select-Object -First 1 | ForEach-Object { \$_.FullyQualifiedErrorId.Split(',')[0] + ': ' + \$_.Exception.Message }) -join '')
+          \$t = if ((Get-Command (\$cmd -split ' ')[0]).Parameters.ContainsKey('TimeoutSec')) { '-TimeoutSec 3' } else { '' }
+          try { \$null = Invoke-Expression \"\$cmd \$t -ErrorAction SilentlyContinue -ErrorVariable +e\" 2>\$null } catch { \$e = @(\$_) }
+          '{0,-28} {1}' -f ((\$cmd -split ' ')[0..1] -join ' '), ((\$e | Select-Object -First 1 | ForEach-Object { \$_.FullyQualifiedErrorId.Split(',')[0] + ': ' + \$_.Exception.Message }) -join '')
       }" ;;
   17) # Links in -AttachmentPath with -Force, over IMAP and POP3 (Dovecot as the tests render it, IMAPS and POP3S): a link
     # to a file outside the folder and a dangling one, named as the message's attachments.
