@@ -88,6 +88,9 @@ public sealed class WebSocketSession : IAsyncDisposable
         {
             PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(new Utf8GuardStream(context.PlaintextStream, maskOutgoing: true, afterHttpHead: true)),
             ConnectTimeout = TimeSpan.FromSeconds(options.TimeoutSec),
+            // A redirected handshake would carry -Headers (Cookie, tokens) to wherever the server points; browsers
+            // fail a WebSocket on any redirect, and so does this client: a 3xx is the handshake's error.
+            AllowAutoRedirect = false,
         };
         var invoker = new HttpMessageInvoker(handler);
         try

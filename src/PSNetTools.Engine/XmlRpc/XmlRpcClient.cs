@@ -28,7 +28,9 @@ public sealed record XmlRpcCallOptions
 /// <summary>Invoke-XmlRpc: one POST per call over a pooled connection; faults become <see cref="XmlRpcFaultException"/>.</summary>
 public static class XmlRpcClient
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All })
+    // SocketsHttpHandler's own redirects would re-send -Headers (Cookie, X-Api-Key) to any host a server names:
+    // HttpRedirects follows them instead, and keeps the caller's headers and credential on the first origin only.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false })
     {
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
@@ -37,7 +39,7 @@ public static class XmlRpcClient
     // SocketsHttpHandler pools it anyway and, when the next call follows at once, sends it down the closing socket:
     // "The response ended prematurely" on about one call in ten. Endpoints seen answering HTTP/1.0 get a handler
     // that never reuses a connection.
-    private static readonly HttpClient OneShot = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, AutomaticDecompression = DecompressionMethods.All })
+    private static readonly HttpClient OneShot = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false })
     {
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
@@ -53,7 +55,7 @@ public static class XmlRpcClient
         if (tls.Callback is null && tls.ClientCertificate is null) return oneShot ? OneShot : Http;
         return TrustedClients.GetOrAdd($"{oneShot}|{tls.Key}", _ =>
         {
-            var handler = new SocketsHttpHandler { PooledConnectionLifetime = oneShot ? TimeSpan.Zero : TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All };
+            var handler = new SocketsHttpHandler { PooledConnectionLifetime = oneShot ? TimeSpan.Zero : TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false };
             tls.ApplyTo(handler.SslOptions);
             return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         });
@@ -75,16 +77,11 @@ public static class XmlRpcClient
             deadline.CancelAfter(options.Timeout);
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
-                request.Headers.UserAgent.ParseAdd("PSNetTools/" + typeof(XmlRpcClient).Assembly.GetName().Version?.ToString(3));
-                if (options.Credential is { } c)
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.UserName}:{c.Password}")));
-                }
-                foreach (var (k, v) in options.Headers) request.Headers.TryAddWithoutValidation(k, v);
                 var client = ClientFor(uri, options.Tls);
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                using var answer = await Net.HttpRedirects.SendAsync(client, new Net.RedirectHop(uri, HttpMethod.Post), new Net.RedirectPolicy(),
+                    hop => Request(hop, body, options), deadline.Token).ConfigureAwait(false);
+                if (answer.Stopped is { } stop) throw new HttpRequestException(stop.Message);
+                var response = answer.Response;
                 if (response.Version == HttpVersion.Version10 && response.Headers.Connection.All(c => !string.Equals(c, "keep-alive", StringComparison.OrdinalIgnoreCase)))
                 {
                     Http10Endpoints.TryAdd(uri.Authority, true);
@@ -106,6 +103,25 @@ public static class XmlRpcClient
                 throw new TimeoutException($"{uri}: no answer to {method} within {options.Timeout.TotalSeconds:0.###} s.");
             }
         }, null, cancellationToken);
+    }
+
+    /// <summary>One hop's request: the call (a hop turned into GET by a 301/302/303 has no body), and the credential
+    /// and the caller's headers only while the hop is on the first origin.</summary>
+    private static HttpRequestMessage Request(Net.RedirectHop hop, byte[] body, XmlRpcCallOptions options)
+    {
+        var request = new HttpRequestMessage(hop.Method, hop.Uri);
+        if (hop.Method == HttpMethod.Post)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
+        }
+        request.Headers.UserAgent.ParseAdd("PSNetTools/" + typeof(XmlRpcClient).Assembly.GetName().Version?.ToString(3));
+        if (options.Credential is { } c && hop.Trusted)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.UserName}:{c.Password}")));
+        }
+        foreach (var (k, v) in Net.HttpRedirects.HeadersFor(options.Headers, hop.Trusted)) request.Headers.TryAddWithoutValidation(k, v);
+        return request;
     }
 
     private static XmlRpcLimitException TooLarge(Uri uri, string method, long limit) =>

@@ -4,9 +4,9 @@ using PSNetTools.Tests.Harness;
 namespace PSNetTools.Tests.Http;
 
 /// <summary>
-/// Issue 10, items 14 and 22: what the three redirect-following cmdlets (Test-HttpEndpoint, Invoke-Scrape,
-/// Invoke-Crawl) do when a lying server redirects to another origin, to file: or ftp:, in a loop, or sends more than
-/// the size cap.
+/// Issue 10, items 14 and 22: what the redirect-following cmdlets (Test-HttpEndpoint, Invoke-Scrape, Invoke-Crawl,
+/// Invoke-XmlRpc; Connect-WebSocket refuses redirects) do when a lying server redirects to another origin, to file:
+/// or ftp:, in a loop, or sends more than the size cap.
 /// </summary>
 public sealed class HostileRedirectTests : IClassFixture<HostileRedirectTests.Peers>
 {
@@ -57,6 +57,43 @@ public sealed class HostileRedirectTests : IClassFixture<HostileRedirectTests.Pe
             Assert.Equal("Bearer s3cret", hop.Headers["Authorization"]);
             Assert.Equal("s3cret", hop.Headers["X-Api-Key"]);
         }
+    }
+
+    [Fact]
+    public void Invoke_XmlRpc_and_Connect_WebSocket_carry_no_secret_to_another_origin()
+    {
+        // Both had SocketsHttpHandler follow redirects itself, which drops Authorization but re-sends every other
+        // header: Cookie and X-Api-Key reached 127.0.0.2 (and another port) from both cmdlets.
+        var s = _server;
+        string To(string origin, string tag) => $"{origin}/page?from={tag}";
+        var r = Ps.Run($$"""
+            $h = {{Secrets}}
+            $cred = [pscredential]::new('user', (ConvertTo-SecureString 's3cret' -AsPlainText -Force))
+            $null = Invoke-XmlRpc '{{s.RedirectTo(To(s.OtherHostUri, "xmlrpc-host"), 307)}}' -Method m -Headers $h -Credential $cred -ErrorAction SilentlyContinue
+            $null = Invoke-XmlRpc '{{s.RedirectTo(To(s.OtherPortUri, "xmlrpc-port"), 308)}}' -Method m -Headers $h -ErrorAction SilentlyContinue
+            $null = Invoke-XmlRpc '{{s.RedirectTo(To(s.BaseUri, "xmlrpc-same"), 307)}}' -Method m -Headers $h -Credential $cred -ErrorAction SilentlyContinue
+            $null = Invoke-XmlRpc '{{s.RedirectTo("file:///etc/passwd", 307)}}' -Method m -ErrorAction SilentlyContinue -ErrorVariable fileError
+            $fileError.Exception.Message
+            $ws = '{{s.RedirectTo(To(s.OtherHostUri, "ws-host"))}}' -replace '^http:', 'ws:'
+            $null = Connect-WebSocket $ws -Headers $h -ErrorAction SilentlyContinue -ErrorVariable wsError
+            $wsError.Exception.Message
+            """);
+        Assert.Null(r.Terminating);
+        var landed = _server.Seen().Where(q => q.Path.StartsWith("/page?from=", StringComparison.Ordinal)).ToList();
+        foreach (var tag in new[] { "xmlrpc-host", "xmlrpc-port" })
+        {
+            var hop = Assert.Single(landed, q => q.Path.EndsWith("from=" + tag, StringComparison.Ordinal));
+            Assert.Equal("POST", hop.Method);
+            foreach (var secret in new[] { "Authorization", "Cookie", "X-Api-Key" }) Assert.False(hop.Headers.ContainsKey(secret), $"{tag}: {secret} reached {hop.Listener}");
+            Assert.Equal("fr", hop.Headers["Accept-Language"]);
+        }
+        var same = Assert.Single(landed, q => q.Path.EndsWith("from=xmlrpc-same", StringComparison.Ordinal));
+        Assert.Equal("s3cret", same.Headers["X-Api-Key"]);
+        Assert.StartsWith("Basic ", same.Headers["Authorization"], StringComparison.Ordinal);
+        Assert.Contains("only redirects to http and https are followed", r.Output[0].BaseObject.ToString(), StringComparison.Ordinal);
+        // A WebSocket handshake is not redirected at all, as in browsers: the 302 is the error.
+        Assert.DoesNotContain(landed, q => q.Path.EndsWith("from=ws-host", StringComparison.Ordinal));
+        Assert.Contains("302", r.Output[1].BaseObject.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,13 +67,53 @@ public sealed class ScanSizeGuardTests : IDisposable
     }
 
     [Fact]
-    public void Every_fan_out_cmdlet_has_Force()
+    public void Every_cmdlet_that_takes_a_list_of_targets_refuses_a_slash_8_and_has_Force()
     {
-        var r = Ps.Run("""
-            'Find-OpenPort', 'Test-Ping', 'Test-TcpEcho', 'Test-UdpEcho', 'Send-TcpMessage', 'Send-UdpMessage', 'Get-TlsCertificate' |
-                ForEach-Object { '{0}={1}' -f $_, (Get-Command $_).Parameters.ContainsKey('Force') }
-            """);
-        r.AssertNoErrors();
-        Assert.All(r.Output, o => Assert.EndsWith("=True", o.BaseObject.ToString(), StringComparison.Ordinal));
+        // Found through Get-Command, not from a list: a fan-out cmdlet added later is checked too. Each gets the
+        // parameters its kind needs (a port, a message, one ping) and 127.0.0.0/8.
+        var r = Ps.Run($$"""
+            $fanOut = Get-Command -Module PSNetTools -CommandType Cmdlet | Where-Object {
+                $_.Parameters.Values | Where-Object { ($_.Name -eq 'ComputerName' -or $_.Aliases -contains 'ComputerName') -and $_.ParameterType.IsArray } }
+            foreach ($c in $fanOut) {
+                $a = @{ ComputerName = '127.0.0.0/8' }
+                if ($c.Parameters.ContainsKey('Port')) { $a.Port = {{_port}} }
+                if ($c.Parameters.ContainsKey('Count')) { $a.Count = 1 }
+                if ($c.Parameters.ContainsKey('Message')) { $a.Message = 'hi' }
+                $out = @(); $e = @()
+                try { $out = @(& $c.Name @a -ErrorAction Stop) } catch { $e = @($_) }
+                '{0}|{1}|{2}|{3}' -f $c.Name, $c.Parameters.ContainsKey('Force'), $out.Count, (($e | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) -join ',')
+            }
+            """, timeoutSec: 60);
+        var rows = r.Output.Select(o => o.BaseObject.ToString()!.Split('|')).ToList();
+        // The seven of today at least; more is fine as long as each one is guarded.
+        Assert.Superset(new HashSet<string> { "Find-OpenPort", "Test-Ping", "Test-TcpEcho", "Test-UdpEcho", "Send-TcpMessage", "Send-UdpMessage", "Get-TlsCertificate" },
+            rows.Select(row => row[0]).ToHashSet());
+        Assert.All(rows, row => Assert.Equal([row[0], "True", "0", "ScanTooLarge"], row));
+        Assert.False(_tcp.Pending(), "a connection reached 127.0.0.1");
+        Assert.Equal(0, _udp.Available);
+    }
+
+    [Fact]
+    public void Force_runs_a_block_over_the_limit_in_every_cmdlet_that_takes_a_list_of_targets()
+    {
+        // -Force must lift the guard, not only be accepted: each cmdlet starts on 127.0.0.0/8 and its first answer
+        // (a row, or that target's error under -ErrorAction Stop) ends the run. Loopback only, whatever happens.
+        var r = Ps.Run($$"""
+            $fanOut = Get-Command -Module PSNetTools -CommandType Cmdlet | Where-Object {
+                $_.Parameters.Values | Where-Object { ($_.Name -eq 'ComputerName' -or $_.Aliases -contains 'ComputerName') -and $_.ParameterType.IsArray } }
+            foreach ($c in $fanOut) {
+                $a = @{ ComputerName = '127.0.0.0/8'; Force = $true }
+                foreach ($p in @{ Port = {{_port}}; Count = 1; Message = 'hi'; TimeoutSec = 0.5; ReadTimeoutSec = 0.5 }.GetEnumerator()) {
+                    if ($c.Parameters.ContainsKey($p.Key)) { $a[$p.Key] = $p.Value }
+                }
+                $first = try { & $c.Name @a -ErrorAction Stop | Select-Object -First 1 | ForEach-Object { 'row ' + $_.PSObject.Properties.Value[0] } }
+                    catch { $_.FullyQualifiedErrorId.Split(',')[0] + ' ' + $_.TargetObject }
+                '{0}|{1}' -f $c.Name, $first
+            }
+            """, timeoutSec: 120);
+        Assert.Null(r.Terminating);
+        Assert.True(r.Output.Count >= 7, string.Join(", ", r.Output));
+        // The first host of the block answered (127.0.0.1: a row, or its own Timeout/ConnectionRefused).
+        Assert.All(r.Output, o => Assert.Matches(@"^[\w-]+\|(row 127\.0\.0\.1$|\w+ 127\.0\.0\.1:)", o.BaseObject.ToString()));
     }
 }

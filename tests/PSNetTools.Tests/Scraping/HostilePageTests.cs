@@ -45,4 +45,32 @@ public sealed class HostilePageTests : IClassFixture<HostilePageTests.Peers>
         var r = Ps.RunAndStop($"Invoke-Scrape '{_server.BaseUri}/deep?n=80000' -ParseTimeoutSec 600", TimeSpan.FromSeconds(3));
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(5), $"took {r.Elapsed}");
     }
+
+    [Fact]
+    public void Ctrl_c_stops_the_parse_itself_not_only_the_pipeline()
+    {
+        // A parse left running after the pipeline returned would keep a core of the user's session busy for the rest
+        // of its minute. In a process of its own, so the CPU measured after the stop is the parse's alone.
+        var (code, stdout, stderr) = FreshProcess.Run($$"""
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$ModuleManifestPath'; Invoke-Scrape '{{_server.BaseUri}}/deep?n=80000' -TimeoutSec 600 -ParseTimeoutSec 600")
+            $run = $ps.BeginInvoke()
+            Start-Sleep -Seconds 4
+            $me = [Diagnostics.Process]::GetCurrentProcess()
+            'parsing {0}' -f (-not $run.IsCompleted)
+            $w = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            'stopped {0}' -f ($w.Elapsed.TotalSeconds -lt 2)
+            $me.Refresh(); $cpu = $me.TotalProcessorTime
+            Start-Sleep -Seconds 5
+            $me.Refresh()
+            'cpu {0:F2}' -f ($me.TotalProcessorTime - $cpu).TotalSeconds
+            """, timeoutSec: 90);
+        Assert.True(code == 0, stdout + stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("parsing True", lines);
+        Assert.Contains("stopped True", lines);
+        var cpu = double.Parse(lines.Single(l => l.StartsWith("cpu ", StringComparison.Ordinal))[4..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(cpu < 2, $"{cpu} s of CPU in the 5 s after Ctrl+C: the parse went on");
+    }
 }
