@@ -6,7 +6,7 @@ using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Http;
 
-[Cmdlet(VerbsLifecycle.Start, "HttpFileServer")]
+[Cmdlet(VerbsLifecycle.Start, "HttpFileServer", SupportsShouldProcess = true)]
 [OutputType(typeof(HttpFileServer))]
 public sealed class StartHttpFileServerCommand : HttpServerCommand
 {
@@ -23,6 +23,7 @@ public sealed class StartHttpFileServerCommand : HttpServerCommand
 
     protected override void EndProcessing()
     {
+        if (!ShouldStart("an HTTP file server", Port)) return;
         ServerCommands.EnsureNameIsFree(this, Name);
         var root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (!Directory.Exists(root))

@@ -9,7 +9,7 @@ using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.Http;
 
-[Cmdlet(VerbsLifecycle.Start, "HttpServer")]
+[Cmdlet(VerbsLifecycle.Start, "HttpServer", SupportsShouldProcess = true)]
 [OutputType(typeof(RouteServer))]
 public sealed class StartHttpServerCommand : HttpServerCommand
 {
@@ -48,6 +48,7 @@ public sealed class StartHttpServerCommand : HttpServerCommand
 
     protected override void EndProcessing()
     {
+        if (!ShouldStart("an HTTP server", Port)) return;
         ServerCommands.EnsureNameIsFree(this, Name);
         var routes = new RouteTable();
         var handlers = new List<string>();

@@ -8,7 +8,7 @@ using PSNetTools.Transport;
 
 namespace PSNetTools.Commands.Transport;
 
-[Cmdlet(VerbsLifecycle.Start, "TcpEchoServer", DefaultParameterSetName = PlainSet)]
+[Cmdlet(VerbsLifecycle.Start, "TcpEchoServer", DefaultParameterSetName = PlainSet, SupportsShouldProcess = true)]
 [OutputType(typeof(TcpEchoServer))]
 public sealed class StartTcpEchoServerCommand : ServerCommand
 {
@@ -40,6 +40,7 @@ public sealed class StartTcpEchoServerCommand : ServerCommand
 
     protected override void EndProcessing()
     {
+        if (!ShouldStart("a TCP echo server", Port)) return;
         ServerCommands.EnsureNameIsFree(this, Name);
         var file = ServerCommands.LoadCertificate(this, CertificatePath, CertificatePassword);
         var options = new TcpEchoServerOptions

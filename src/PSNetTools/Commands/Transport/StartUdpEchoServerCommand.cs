@@ -6,7 +6,7 @@ using PSNetTools.Transport;
 
 namespace PSNetTools.Commands.Transport;
 
-[Cmdlet(VerbsLifecycle.Start, "UdpEchoServer")]
+[Cmdlet(VerbsLifecycle.Start, "UdpEchoServer", SupportsShouldProcess = true)]
 [OutputType(typeof(UdpEchoServer))]
 public sealed class StartUdpEchoServerCommand : ServerCommand
 {
@@ -19,6 +19,7 @@ public sealed class StartUdpEchoServerCommand : ServerCommand
 
     protected override void EndProcessing()
     {
+        if (!ShouldStart("a UDP echo server", Port)) return;
         ServerCommands.EnsureNameIsFree(this, Name);
         var options = new UdpEchoServerOptions { Address = Address, Port = Port, Name = Name, ResponsePrefix = ResponsePrefix };
         RunAsync((sink, ct) => ServerCommands.StartAsync(() => UdpEchoServer.StartAsync(options, ct), sink, Wait, ct), Port);

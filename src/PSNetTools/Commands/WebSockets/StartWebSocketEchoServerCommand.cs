@@ -6,7 +6,7 @@ using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.WebSockets;
 
-[Cmdlet(VerbsLifecycle.Start, "WebSocketEchoServer")]
+[Cmdlet(VerbsLifecycle.Start, "WebSocketEchoServer", SupportsShouldProcess = true)]
 [OutputType(typeof(WebSocketEchoServer))]
 public sealed class StartWebSocketEchoServerCommand : HttpServerCommand
 {
@@ -28,6 +28,7 @@ public sealed class StartWebSocketEchoServerCommand : HttpServerCommand
 
     protected override void EndProcessing()
     {
+        if (!ShouldStart("a WebSocket echo server", Port)) return;
         ServerCommands.EnsureNameIsFree(this, Name);
         var options = new WebSocketEchoServerOptions
         {

@@ -10,7 +10,7 @@ using PSNetTools.Infrastructure;
 
 namespace PSNetTools.Commands.XmlRpc;
 
-[Cmdlet(VerbsLifecycle.Start, "XmlRpcServer")]
+[Cmdlet(VerbsLifecycle.Start, "XmlRpcServer", SupportsShouldProcess = true)]
 [OutputType(typeof(XmlRpcServer))]
 public sealed class StartXmlRpcServerCommand : HttpServerCommand
 {
@@ -44,6 +44,7 @@ public sealed class StartXmlRpcServerCommand : HttpServerCommand
 
     protected override void EndProcessing()
     {
+        if (!ShouldStart("an XML-RPC server", Port)) return;
         ServerCommands.EnsureNameIsFree(this, Name);
         var help = new Dictionary<string, string>(StringComparer.Ordinal);
         var functions = new Dictionary<string, (string Function, int? Arity)>(StringComparer.Ordinal);
