@@ -9,7 +9,7 @@ usage: issue10_servers.py MODULE_PSD1 ITEM [ARGS]
   xmlrpc-client          item 2: Invoke-XmlRpc against xmlrpc_deep_answer_server.py inside try/catch
   race RUNS              item 3: Find-OpenPort 127.0.0.0/20 -TimeoutSec 0.01 against accept_and_close.py, RUNS times
   idle KIND N HOLD [FDS] item 4: N idle connections (in processes of 9,000) held HOLD s against KIND (a child of ulimit -n FDS)
-  longline KIND          item 5: GET / + 100,000,000 x 'a'
+  longline KIND          item 5: GET / + 100,000,000 x 'a' + ' HTTP/1.1', a whole request
   partial KIND WAIT      item 6: a partial request line ('GET /a'), a partial header, a 10 MB body announced with 1 byte
   chunked KIND           item 7: a chunked POST of 600 x 1 MB
   reset                  item 8: a 20 GB file read 64 KB and reset; CPU, ActiveConnections and the log afterwards
@@ -208,7 +208,7 @@ def item_xmlrpc_server():
 def http_get(port, path):
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=10)
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
         data = b""
         while True:
             c = s.recv(65536)
@@ -311,19 +311,59 @@ def item_idle(kind, n, hold, ulimit=None):
     return result
 
 
+def long_request(port, total, child):
+    """GET / + TOTAL x 'a' + ' HTTP/1.1' and a Host header, as one whole request; returns (status line, bytes sent)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(b"GET /")
+    s.setblocking(False)
+    sent, piece, answer = 0, b"a" * 65536, b""
+    tail = b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    while True:
+        todo = piece[:max(0, min(len(piece), total - sent))] or tail
+        r, w, _ = select.select([s], [s], [], 30)
+        child.rss_mb()
+        if r:
+            break
+        if not w:
+            return "no answer in 30 s", sent
+        try:
+            n = s.send(todo)
+        except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+            break
+        if todo is tail:
+            tail = tail[n:]
+            if not tail:
+                break
+        else:
+            sent += n
+    s.setblocking(True)
+    s.settimeout(1)
+    start = time.monotonic()
+    while time.monotonic() - start < 60 and b"\r\n" not in answer:
+        child.rss_mb()
+        try:
+            c = s.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        if not c:
+            break
+        answer += c
+    s.close()
+    return answer.split(b"\r\n", 1)[0].decode("latin1") or "closed without an answer", sent
+
+
 def item_longline(kind):
     child = Child()
     root = tempfile.mkdtemp()
     port = start_server(child, kind, root)
     before = child.rss_mb()
     start = time.monotonic()
-    p = subprocess.Popen([sys.executable, os.path.join(HERE, "http_client.py"), "longline", "127.0.0.1", str(port), "100000000"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sample_while(child, p, 0.2)
-    seen = p.stdout.read().strip()
+    line, sent = long_request(port, 100_000_000, child)
     seconds = round(time.monotonic() - start, 1)
     time.sleep(2)
-    result = {"item": 5, "kind": kind, "seen": seen, "seconds": seconds, "rss_before": before, "rss_peak": child.peak,
+    result = {"item": 5, "kind": kind, "answer": line, "sent": sent, "seconds": seconds, "rss_before": before, "rss_peak": child.peak,
               "rss_after": child.rss_mb(), "alive": child.alive(), "next": http_get(port, "/")}
     child.close()
     return result
@@ -356,13 +396,61 @@ def item_partial(kind, wait):
     port = start_server(child, kind, root)
     path = "/RPC2" if kind == "xmlrpc" else "/"
     result = {"item": 6, "kind": kind, "wait": wait}
-    for name, data in (("request_line", b"GET /a"),
-                       ("header", b"GET / HTTP/1.1\r\nHost: x\r\nX-Partial: a"),
-                       ("body_10MB_1_byte", f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 10000000\r\n\r\n<".encode())):
-        result[name] = open_for(port, data, wait)
+    # The three at once, each on its own connection: the slowest decides how long the item takes.
+    cases = (("request_line", b"GET /a"),
+             ("header", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Partial: a"),
+             ("body_10MB_1_byte", f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: 10000000\r\n\r\n<".encode()))
+    threads = [threading.Thread(target=lambda n=n, d=d: result.__setitem__(n, open_for(port, d, wait))) for n, d in cases]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     result["alive"] = child.alive()
     child.close()
     return result
+
+
+def chunked_post(port, path, n, size, child):
+    """A chunked POST of N chunks of SIZE bytes, stopped when the server answers; returns (status line, bytes sent, tail)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+    piece = (b"%x\r\n" % size) + b"<" * size + b"\r\n"
+    sent = 0
+    for _ in range(n):
+        child.rss_mb()
+        r, _, _ = select.select([s], [], [], 0)
+        if r:
+            break
+        try:
+            s.sendall(piece)
+            sent += size
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            break
+    else:
+        try:
+            s.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass
+    answer = b""
+    s.settimeout(1)
+    start = time.monotonic()
+    while time.monotonic() - start < 120:
+        child.rss_mb()
+        try:
+            c = s.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        if not c:
+            break
+        answer += c
+        head, sep, body = answer.partition(b"\r\n\r\n")
+        length = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+        if sep and length and len(body) >= length[0]:
+            break
+    s.close()
+    return answer.split(b"\r\n", 1)[0].decode("latin1"), sent, answer[-200:].decode("utf-8", "replace")
 
 
 def item_chunked(kind):
@@ -372,13 +460,11 @@ def item_chunked(kind):
     path = "/RPC2" if kind == "xmlrpc" else "/"
     before = child.rss_mb()
     start = time.monotonic()
-    p = subprocess.Popen([sys.executable, os.path.join(HERE, "http_client.py"), "chunks", "127.0.0.1", str(port), path, "600", "1048576"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sample_while(child, p, 0.2)
-    seen = json.loads(p.stdout.read().strip() or "{}")
-    seen["answer"] = seen.get("answer", "")[-160:]
-    result = {"item": 7, "kind": kind, "seen": seen, "seconds": round(time.monotonic() - start, 1), "rss_before": before,
-              "rss_peak": child.peak, "alive": child.alive()}
+    line, sent, tail = chunked_post(port, path, 600, 1 << 20, child)
+    seconds = round(time.monotonic() - start, 1)
+    time.sleep(2)
+    result = {"item": 7, "kind": kind, "answer": line, "sent": sent, "tail": tail, "seconds": seconds, "rss_before": before,
+              "rss_peak": child.peak, "rss_after": child.rss_mb(), "alive": child.alive()}
     child.close()
     return result
 
@@ -390,7 +476,17 @@ def item_reset():
     child = Child()
     port = start_server(child, "file", root)
     cpu0 = child.cpu()
-    out, _ = peer("http_client.py", "resetdownload", "127.0.0.1", port, "/huge.bin", 65536)
+    c = socket.create_connection(("127.0.0.1", port), timeout=30)
+    c.sendall(b"GET /huge.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    got = b""
+    while len(got) < 65536:
+        piece = c.recv(65536)
+        if not piece:
+            break
+        got += piece
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    out = {"read": len(got), "status": got.split(b"\r\n", 1)[0].decode("latin1")}
     t0, c0 = time.monotonic(), child.cpu()
     samples = []
     for _ in range(4):
