@@ -6,7 +6,7 @@ using PSNetTools.Tests.Harness;
 namespace PSNetTools.Tests.Servers;
 
 /// <summary>
-/// The attacks that killed or bloated the user's session (issue 10 items 4, 5, 7), against servers started by the
+/// The attacks that killed or bloated the user's session (issue 10 items 4, 5, 7, 8), against servers started by the
 /// built module in a child process: the process must live, its memory stay bounded, and it must go on answering.
 /// </summary>
 [Collection(ChildProcessesUnderAttack.Name)]
@@ -82,6 +82,38 @@ public sealed class HostileClientProcessTests
         Assert.True(server.RssMb - before < 50, $"RSS grew from {before:0} to {server.RssMb:0} MB");
         // A GET to the XML-RPC path is a 405: answered, which is what matters here.
         Answers(server, path);
+    }
+
+    [Fact]
+    public void A_download_reset_after_64_KB_stops_costing_cpu_at_once()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(Path.Combine(dir.Path, "a.txt"), "a");
+        // Sparse: 20 GB that cost nothing to read, so only the sending loop costs CPU.
+        using (var huge = File.Create(Path.Combine(dir.Path, "huge.bin"))) huge.SetLength(20L * 1024 * 1024 * 1024);
+        using var server = ServerProcess.Start($"Start-HttpFileServer -Path '{dir.Path}' -Port 0");
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            tcp.Connect(System.Net.IPAddress.Loopback, server.Port);
+            // Host as a browser sends it (HttpListener, before issue 10, answered another Host 404).
+            tcp.GetStream().Write(System.Text.Encoding.ASCII.GetBytes($"GET /huge.bin HTTP/1.1\r\nHost: 127.0.0.1:{server.Port}\r\n\r\n"));
+            var buffer = new byte[65536];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = tcp.GetStream().Read(buffer, read, buffer.Length - read);
+                if (n == 0) break;
+                read += n;
+            }
+            Assert.Equal(buffer.Length, read);
+            tcp.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        }
+        Thread.Sleep(1000);
+        var cpu = server.CpuSeconds;
+        Thread.Sleep(5000);
+        // Before: a core kept streaming to the client that had gone (measured 4.2 s of CPU in 5 s, for over 60 s).
+        Assert.True(server.CpuSeconds - cpu < 1.5, $"{server.CpuSeconds - cpu:0.00} s of CPU in the 5 s after the reset");
+        Answers(server);
     }
 
     [Fact]
