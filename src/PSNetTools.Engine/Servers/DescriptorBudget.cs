@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 namespace PSNetTools.Servers;
 
 /// <summary>
-/// How many client connections the servers of this process may hold together, from the process's open-file limit
-/// (RLIMIT_NOFILE, `ulimit -n`). A process out of descriptors is not just a server that cannot accept: the .NET runtime
+/// How many sockets the servers' client connections and the port scanner's connect slots of this process may hold
+/// together, from the process's open-file limit (RLIMIT_NOFILE, `ulimit -n`). A process out of descriptors is not just a server that cannot accept: the .NET runtime
 /// needs descriptors to start threads, and when it cannot, it aborts the whole process with "Out of memory." (measured:
-/// pwsh under `ulimit -n 2048` died of 5,000 idle connections although each server's own cap is 10,000). So the servers
-/// together leave a reserve untouched for the runtime and the rest of the session, and refuse connections past it.
+/// pwsh under `ulimit -n 2048` died of 5,000 idle connections although each server's own cap is 10,000, and under
+/// `ulimit -n 1024` of a scan with 4,000 connects at once). So they together leave a reserve untouched for the runtime
+/// and the rest of the session: servers refuse connections past it, a scan runs fewer connects at once.
 /// </summary>
 internal static class DescriptorBudget
 {
@@ -37,7 +38,7 @@ internal static class DescriptorBudget
     /// <summary>What the servers may hold: the limit minus a quarter of it for everything else, at least 256 and at most 4,096 descriptors.</summary>
     public static long Budget(long? limit) => limit is { } l ? Math.Max(0, l - Math.Clamp(l / 4, 256, 4096)) : long.MaxValue;
 
-    /// <summary>Takes one connection's descriptor; false (and nothing taken) when the budget is spent. Give it back with <see cref="Release"/>.</summary>
+    /// <summary>Takes one connection's descriptor; false (and nothing taken) when the budget is spent. Give it back with <see cref="Release()"/>.</summary>
     public static bool TryTake(out long limit)
     {
         limit = Limit() ?? long.MaxValue;
@@ -47,6 +48,21 @@ internal static class DescriptorBudget
     }
 
     public static void Release() => Interlocked.Decrement(ref _held);
+
+    /// <summary>Takes as many of <paramref name="wanted"/> descriptors as the budget has left (perhaps none); give them back with <see cref="Release(int)"/>.</summary>
+    public static int TakeUpTo(int wanted, out long limit)
+    {
+        limit = Limit() ?? long.MaxValue;
+        var budget = Budget(limit);
+        while (true)
+        {
+            var held = Volatile.Read(ref _held);
+            var taken = (int)Math.Clamp(budget - held, 0, wanted);
+            if (Interlocked.CompareExchange(ref _held, held + taken, held) == held) return taken;
+        }
+    }
+
+    public static void Release(int count) => Interlocked.Add(ref _held, -count);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct RLimit
