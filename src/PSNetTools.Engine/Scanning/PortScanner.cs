@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using PSNetTools.Net;
+using PSNetTools.Servers;
 
 namespace PSNetTools.Scanning;
 
@@ -29,13 +30,30 @@ public static class PortScanner
         var results = Channel.CreateUnbounded<Outcome<PortScanResult>>(new UnboundedChannelOptions { SingleReader = true });
         var credits = new RowCredits(Math.Max(options.RowCapacity, 2 * options.ThrottleLimit));
         var order = new ScanOrder(results.Writer);
-        options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"Scanning {options.Ports.Count:N0} port(s) per host, up to {options.ThrottleLimit:N0} connects at once, {options.Timeout.TotalSeconds:0.###} s before a port counts as filtered."));
+        // Each slot holds a socket: more slots than the open-file limit leaves would starve the runtime of the
+        // descriptors it starts threads with, and it aborts the process. A budget spent by servers still leaves one.
+        var held = DescriptorBudget.TakeUpTo(options.ThrottleLimit, out var fileLimit);
+        var connectsAtOnce = Math.Max(1, held);
+        try
+        {
+            if (connectsAtOnce < options.ThrottleLimit)
+            {
+                options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"{options.ThrottleLimit:N0} connects at once would take more sockets than the open-file limit ({fileLimit:N0}, ulimit -n) leaves this scan: {connectsAtOnce:N0} at once."));
+            }
+            options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"Scanning {options.Ports.Count:N0} port(s) per host, up to {connectsAtOnce:N0} connects at once, {options.Timeout.TotalSeconds:0.###} s before a port counts as filtered."));
+        }
+        catch
+        {
+            DescriptorBudget.Release(held);
+            throw;
+        }
 
         var log = new ScanLog(options.Log, credits);
         var producer = ProduceAsync(computerNames, options, work.Writer, order, credits, counters, stop.Token);
         var limitLogged = 0;
-        var slots = new ConnectSlots(work.Reader, options.ThrottleLimit, options.Timeout,
+        var slots = new ConnectSlots(work.Reader, connectsAtOnce, options.Timeout,
             (probe, state, latency) => Report(probe, state, latency, options, counters, order, credits, log),
             error =>
             {
@@ -63,15 +81,22 @@ public static class PortScanner
         finally
         {
             // Leaving early (cancelled, or a consumer that has enough): stop every worker and wait until their sockets are closed.
-            await stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                await Task.WhenAll(workers.Append(producer)).ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await Task.WhenAll(workers.Append(producer)).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                await finished.ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            finally
             {
+                DescriptorBudget.Release(held);
             }
-            await finished.ConfigureAwait(false);
         }
     }
 

@@ -52,7 +52,7 @@ public abstract class SocketHttpServer : NetServer
     /// <summary>Requests read and handed to the server (refused heads are not counted).</summary>
     public long RequestsServed => Interlocked.Read(ref _requests);
 
-    /// <summary>Connections answered 503 at once because MaxConnections were open.</summary>
+    /// <summary>Connections answered 503 at once: MaxConnections were open, or the servers of the process held all the open-file limit leaves them (DescriptorBudget).</summary>
     public long ConnectionsRefused => Interlocked.Read(ref _refused);
 
     public override string Endpoint => $"http://{EndpointHost}:{Port}/";
@@ -102,7 +102,13 @@ public abstract class SocketHttpServer : NetServer
             }
             if (Volatile.Read(ref _running) >= Limits.MaxConnections)
             {
-                Refuse(client);
+                Refuse(client, string.Create(CultureInfo.InvariantCulture, $"{Limits.MaxConnections:N0} are open (the MaxConnections limit)"));
+                continue;
+            }
+            if (!DescriptorBudget.TryTake(out var fileLimit))
+            {
+                Refuse(client, string.Create(CultureInfo.InvariantCulture,
+                    $"the servers of this process hold {DescriptorBudget.Held:N0}, all the open-file limit ({fileLimit:N0}, ulimit -n) leaves them"));
                 continue;
             }
             HttpConnection connection;
@@ -113,6 +119,7 @@ public abstract class SocketHttpServer : NetServer
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
+                DescriptorBudget.Release();
                 client.Dispose();
                 continue;
             }
@@ -124,7 +131,7 @@ public abstract class SocketHttpServer : NetServer
         }
     }
 
-    private void Refuse(Socket client)
+    private void Refuse(Socket client, string why)
     {
         Interlocked.Increment(ref _refused);
         try
@@ -138,7 +145,7 @@ public abstract class SocketHttpServer : NetServer
         }
         client.Dispose();
         LogThrottled(string.Create(CultureInfo.InvariantCulture,
-            $"refusing connections: {Limits.MaxConnections:N0} are open (the MaxConnections limit); {ConnectionsRefused - Interlocked.Read(ref _refusedLogged):N0} refused since the last note"));
+            $"refusing connections: {why}; {ConnectionsRefused - Interlocked.Read(ref _refusedLogged):N0} refused since the last note"));
     }
 
     /// <summary>At most one line a second: a flood must not push the requests that matter out of the log.</summary>
@@ -168,6 +175,7 @@ public abstract class SocketHttpServer : NetServer
         {
             _connections.TryRemove(connection, out _);
             connection.Dispose();
+            DescriptorBudget.Release();
             CountActive(-1);
             Interlocked.Decrement(ref _running);
         }
@@ -260,15 +268,18 @@ public abstract class SocketHttpServer : NetServer
         }
         if (!response.KeepAlive) return false;
         if (body.Complete) return true;
-        // An unread body must be skipped before the next request; a large one is not worth it.
+        // An unread body must be skipped before the next request; a large one is not worth it: the answer has left,
+        // and a lingering close keeps the client's unread bytes from turning the close into a reset that destroys it.
         try
         {
-            return await body.DrainAsync(64 * 1024).ConfigureAwait(false);
+            if (await body.DrainAsync(64 * 1024).ConfigureAwait(false)) return true;
         }
         catch (Exception ex) when (ex is BadHttpRequestException or ClientGoneException)
         {
             return false;
         }
+        await connection.LingeringCloseAsync().ConfigureAwait(false);
+        return false;
     }
 
     private async Task<HttpRequestHead?> ReadHeadAsync(HttpConnection connection)
