@@ -174,7 +174,15 @@ public sealed class XmlRpcServer : SocketHttpServer
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
+            Log($"{method}: the handler ran past {_options.CallTimeout.TotalSeconds:0.###} s and was stopped.");
             throw new XmlRpcFaultException(XmlRpcCodec.ServerError, $"{method} did not finish within {_options.CallTimeout.TotalSeconds:0.###} s (the server's call timeout).");
+        }
+        catch (XmlRpcFaultException fault) when (fault.FaultCode == 1)
+        {
+            // Fault 1 is the handler's own failure (a throw or an error record): the log has its message, as the HTTP
+            // server's has a failed route's.
+            Log($"{method}: the handler failed: {fault.FaultString}");
+            throw;
         }
         catch (HandlerLimitException ex)
         {
@@ -184,6 +192,7 @@ public sealed class XmlRpcServer : SocketHttpServer
         catch (Exception ex) when (ex is not XmlRpcFaultException and not OperationCanceledException)
         {
             // The method's own error message is the fault string, as Python's SimpleXMLRPCServer does.
+            Log($"{method}: the handler failed: {ex.Message}");
             throw new XmlRpcFaultException(1, ex.Message);
         }
     }

@@ -55,6 +55,7 @@ public sealed class HandlerErrorTests : IDisposable
                 try { $null = Invoke-XmlRpc $u -Method $m -ErrorAction Stop; "$m returned" } catch { "$($_.Exception.FaultCode)|$($_.Exception.FaultString)" }
             }
             Invoke-XmlRpc $u -Method fine
+            $rpc.GetLog() | Where-Object { $_ -notlike '*"POST /RPC2*' }
             $rpc | Stop-NetServer
             """);
         var io = ((string)r.Output[0].BaseObject).Split('|');
@@ -63,6 +64,10 @@ public sealed class HandlerErrorTests : IDisposable
         Assert.DoesNotContain(" at ", io[1], StringComparison.Ordinal);
         Assert.Equal("1|written error detail", r.Output[1].BaseObject);
         Assert.Equal("fine", r.Output[2].BaseObject);
+        // Logged with the message too, as the HTTP server logs it (the old code logged only the access line).
+        var log = r.Output.Skip(3).Select(o => o.BaseObject.ToString()!).ToList();
+        Assert.Contains(log, l => l.StartsWith("io: the handler failed: ", StringComparison.Ordinal) && l.Contains("/nonexistent/file", StringComparison.Ordinal));
+        Assert.Contains("write: the handler failed: written error detail", log);
     }
 
     [Fact]

@@ -56,6 +56,45 @@ public sealed class HttpResponseLimitTests
         Assert.True(long.Parse(v["peakMB"], CultureInfo.InvariantCulture) < 1200, $"peak memory: {stdout}");
     }
 
+    [Theory]
+    // Past the size limit long before the timeout: refused once the items counted so far pass it (6 s here), not held
+    // until the 30 s timeout (the old code: 503 after 30 s, 3 GB).
+    [InlineData("-TimeoutSec 30", "500", "MaxResponseBytes")]
+    // A size limit it never reaches: the timeout stops it.
+    [InlineData("-TimeoutSec 2 -MaxResponseBytes 2147483647", "503", "2 s")]
+    public void An_endless_stream_of_output_is_stopped_at_its_limit(string limits, string status, string named)
+    {
+        var (code, stdout, stderr) = FreshProcess.Run($$"""
+            Import-Module $ModuleManifestPath
+            {{Probes}}
+            $web = Start-HttpServer -Port 0 {{limits}} -Route @{ 'GET /many' = { foreach ($i in 1..1000000000) { $i } }; 'GET /ok' = { 'ok' } }
+            $null = get "$($web.Endpoint)ok"
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            "answer=" + (get "$($web.Endpoint)many")
+            "answeredSec=" + [int]$clock.Elapsed.TotalSeconds
+            Start-Sleep -Seconds 2
+            $t = ticks; $m = kb VmRSS; Start-Sleep -Seconds 1; "cpu=" + ((ticks) - $t); "grewMB=" + [long](((kb VmRSS) - $m) / 1024)
+            "next=" + (get "$($web.Endpoint)ok")
+            "log=" + (($web.GetLog() | Where-Object { $_ -like '*/many*' }) -join ' / ')
+            $web | Stop-NetServer
+            $t = ticks; $m = kb VmRSS; Start-Sleep -Seconds 1; "stoppedCpu=" + ((ticks) - $t); "stoppedGrewMB=" + [long](((kb VmRSS) - $m) / 1024)
+            "peakMB=" + [long]((kb VmHWM) / 1024)
+            """, timeoutSec: 150);
+        var v = Values(stdout);
+        Assert.True(v.ContainsKey("peakMB"), $"exit {code}: {stdout}{stderr}");
+        Assert.Equal("200 ok", v["next"]);
+        Assert.Equal(status, v["answer"][..3]);
+        Assert.Contains(named, v["log"], StringComparison.Ordinal);
+        Assert.True(int.Parse(v["answeredSec"], CultureInfo.InvariantCulture) < 25, stdout);
+        foreach (var phase in new[] { "", "stopped" })
+        {
+            var cpu = phase.Length == 0 ? "cpu" : phase + "Cpu";
+            Assert.True(long.Parse(v[cpu], CultureInfo.InvariantCulture) < 50, $"{cpu}: still busy after the answer: {stdout}");
+            Assert.True(long.Parse(v[phase + (phase.Length == 0 ? "grewMB" : "GrewMB")], CultureInfo.InvariantCulture) < 64, $"{phase} still growing: {stdout}");
+        }
+        Assert.True(long.Parse(v["peakMB"], CultureInfo.InvariantCulture) < 1200, $"peak memory: {stdout}");
+    }
+
     [Fact]
     public void A_response_over_MaxResponseBytes_is_a_500_whose_log_names_the_limit()
     {

@@ -59,8 +59,17 @@ internal static class JsonOutput
     public static async Task<(object? Raw, byte[]? Json)> InvokeAsync(RunspacePool pool, string function, object request, int depth, long maxBytes, CancellationToken cancellationToken)
     {
         var answer = new Answer(depth, maxBytes, cancellationToken);
-        var output = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken,
-            then: ps => AddConvertToJson(ps.AddCommand(Gate).AddParameter(nameof(AnswerGateCommand.State), answer), depth)).ConfigureAwait(false);
+        List<PSObject> output;
+        try
+        {
+            output = await ServerCommands.InvokeHandlerAsync(pool, function, [request], cancellationToken,
+                then: ps => AddConvertToJson(ps.AddCommand(Gate).AddParameter(nameof(AnswerGateCommand.State), answer), depth)).ConfigureAwait(false);
+        }
+        catch (HandlerFailedException) when (answer.Refused is not null)
+        {
+            // The gate stopped the pipeline at the limit: the limit is the answer, not the stop.
+            throw answer.Refused;
+        }
         if (answer.Refused is not null) throw answer.Refused;
         if (output.Count == 0) return (answer.Raw, null);
         var text = output[0].BaseObject.ToString() ?? "null";
@@ -73,14 +82,24 @@ internal static class JsonOutput
         (ConvertToJson is null ? ps.AddCommand("ConvertTo-Json") : ps.AddCommand(ConvertToJson))
             .AddParameter("Depth", depth).AddParameter("Compress").AddParameter("EnumsAsStrings").AddParameter("WarningAction", ActionPreference.Ignore);
 
-    /// <summary>Throws <see cref="TooLarge"/> when the value's JSON, ConvertTo-Json -Depth levels deep, passes maxBytes.</summary>
-    public static void Measure(object? value, int depth, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The bytes of the value's JSON, ConvertTo-Json -Depth levels deep, as the whole answer or as an element of the
+    /// answer's array; throws <see cref="TooLarge"/> as soon as they pass maxBytes.
+    /// </summary>
+    public static long Measure(object? value, int depth, bool inArray, long maxBytes, CancellationToken cancellationToken)
     {
         using var writer = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         // ConvertTo-Json -Depth N writes N + 1 levels of containers (-Depth 0 still opens the outermost object).
-        new Walk(writer, depth + 1, maxBytes, cancellationToken).Write(value, 0);
+        new Walk(writer, depth + 1, maxBytes, cancellationToken).Write(value, inArray ? 1 : 0);
         writer.Flush();
-        Walk.CheckSize(writer.BytesCommitted, maxBytes);
+        CheckSize(writer.BytesCommitted, maxBytes);
+        return writer.BytesCommitted;
+    }
+
+    /// <summary>Throws <see cref="TooLarge"/> when bytes pass maxBytes.</summary>
+    public static void CheckSize(long bytes, long maxBytes)
+    {
+        if (bytes > maxBytes) throw TooLarge(maxBytes);
     }
 
     /// <summary>The limit's own words, for the client's 500 and the server's log alike.</summary>
@@ -88,11 +107,6 @@ internal static class JsonOutput
 
     private sealed class Walk(Utf8JsonWriter w, int maxDepth, long maxBytes, CancellationToken cancellationToken)
     {
-        public static void CheckSize(long bytes, long maxBytes)
-        {
-            if (bytes > maxBytes) throw TooLarge(maxBytes);
-        }
-
         public void Write(object? value, int depth)
         {
             cancellationToken.ThrowIfCancellationRequested();
