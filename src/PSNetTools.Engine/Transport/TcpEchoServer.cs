@@ -98,7 +98,9 @@ public sealed class TcpEchoServer : NetServer
                 continue;
             }
             CountAccepted();
-            if (_clients.Count >= _options.MaxConnections)
+            // Past its own cap, or past what the process's open-file limit leaves the servers (DescriptorBudget: a process
+            // out of descriptors cannot start threads and aborts), a client is closed at once.
+            if (_clients.Count >= _options.MaxConnections || !DescriptorBudget.TryTake(out _))
             {
                 CountClientError();
                 client.Dispose();
@@ -153,6 +155,7 @@ public sealed class TcpEchoServer : NetServer
             ArrayPool<byte>.Shared.Return(buffer);
             if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
             client.Dispose();
+            DescriptorBudget.Release();
             CountActive(-1);
             _clients.TryRemove(client, out _);
         }
