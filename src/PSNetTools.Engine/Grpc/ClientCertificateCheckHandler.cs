@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using PSNetTools.Net;
@@ -15,8 +14,6 @@ namespace PSNetTools.Grpc;
 /// </summary>
 internal sealed class ClientCertificateCheckHandler(HttpMessageHandler inner, DnsEndPoint endpoint, string serverName) : DelegatingHandler(inner)
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
-
     // A server's certificate policy does not change during one command: one probe per channel answers every call.
     private readonly Lazy<Task<Exception?>> _demand = new(() => AlertOfAsync(endpoint, serverName));
 
@@ -39,21 +36,12 @@ internal sealed class ClientCertificateCheckHandler(HttpMessageHandler inner, Dn
         Failures.Innermost<TransportMismatchException>(ex) is null && Failures.Innermost<TimeoutException>(ex) is null;
 
     /// <summary>The server's certificate_required alert to a client with no certificate, or null when it sent none.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5359", Justification = "Only asks whether the server wants a client certificate; nothing but the HTTP/2 preface is sent.")]
     private static async Task<Exception?> AlertOfAsync(DnsEndPoint endpoint, string serverName)
     {
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
+        using var timeout = new CancellationTokenSource(TlsProbe.Timeout);
         try
         {
-            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
-            await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = serverName,
-                RemoteCertificateValidationCallback = CertificateChecks.AcceptAny,
-                ApplicationProtocols = [SslApplicationProtocol.Http2],
-            }, timeout.Token).ConfigureAwait(false);
+            await using var tls = await TlsProbe.HandshakeAsync(endpoint, serverName, timeout.Token).ConfigureAwait(false);
             // The client's first flight: the preface and an empty SETTINGS frame. The alert answers it.
             await tls.WriteAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0"u8.ToArray(), timeout.Token).ConfigureAwait(false);
             // The server's SETTINGS: it talks to clients without certificates.

@@ -14,7 +14,6 @@ namespace PSNetTools.Grpc;
 /// </summary>
 internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsEndPoint endpoint) : WrappingStream(inner)
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private bool _sniffed;
     private Task<bool>? _speaksTls;
 
@@ -99,21 +98,12 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
         }
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5359", Justification = "Only asks whether the port speaks TLS; nothing is sent over it.")]
     private static async Task<bool> SpeaksTlsAsync(DnsEndPoint endpoint)
     {
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
+        using var timeout = new CancellationTokenSource(TlsProbe.Timeout);
         try
         {
-            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
-            await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = endpoint.Host,
-                RemoteCertificateValidationCallback = CertificateChecks.AcceptAny,
-                ApplicationProtocols = [SslApplicationProtocol.Http2],
-            }, timeout.Token).ConfigureAwait(false);
+            await using var tls = await TlsProbe.HandshakeAsync(endpoint, endpoint.Host, timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
