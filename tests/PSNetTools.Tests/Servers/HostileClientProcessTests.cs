@@ -40,8 +40,11 @@ public sealed class HostileClientProcessTests
         // HttpListener died near 20,000; idle connections here hold no buffer (zero-byte reads).
         Assert.True(rss - before < 400, $"RSS grew from {before:0} to {rss:0} MB");
         var closed = first.ReadJson(60).GetProperty("closed_by_server").GetInt32() + second.ReadJson(60).GetProperty("closed_by_server").GetInt32();
-        // The 10,000 over the 10,000 cap were answered 503 and closed at once.
-        Assert.True(closed >= 9500, $"{closed} closed by the server");
+        // Those over the 10,000 cap were answered 503 and closed at once. On a loaded machine some connects of the two
+        // clients fail (a full backlog; CI saw 1,587): what the server holds is what matters, 10,000 at most.
+        var open = opened.Sum(o => o.GetProperty("open").GetInt32());
+        Assert.True(open >= 15000, $"only {open} connections opened: too few to reach the descriptor count that killed the old module");
+        Assert.InRange(open - closed, 9000, 10050);
         Assert.True(server.IsAlive, server.Output);
         Answers(server);
     }
@@ -57,11 +60,13 @@ public sealed class HostileClientProcessTests
         PeerProcess.Run("prlimit", $"--pid {server.Pid} --nofile=1024:1024");
         using (var idle = HostilePeer.Start("http_client.py", "idle", "127.0.0.1", P(server.Port), "3000", "5"))
         {
-            Assert.Equal(3000, idle.ReadJson(120).GetProperty("open").GetInt32());
+            // On a loaded machine a few connects may fail (a full backlog): the count held is what is checked.
+            var open = idle.ReadJson(120).GetProperty("open").GetInt32();
+            Assert.True(open >= 2500, $"only {open} of 3,000 connections opened");
             Assert.True(server.IsAlive, server.Output);
             // 1,024 less a reserve of 256 for the runtime and the session: 768 held, the rest refused with 503.
             var closed = idle.ReadJson(60).GetProperty("closed_by_server").GetInt32();
-            Assert.InRange(closed, 2000, 2300);
+            Assert.InRange(open - closed, 700, 800);
         }
         Assert.True(server.IsAlive, server.Output);
         Answers(server);
