@@ -1,5 +1,7 @@
-# The default view of every output type the module produces on loopback, as a default terminal (or `pwsh -c`
-# redirected) shows it: `Out-String -Width 80`. Each table must keep a one-line header (PowerShell wraps a header
+# The default view of every output type the module produces on loopback, as an 80-column terminal (or `pwsh -c`
+# redirected) shows it: `Out-String -Width 79`. The console host formats to one column less than its width (measured:
+# at 80 columns a table whose last column is auto-sized gets what Out-String -Width 79 gives it, and `Out-String
+# -Width 80` hid a WebSocketExchange view whose Type column read "Te…"). Each table must keep a one-line header (PowerShell wraps a header
 # that does not fit its column, letter by letter) and show its key columns whole (not dropped for lack of room, not
 # cut with '…'). Views that fail today are reported as skipped with the reason (issue 12 item 4 fixes them); set
 # PSNT_PESTER_NO_SKIP=1 to run them anyway, and delete the entry below once a view passes.
@@ -108,7 +110,7 @@ AfterAll { Stop-OutputSamplePeers }
 Describe 'Default view of <Type> at 80 columns' -ForEach $Views {
     BeforeAll {
         $objects = @($samples[$Type])
-        $text = $objects | Out-String -Width 80
+        $text = $objects | Out-String -Width 79
         $table = Read-Table $text
         $control = Get-TableView $objects[0]
     }
@@ -122,7 +124,7 @@ Describe 'Default view of <Type> at 80 columns' -ForEach $Views {
         if ($HeaderSkip -and -not $env:PSNT_PESTER_NO_SKIP) { Set-ItResult -Skipped -Because $HeaderSkip }
         $table.HeaderLines.Count | Should -Be 1 -Because "a wrapped header is unreadable:`n$text"
         $table.HeaderLines[0] | Should -Not -Match '…' -Because "no header is cut:`n$text"
-        $table.Lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+        $table.Lines | Where-Object Length -GT 79 | Should -BeNullOrEmpty
     }
 
     It 'shows its key columns (<Keys>) whole' {
@@ -136,7 +138,7 @@ Describe 'Default view of <Type> at 80 columns' -ForEach $Views {
             $cut = for ($row = 0; $row -lt $objects.Count; $row++) {
                 # Each object alone: the views have fixed widths, so its rows are the same as in the whole table, and
                 # the lines a wrapped cell continues on are its own.
-                $single = Read-Table ($objects[$row] | Out-String -Width 80)
+                $single = Read-Table ($objects[$row] | Out-String -Width 79)
                 $value = $objects[$row].$property
                 if (Test-Cut $single $single.Columns[[array]::IndexOf($table.Columns, $column)] $value) { "$value" }
             }
