@@ -73,7 +73,7 @@ public sealed class StartHttpServerCommand : HttpServerCommand
         // Handlers run in a pool of runspaces of their own (several requests at once), with this module loaded.
         var state = InitialSessionState.CreateDefault2();
         for (var i = 0; i < handlers.Count; i++) state.Commands.Add(new SessionStateFunctionEntry(FunctionPrefix + i, handlers[i]));
-        var pool = ServerCommands.CreateHandlerPool(this, state, ThrottleLimit);
+        var pool = ServerCommands.CreateHandlerPool(this, state, ThrottleLimit, JsonOutput.AddWarmUp);
         var options = new RouteServerOptions
         {
             Routes = routes,
