@@ -35,11 +35,7 @@ internal sealed class GrpcCallRun(GrpcConnection connection, Method<byte[], byte
                     var request = await GrpcClient.SingleAsync(requests, name, cancellationToken).ConfigureAwait(false);
                     using var call = invoker.AsyncUnaryCall(method, null, WithCompression(options, request), request);
                     _headers = call.ResponseHeadersAsync;
-                    var response = await call.ResponseAsync.ConfigureAwait(false);
-                    await GrpcClient.LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
-                    _count++;
-                    responses.TryWrite(response);
-                    Ended(call.GetStatus(), call.GetTrailers());
+                    await OneReplyAsync(call.ResponseAsync, call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, responses).ConfigureAwait(false);
                     break;
                 }
                 case MethodType.ServerStreaming:
@@ -61,11 +57,7 @@ internal sealed class GrpcCallRun(GrpcConnection connection, Method<byte[], byte
                     using var call = invoker.AsyncClientStreamingCall(method, null, options);
                     _headers = call.ResponseHeadersAsync;
                     await SendAsync(call.RequestStream, requests, call.ResponseAsync, cancellationToken).ConfigureAwait(false);
-                    var response = await call.ResponseAsync.ConfigureAwait(false);
-                    await GrpcClient.LogHeadersAsync(call.ResponseHeadersAsync, log).ConfigureAwait(false);
-                    _count++;
-                    responses.TryWrite(response);
-                    Ended(call.GetStatus(), call.GetTrailers());
+                    await OneReplyAsync(call.ResponseAsync, call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, responses).ConfigureAwait(false);
                     break;
                 }
                 default:
@@ -111,6 +103,16 @@ internal sealed class GrpcCallRun(GrpcConnection connection, Method<byte[], byte
             responses.TryComplete();
         }
         if (failure is not null) throw failure;
+    }
+
+    // Unary and client-streaming calls end with one reply: it, the headers' log line, then how the call ended.
+    private async Task OneReplyAsync(Task<byte[]> reply, Task<Metadata> headers, Func<Status> status, Func<Metadata> trailers, ChannelWriter<byte[]> responses)
+    {
+        var response = await reply.ConfigureAwait(false);
+        await GrpcClient.LogHeadersAsync(headers, log).ConfigureAwait(false);
+        _count++;
+        responses.TryWrite(response);
+        Ended(status(), trailers());
     }
 
     private WriteOptions? WriteOptionsFor(byte[] request) => compression != "identity" && request.Length == 0 ? NoCompress : null;
