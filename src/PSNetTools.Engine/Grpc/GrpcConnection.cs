@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -58,7 +59,8 @@ public sealed class GrpcConnection : IDisposable
         {
             HttpHandler = new ResponseEncodingHandler(plaintext || options.ClientCertificate is not null
                 ? handler
-                : new ClientCertificateCheckHandler(handler, connectTo, channelTarget.IdnHost)),
+                : new ClientCertificateCheckHandler(handler, SslApplicationProtocol.Http2, connectTo, channelTarget.IdnHost,
+                    ex => Failures.Innermost<TransportMismatchException>(ex) is not null)),
             // gzip for requests that ask for it (-Compression); replies in gzip are read whatever was asked.
             CompressionProviders = [new GzipCompressionProvider(CompressionLevel.Fastest)],
             DisposeHttpClient = true,

@@ -103,7 +103,7 @@ internal sealed class TransportSniffingStream(Stream inner, bool plaintext, DnsE
         using var timeout = new CancellationTokenSource(TlsProbe.Timeout);
         try
         {
-            await using var tls = await TlsProbe.HandshakeAsync(endpoint, endpoint.Host, timeout.Token).ConfigureAwait(false);
+            await using var tls = await TlsProbe.HandshakeAsync(endpoint, endpoint.Host, SslApplicationProtocol.Http2, timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)

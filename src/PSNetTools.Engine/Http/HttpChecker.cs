@@ -52,7 +52,7 @@ public static class HttpChecker
     {
         var timing = new PhaseTiming();
         using var handler = CreateHandler(options, timing);
-        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new HttpClient(ClientCertificateCheckHandler.Over(handler, options.Tls), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
         var watch = Stopwatch.StartNew();

@@ -104,6 +104,6 @@ public static class PageFetcher
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
         tls.ApplyTo(handler.SslOptions);
-        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        return new HttpClient(ClientCertificateCheckHandler.Over(handler, tls)) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 }

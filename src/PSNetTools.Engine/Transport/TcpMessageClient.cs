@@ -81,11 +81,35 @@ public static class TcpMessageClient
                 }
                 catch (Exception ex) when (ex is SocketException or TimeoutException or IOException)
                 {
-                    return Outcome.Success(new MessageExchange(replies, Describe(where, ex, options)));
+                    return Outcome.Success(new MessageExchange(replies, await AfterHandshakeAsync(where, ex, connection.Stream, options).ConfigureAwait(false)));
                 }
             }
         }
         return Outcome.Success(new MessageExchange(replies, null));
+    }
+
+    // After the handshake a reset is a reset, not a TLS failure. But a TLS 1.3 server that wants a client certificate
+    // sends its alert after the handshake and closes at once, so the first message's write can meet the closed socket
+    // (a reset, or a broken pipe) with the alert still unread: reading it names the reason.
+    private static async Task<TargetFailure> AfterHandshakeAsync(string where, Exception ex, Stream stream, MessageOptions options)
+    {
+        if (options.UseTls && options.Tls.ClientCertificate is null &&
+            Failures.Innermost<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted })
+        {
+            try
+            {
+                await Deadline.RunAsync(ct => stream.ReadAsync(new byte[256], ct).AsTask(), TimeSpan.FromSeconds(1), where, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception alert) when (alert is IOException or AuthenticationException && Failures.RequiresClientCertificate(alert))
+            {
+                return Failures.From(where, alert);
+            }
+            catch (Exception other) when (other is IOException or AuthenticationException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Nothing more to learn: the write's own failure says what happened.
+            }
+        }
+        return Failures.From(where, ex, options.ConnectTimeout);
     }
 
     // A failure before the handshake finished is the TLS handshake's, whatever broke it (garbage, a reset, a bad certificate).

@@ -92,7 +92,7 @@ public sealed class WebSocketSession : IAsyncDisposable
             // fail a WebSocket on any redirect, and so does this client: a 3xx is the handshake's error.
             AllowAutoRedirect = false,
         };
-        var invoker = new HttpMessageInvoker(handler);
+        var invoker = new HttpMessageInvoker(ClientCertificateCheckHandler.Over(handler, options.Tls));
         try
         {
             foreach (var p in options.Subprotocols) socket.Options.AddSubProtocol(p);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using PSNetTools.Net;
 using PSNetTools.Resilience;
 
 namespace PSNetTools.XmlRpc;
@@ -30,7 +31,7 @@ public static class XmlRpcClient
 {
     // SocketsHttpHandler's own redirects would re-send -Headers (Cookie, X-Api-Key) to any host a server names:
     // HttpRedirects follows them instead, and keeps the caller's headers and credential on the first origin only.
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false })
+    private static readonly HttpClient Http = new(ClientCertificateCheckHandler.Over(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false }, TlsTrust.Default))
     {
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
@@ -39,7 +40,7 @@ public static class XmlRpcClient
     // SocketsHttpHandler pools it anyway and, when the next call follows at once, sends it down the closing socket:
     // "The response ended prematurely" on about one call in ten. Endpoints seen answering HTTP/1.0 get a handler
     // that never reuses a connection.
-    private static readonly HttpClient OneShot = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false })
+    private static readonly HttpClient OneShot = new(ClientCertificateCheckHandler.Over(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false }, TlsTrust.Default))
     {
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
@@ -57,7 +58,7 @@ public static class XmlRpcClient
         {
             var handler = new SocketsHttpHandler { PooledConnectionLifetime = oneShot ? TimeSpan.Zero : TimeSpan.FromMinutes(2), AutomaticDecompression = DecompressionMethods.All, AllowAutoRedirect = false };
             tls.ApplyTo(handler.SslOptions);
-            return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            return new HttpClient(ClientCertificateCheckHandler.Over(handler, tls)) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         });
     }
 

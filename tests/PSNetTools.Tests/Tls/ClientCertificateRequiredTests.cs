@@ -8,7 +8,9 @@ namespace PSNetTools.Tests.Tls;
 /// ClientCertificateRequired, with advice to give -ClientCertificate; not TlsFailed and its "if the server does not speak
 /// TLS" advice, which sends the user the wrong way. Peers: openssl s_server -Verify 1 with the certificates of
 /// tests/peers/certs.sh, as a raw line server (-rev) and as an HTTP server (-www), in TLS 1.3 (where the client learns of
-/// the refusal only after its side of the handshake, on the first read) and in TLS 1.2 (during the handshake).
+/// the refusal only after its side of the handshake, on the first read) and in TLS 1.2 (during the handshake); and
+/// tests/peers/hostile/tls_alert_then_reset.py, which resets the connection right after its alert, as a loaded server's
+/// close overtakes the client's first write.
 /// </summary>
 public sealed class ClientCertificateRequiredTests : IClassFixture<ClientCertificateRequiredTests.Peers>
 {
@@ -27,6 +29,8 @@ public sealed class ClientCertificateRequiredTests : IClassFixture<ClientCertifi
             RawPort = Start($"{common} -quiet -rev");
             WwwPort = Start($"{common} -www");
             Www12Port = Start($"{common} -www -tls1_2");
+            ResetPort = Loopback.FreeTcpPort();
+            _servers.Add(PeerProcess.Start("python3", $"{Path.Combine(PeerProcess.RepoRoot, "tests", "peers", "hostile", "tls_alert_then_reset.py")} {ResetPort} {dir}/leaf-chain.crt {dir}/leaf.key {dir}/ca.crt", ResetPort));
         }
 
         public int RawPort { get; }
@@ -34,6 +38,8 @@ public sealed class ClientCertificateRequiredTests : IClassFixture<ClientCertifi
         public int WwwPort { get; }
 
         public int Www12Port { get; }
+
+        public int ResetPort { get; }
 
         private int Start(string arguments)
         {
@@ -82,9 +88,19 @@ public sealed class ClientCertificateRequiredTests : IClassFixture<ClientCertifi
     [InlineData("Connect-WebSocket", "www")]
     [InlineData("Get-ImapFolder", "raw")]
     [InlineData("Send-Mail", "raw")]
+    // The alert, then a reset: the first write failed (broken pipe) before the alert was read. Send-TcpMessage said
+    // TlsFailed, Test-HttpEndpoint NetworkError, the others ConnectionReset (Invoke-Scrape and Invoke-XmlRpc at random).
+    [InlineData("Send-TcpMessage", "reset")]
+    [InlineData("Test-TcpEcho", "reset")]
+    [InlineData("Test-HttpEndpoint", "reset")]
+    [InlineData("Invoke-Scrape", "reset")]
+    [InlineData("Invoke-XmlRpc", "reset")]
+    [InlineData("Connect-WebSocket", "reset")]
+    [InlineData("Get-ImapFolder", "reset")]
+    [InlineData("Send-Mail", "reset")]
     public void A_server_that_requires_a_client_certificate_and_gets_none_says_so(string cmdlet, string peer)
     {
-        var port = peer switch { "raw" => _peers.RawPort, "www" => _peers.WwwPort, _ => _peers.Www12Port };
+        var port = peer switch { "raw" => _peers.RawPort, "www" => _peers.WwwPort, "reset" => _peers.ResetPort, _ => _peers.Www12Port };
         var (id, text, advice) = Failure(Ps.Run(Call(cmdlet, port)));
         Assert.Equal("ClientCertificateRequired", id);
         Assert.Contains("requires a client certificate", text, StringComparison.Ordinal);
