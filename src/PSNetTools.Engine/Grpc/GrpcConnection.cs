@@ -82,6 +82,7 @@ public sealed class GrpcConnection : IDisposable
             {
                 throw new ArgumentException($"'{address}' is not a gRPC address: write host:port, or an http:// or https:// URI.", nameof(address));
             }
+            if (TargetSpec.NotAnAddress(uri) is { } notAnAddress) throw new ArgumentException($"'{address}': the host {notAnAddress}", nameof(address));
             return new Uri(uri.GetLeftPart(UriPartial.Authority));
         }
         var colon = address.LastIndexOf(':');
@@ -101,6 +102,8 @@ public sealed class GrpcConnection : IDisposable
         {
             throw new ArgumentException($"'{address}': put an IPv6 address in brackets, e.g. [::1]:50051.", nameof(address));
         }
+        // Read as every target of the module is: 256.0.0.1 is not an address, and no name to send to DNS.
+        if (TargetSpec.NotAnAddress(host) is { } invalid) throw new ArgumentException($"'{address}': {invalid}", nameof(address));
         var builder = new UriBuilder(plaintext ? Uri.UriSchemeHttp : Uri.UriSchemeHttps, host.Trim('[', ']'), port);
         return builder.Uri;
     }

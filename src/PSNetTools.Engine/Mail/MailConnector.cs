@@ -14,6 +14,11 @@ internal static class MailConnector
 {
     public static async Task ConnectAsync(MailService client, MailServerOptions options, CancellationToken cancellationToken)
     {
+        // Read as every target of the module is: 256.0.0.1 is not an address, and no name to send to DNS.
+        if (TargetSpec.NotAnAddress(options.Server) is { } invalid)
+        {
+            throw new MailException(new TargetFailure(options.Endpoint, ErrorIds.InvalidTarget, FailureKind.InvalidTarget, invalid), true);
+        }
         client.Timeout = (int)Math.Clamp(options.Timeout.TotalMilliseconds, 1, int.MaxValue);
         if (options.Tls.Callback is { } validate) client.ServerCertificateValidationCallback = validate;
         if (options.Tls.ClientCertificates() is { } certificates) client.ClientCertificates = certificates;

@@ -48,6 +48,7 @@ public static class HttpRedirects
     /// chain is returned with why it ended, when that was a redirect that was not followed.
     /// </summary>
     /// <exception cref="System.Net.Http.HttpRequestException">A hop's request failed (connect, TLS, protocol).</exception>
+    /// <exception cref="NotAnAddressException">The first URL's host looks like an IPv4 address and is not one.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<RedirectedResponse> SendAsync(HttpClient client, RedirectHop start, RedirectPolicy policy,
         Func<RedirectHop, HttpRequestMessage> build, CancellationToken cancellationToken)
@@ -56,6 +57,7 @@ public static class HttpRedirects
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(build);
+        NotAnAddressException.ThrowIfNotAnAddress(start.Uri);
         var hop = start;
         while (true)
         {
@@ -95,6 +97,10 @@ public static class HttpRedirects
         if (target.Scheme is not ("http" or "https"))
         {
             return new RedirectStop(RedirectNotHttp, target, $"{hop.Uri.AbsoluteUri} redirects to '{target.OriginalString}'; only redirects to http and https are followed.");
+        }
+        if (TargetSpec.NotAnAddress(target) is { } notAnAddress)
+        {
+            return new RedirectStop(ErrorIds.InvalidTarget, target, $"{hop.Uri.AbsoluteUri} redirects to {target.OriginalString}, whose host {notAnAddress}");
         }
         if (hop.Number >= policy.MaximumRedirections)
         {

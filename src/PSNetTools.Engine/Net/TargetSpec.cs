@@ -219,6 +219,26 @@ public sealed class TargetSpec
         return first.IsZero ? (first + 1, size - 1) : (first, size);
     }
 
+    /// <summary>
+    /// Why <paramref name="host"/>, the host of one server (a mail server, a URL's host), is not an address although it
+    /// looks like one ("'256.0.0.1' is not a valid IPv4 address: ..."), read as fan-out targets are; null for a valid
+    /// address or a name. The system resolver would send 256.0.0.1 to DNS as a name.
+    /// </summary>
+    public static string? NotAnAddress(string host)
+    {
+        var s = (host ?? "").Trim();
+        return LooksLikeIPv4(s) && !TryStrictIPv4(s, out _, out var bad) ? $"'{s}' is {bad}" : null;
+    }
+
+    /// <summary>
+    /// Why the host of <paramref name="uri"/> is not an address although it looks like one; null when it is an address
+    /// or a name. System.Uri already reads the short, octal and hex forms browsers accept (1.2.3, 0x7f.1) as IPv4, and
+    /// takes what fails them (256.0.0.1, 1.2.3.4.5) for a DNS name, which browsers refuse as an invalid URL (WHATWG: a
+    /// host that ends in a number is an IPv4 address or nothing).
+    /// </summary>
+    public static string? NotAnAddress(Uri uri) =>
+        uri is { IsAbsoluteUri: true, HostNameType: UriHostNameType.Dns } ? NotAnAddress(uri.IdnHost.TrimEnd('.')) : null;
+
     private static bool LooksLikeIPv4(string s) =>
         s.Length > 0 && !s.Contains(':', StringComparison.Ordinal) &&
         (s.All(c => char.IsAsciiDigit(c) || c == '.') || (IPAddress.TryParse(s, out var a) && a.AddressFamily == AddressFamily.InterNetwork));

@@ -81,6 +81,7 @@ public sealed class WebSocketSession : IAsyncDisposable
         {
             throw new ArgumentException($"'{options.Uri.OriginalString}' is not a ws:// or wss:// URL.");
         }
+        if (TargetSpec.NotAnAddress(options.Uri) is { } notAnAddress) throw new ArgumentException($"'{options.Uri.OriginalString}': the host {notAnAddress}");
         if (options.TimeoutSec <= 0) throw new ArgumentException("TimeoutSec must be greater than 0.");
         var socket = new ClientWebSocket();
         // The handler puts the UTF-8 guard under the WebSocket, above TLS (PlaintextStreamFilter sees what TLS decrypted).

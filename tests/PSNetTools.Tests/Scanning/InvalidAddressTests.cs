@@ -55,4 +55,58 @@ public class InvalidAddressTests
             Assert.True(ms < 5000, $"{cmdlet} took {ms} ms to refuse six invalid addresses");
         }
     }
+
+    // The cmdlets of one server or URL read their host the same way: System.Uri took http://256.0.0.1/ for a DNS name,
+    // and the mail and gRPC cmdlets passed 256.0.0.1 to the resolver as one; so did a redirect to it.
+    [Fact]
+    public void A_url_or_server_whose_host_is_not_IPv4_is_refused_without_any_DNS_query()
+    {
+        var (code, stdout, stderr, queries) = FreshProcess.RunIsolated("""
+            Import-Module $ModuleManifestPath
+            $cred = [pscredential]::new('u', [Net.NetworkCredential]::new('', 'p').SecurePassword)
+            $web = Start-HttpServer -Port 0 -Route @{ 'GET /away' = { $Request.Response.StatusCode = 302; $Request.Response.Headers['Location'] = 'http://256.0.0.1/'; 'moved' } }
+            $away = "$($web.Endpoint)away"
+            $runs = [ordered]@{
+                'Test-HttpEndpoint'     = { Test-HttpEndpoint http://256.0.0.1/ -TimeoutSec 2 }
+                'Test-HttpEndpoint-1.2.3.4.5' = { Test-HttpEndpoint http://1.2.3.4.5/ -TimeoutSec 2 }
+                'Test-HttpEndpoint-redirect' = { Test-HttpEndpoint $away -TimeoutSec 2 }
+                'Invoke-Scrape'         = { Invoke-Scrape http://256.0.0.1/ -TimeoutSec 2 }
+                'Invoke-Scrape-redirect' = { Invoke-Scrape $away -TimeoutSec 2 }
+                'Invoke-Crawl'          = { Invoke-Crawl http://256.0.0.1/ -TimeoutSec 2 }
+                'Invoke-XmlRpc'         = { Invoke-XmlRpc http://256.0.0.1/ -Method a -TimeoutSec 2 }
+                'Connect-WebSocket'     = { Connect-WebSocket ws://256.0.0.1/ -TimeoutSec 2 }
+                'Invoke-GrpcMethod'     = { Invoke-GrpcMethod 256.0.0.1:50051 a.B/C -Plaintext }
+                'Invoke-GrpcMethod-url' = { Invoke-GrpcMethod http://256.0.0.1:50051 a.B/C }
+                'Test-GrpcHealth'       = { Test-GrpcHealth 256.0.0.1:50051 -Plaintext }
+                'Send-Mail'             = { Send-Mail -SmtpServer 256.0.0.1 -From a@example.test -To b@example.test -Subject s -Body b -Confirm:$false -TimeoutSec 2 }
+                'Get-ImapFolder'        = { Get-ImapFolder 256.0.0.1 -Credential $cred -TimeoutSec 2 }
+                'Get-Pop3Message'       = { Get-Pop3Message 256.0.0.1 -Credential $cred -TimeoutSec 2 }
+            }
+            foreach ($name in $runs.Keys) {
+                $items = try { @(& $runs[$name] 2>&1) } catch { @($_) }
+                foreach ($item in $items) {
+                    if ($item -is [System.Management.Automation.ErrorRecord]) { 'err|{0}|{1}|{2}' -f $name, $item.FullyQualifiedErrorId.Split(',')[0], $item.Exception.Message }
+                    elseif ($null -ne $item.PSObject.Properties['Error']) { 'out|{0}|{1}' -f $name, $item.Error }
+                    else { 'out|{0}|{1}' -f $name, $item }
+                }
+            }
+            Stop-NetServer $web
+            'done|'
+            """, timeoutSec: 120);
+        // Caught terminating errors count as errors of the host (exit code 1); the last line shows the session lived.
+        Assert.True(stdout.Contains("done|", StringComparison.Ordinal), $"exit code {code}: {stdout}{stderr}");
+        Assert.Empty(queries);
+        var lines = stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string[] names = ["Test-HttpEndpoint", "Test-HttpEndpoint-1.2.3.4.5", "Test-HttpEndpoint-redirect", "Invoke-Scrape", "Invoke-Scrape-redirect", "Invoke-Crawl",
+            "Invoke-XmlRpc", "Connect-WebSocket", "Invoke-GrpcMethod", "Invoke-GrpcMethod-url", "Test-GrpcHealth", "Send-Mail", "Get-ImapFolder", "Get-Pop3Message"];
+        foreach (var name in names)
+        {
+            var line = Assert.Single(lines, l => l.Split('|') is [_, var n, ..] && n == name);
+            // Test-HttpEndpoint and Invoke-Crawl report a failed URL in their output; the others as an error.
+            Assert.Contains("is not a valid IPv4 address", line, StringComparison.Ordinal);
+            Assert.Contains(name.EndsWith("1.2.3.4.5", StringComparison.Ordinal) ? "has 5 parts" : "'256'", line, StringComparison.Ordinal);
+            Assert.Contains(name is "Connect-WebSocket" or "Invoke-GrpcMethod" or "Invoke-GrpcMethod-url" or "Test-GrpcHealth" ? "InvalidArgument" : "InvalidTarget", line, StringComparison.Ordinal);
+        }
+        Assert.Contains("redirects to http://256.0.0.1/", Assert.Single(lines, l => l.Contains("|Test-HttpEndpoint-redirect|", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
 }
