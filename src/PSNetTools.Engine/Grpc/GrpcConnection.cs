@@ -49,6 +49,9 @@ public sealed class GrpcConnection : IDisposable
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             KeepAlivePingDelay = TimeSpan.FromSeconds(60),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+            // gRPC has no redirects (grpc-go and grpc-js fail a call on any status but 200). The handler's own would
+            // dial the connect callback's address again, up to 50 times, before the call failed on the last 3xx.
+            AllowAutoRedirect = false,
         };
         var plaintext = target.Scheme == Uri.UriSchemeHttp;
         handler.ConnectCallback = (_, cancellationToken) => TransportSniffingStream.ConnectAsync(connectTo, plaintext, cancellationToken);

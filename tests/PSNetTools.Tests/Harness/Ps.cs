@@ -55,7 +55,10 @@ public static class Ps
         if (!async.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(timeoutSec)))
         {
             ps.BeginStop(null, null);
-            Assert.Fail($"The script did not finish within {timeoutSec} s (a hang): {script}");
+            string sofar;
+            lock (result.Output) sofar = string.Join("\n", result.Output);
+            // What it wrote before it hung says where it hung (one CI run's hang could not be placed without it).
+            Assert.Fail($"The script did not finish within {timeoutSec} s (a hang): {script}\n--- output so far:\n{sofar}");
         }
         try
         {

@@ -103,7 +103,10 @@ public sealed class ScanSizeGuardTests : IDisposable
                 $_.Parameters.Values | Where-Object { ($_.Name -eq 'ComputerName' -or $_.Aliases -contains 'ComputerName') -and $_.ParameterType.IsArray } }
             foreach ($c in $fanOut) {
                 $a = @{ ComputerName = '127.0.0.0/8'; Force = $true }
-                foreach ($p in @{ Port = {{_port}}; Count = 1; Message = 'hi'; TimeoutSec = 0.5; ReadTimeoutSec = 0.5 }.GetEnumerator()) {
+                # -IncludeClosed: Find-OpenPort writes open ports only, and on a loaded machine the connect to the
+                # listener can outlast 0.5 s; 127.0.0.1 then counted as filtered and the scan went on through the
+                # other 16 million addresses (a CI run's 120 s hang).
+                foreach ($p in @{ Port = {{_port}}; Count = 1; Message = 'hi'; TimeoutSec = 0.5; ReadTimeoutSec = 0.5; IncludeClosed = $true }.GetEnumerator()) {
                     if ($c.Parameters.ContainsKey($p.Key)) { $a[$p.Key] = $p.Value }
                 }
                 $first = try { & $c.Name @a -ErrorAction Stop | Select-Object -First 1 | ForEach-Object { 'row ' + $_.PSObject.Properties.Value[0] } }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Hostile gRPC peer: an h2c server on 127.0.0.1 that answers every call with 307 to the same path on 127.0.0.2, where
-// a second h2c server writes each request's headers (a JSON line) to LOG and ends the call with grpc-status 12. A
+// a second h2c server writes each request's headers (a JSON line) to LOG and ends the call with grpc-status 12; the
+// first appends a line to LOG.redirects per request it answers (STATUS, default 307). A
 // client that follows the redirect hands its call metadata (x-api-key, cookie) to a host it was never pointed at;
 // gRPC clients follow no redirects (grpc-go and grpc-js fail the call on any status but 200).
 //
@@ -22,6 +23,7 @@ target.on('stream', (stream, headers) => {
 
 const redirect = http2.createServer();
 redirect.on('stream', (stream, headers) => {
+  fs.appendFileSync(`${log}.redirects`, `${headers[':path']}\n`);
   stream.on('data', () => {});
   stream.respond({ ':status': Number(process.env.STATUS || 307), location: `http://127.0.0.2:${targetPort}${headers[':path']}` }, { endStream: true });
 });
