@@ -23,7 +23,16 @@ internal sealed class ClientCertificateCheckHandler(HttpMessageHandler inner, Ss
 {
     // A server's certificate policy does not change from one request to the next: one probe answers the calls of a
     // while (a crawl of a thousand pages of a mutual-TLS site asks once). Shared, long-lived clients ask again later.
-    private static readonly TimeSpan Remembered = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan Remembered = TimeSpan.FromSeconds(30);
+
+    private readonly TimeSpan _remembered = Remembered;
+
+    /// <summary>For tests: answers remembered for <paramref name="remembered"/> instead of 30 s.</summary>
+    internal ClientCertificateCheckHandler(HttpMessageHandler inner, TimeSpan remembered)
+        : this(inner, SslApplicationProtocol.Http11) => _remembered = remembered;
+
+    /// <summary>The servers whose answers are remembered now.</summary>
+    internal int Remembering => _demands.Count;
 
     /// <summary><paramref name="handler"/> with the check above it, unless the client offers a certificate of its own.</summary>
     public static HttpMessageHandler Over(HttpMessageHandler handler, TlsTrust tls) =>
@@ -51,9 +60,14 @@ internal sealed class ClientCertificateCheckHandler(HttpMessageHandler inner, Ss
         var name = serverName ?? uri.IdnHost;
         var key = $"{at.Host}|{at.Port}|{name}";
         var now = Stopwatch.GetTimestamp();
+        // The module's shared clients live as long as the session: forget what is out of date before the list grows.
+        if (_demands.Count >= 64)
+        {
+            foreach (var old in _demands.Where(d => Stopwatch.GetElapsedTime(d.Value.At, now) >= _remembered)) _demands.TryRemove(old);
+        }
         var entry = _demands.AddOrUpdate(key,
             _ => (TlsProbe.ClientCertificateDemandAsync(at, name, protocol), now),
-            (_, old) => Stopwatch.GetElapsedTime(old.At, now) < Remembered ? old : (TlsProbe.ClientCertificateDemandAsync(at, name, protocol), now));
+            (_, old) => Stopwatch.GetElapsedTime(old.At, now) < _remembered ? old : (TlsProbe.ClientCertificateDemandAsync(at, name, protocol), now));
         return entry.Demand;
     }
 
