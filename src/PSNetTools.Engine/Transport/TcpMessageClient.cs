@@ -104,9 +104,10 @@ public static class TcpMessageClient
             {
                 return Failures.From(where, alert);
             }
-            catch (Exception other) when (other is IOException or AuthenticationException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception other) when (other is not OperationCanceledException)
             {
-                // Nothing more to learn: the write's own failure says what happened.
+                // Nothing more to learn (the stream may refuse a read after its failed write): the write's own
+                // failure says what happened, and this target's error must not become the whole command's.
             }
         }
         return Failures.From(where, ex, options.ConnectTimeout);
