@@ -18,18 +18,13 @@ namespace PSNetTools.Net;
 /// </summary>
 /// <param name="endpoint">Where to ask, when it is not the request's host (a gRPC channel under another server name connects elsewhere).</param>
 /// <param name="explained">Failures the inner handler already explains (gRPC's TLS-or-plaintext mismatch).</param>
+/// <param name="remembered">How long a server's answer stands; 30 s unless a test says otherwise.</param>
 internal sealed class ClientCertificateCheckHandler(HttpMessageHandler inner, SslApplicationProtocol protocol, DnsEndPoint? endpoint = null,
-    string? serverName = null, Func<Exception, bool>? explained = null) : DelegatingHandler(inner)
+    string? serverName = null, Func<Exception, bool>? explained = null, TimeSpan? remembered = null) : DelegatingHandler(inner)
 {
     // A server's certificate policy does not change from one request to the next: one probe answers the calls of a
     // while (a crawl of a thousand pages of a mutual-TLS site asks once). Shared, long-lived clients ask again later.
-    internal static readonly TimeSpan Remembered = TimeSpan.FromSeconds(30);
-
-    private readonly TimeSpan _remembered = Remembered;
-
-    /// <summary>For tests: answers remembered for <paramref name="remembered"/> instead of 30 s.</summary>
-    internal ClientCertificateCheckHandler(HttpMessageHandler inner, TimeSpan remembered)
-        : this(inner, SslApplicationProtocol.Http11) => _remembered = remembered;
+    private readonly TimeSpan _remembered = remembered ?? TimeSpan.FromSeconds(30);
 
     /// <summary>The servers whose answers are remembered now.</summary>
     internal int Remembering => _demands.Count;
@@ -76,5 +71,5 @@ internal sealed class ClientCertificateCheckHandler(HttpMessageHandler inner, Ss
     // handshake often meets the closed socket before it reads the alert (3 of 400 gRPC calls under load, a CI failure).
     private static bool FailedAfterHandshake(Exception ex) =>
         Failures.Innermost<AuthenticationException>(ex) is null && Failures.Innermost<TimeoutException>(ex) is null &&
-        Failures.Innermost<SocketException>(ex) is null or { SocketErrorCode: SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted };
+        (Failures.Innermost<SocketException>(ex) is not { } socket || Failures.IsReset(socket.SocketErrorCode));
 }

@@ -86,13 +86,16 @@ public static class Failures
             ? At(target, string.Create(CultureInfo.InvariantCulture, $"{what ?? "no answer"} within {t.TotalSeconds:0.###} s."))
             : At(target, "timed out."), exception);
 
+    /// <summary>The peer reset or closed the connection: a reset, an abort, or a broken pipe on a write (Shutdown).</summary>
+    internal static bool IsReset(SocketError code) => code is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown;
+
     private static TargetFailure Socket(string target, SocketException s, Exception? cause = null) => s.SocketErrorCode switch
     {
         SocketError.ConnectionRefused =>
             new(target, ErrorIds.ConnectionRefused, FailureKind.ConnectionRefused, At(target, $"connection refused; nothing listens on that port."), cause ?? s),
         SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
             new(target, ErrorIds.HostNotResolved, FailureKind.ResolutionFailed, At(target, $"the name could not be resolved."), cause ?? s),
-        SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown =>
+        var code when IsReset(code) =>
             new(target, ErrorIds.ConnectionReset, FailureKind.ConnectionReset, At(target, $"the peer reset the connection."), cause ?? s),
         SocketError.TimedOut => new(target, ErrorIds.Timeout, FailureKind.Timeout, At(target, $"timed out."), cause ?? s),
         SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.AddressNotAvailable =>

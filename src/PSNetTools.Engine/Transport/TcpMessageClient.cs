@@ -94,7 +94,7 @@ public static class TcpMessageClient
     private static async Task<TargetFailure> AfterHandshakeAsync(string where, Exception ex, Stream stream, MessageOptions options)
     {
         if (options.UseTls && options.Tls.ClientCertificate is null &&
-            Failures.Innermost<SocketException>(ex) is { SocketErrorCode: SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted })
+            Failures.Innermost<SocketException>(ex) is { } socket && Failures.IsReset(socket.SocketErrorCode))
         {
             try
             {

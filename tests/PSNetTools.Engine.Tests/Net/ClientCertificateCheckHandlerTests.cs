@@ -38,7 +38,7 @@ public sealed class ClientCertificateCheckHandlerTests
     [Fact]
     public async Task Answers_out_of_date_are_forgotten_before_the_list_grows()
     {
-        var handler = new ClientCertificateCheckHandler(new ResetHandler(), TimeSpan.Zero);
+        var handler = new ClientCertificateCheckHandler(new ResetHandler(), System.Net.Security.SslApplicationProtocol.Http11, remembered: TimeSpan.Zero);
         using var invoker = new HttpMessageInvoker(handler);
         // 100 servers, each refusing the probe at once (nothing listens on these loopback ports).
         for (var port = 1; port <= 100; port++)
@@ -51,7 +51,7 @@ public sealed class ClientCertificateCheckHandlerTests
     [Fact]
     public async Task A_plain_http_request_is_never_probed()
     {
-        var handler = new ClientCertificateCheckHandler(new ResetHandler(), TimeSpan.FromMinutes(1));
+        var handler = new ClientCertificateCheckHandler(new ResetHandler(), System.Net.Security.SslApplicationProtocol.Http11, remembered: TimeSpan.FromMinutes(1));
         using var invoker = new HttpMessageInvoker(handler);
         await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:1/"), default));
         Assert.Equal(0, handler.Remembering);

@@ -66,19 +66,25 @@ public sealed class ScanSizeGuardTests : IDisposable
         Assert.False(_tcp.Pending());
     }
 
+    // The fan-out cmdlets, found through Get-Command rather than from a list (one added later is checked too), and
+    // the arguments each gets: 127.0.0.0/8 and those of the wanted parameters it has (a port, a message, one ping).
+    private const string FanOutCmdlets = """
+        $fanOut = Get-Command -Module PSNetTools -CommandType Cmdlet | Where-Object {
+            $_.Parameters.Values | Where-Object { ($_.Name -eq 'ComputerName' -or $_.Aliases -contains 'ComputerName') -and $_.ParameterType.IsArray } }
+        function ArgumentsFor($Cmdlet, [hashtable] $Wanted) {
+            $a = @{ ComputerName = '127.0.0.0/8' }
+            foreach ($p in $Wanted.GetEnumerator()) { if ($Cmdlet.Parameters.ContainsKey($p.Key)) { $a[$p.Key] = $p.Value } }
+            $a
+        }
+
+        """;
+
     [Fact]
     public void Every_cmdlet_that_takes_a_list_of_targets_refuses_a_slash_8_and_has_Force()
     {
-        // Found through Get-Command, not from a list: a fan-out cmdlet added later is checked too. Each gets the
-        // parameters its kind needs (a port, a message, one ping) and 127.0.0.0/8.
-        var r = Ps.Run($$"""
-            $fanOut = Get-Command -Module PSNetTools -CommandType Cmdlet | Where-Object {
-                $_.Parameters.Values | Where-Object { ($_.Name -eq 'ComputerName' -or $_.Aliases -contains 'ComputerName') -and $_.ParameterType.IsArray } }
+        var r = Ps.Run(FanOutCmdlets + $$"""
             foreach ($c in $fanOut) {
-                $a = @{ ComputerName = '127.0.0.0/8' }
-                if ($c.Parameters.ContainsKey('Port')) { $a.Port = {{_port}} }
-                if ($c.Parameters.ContainsKey('Count')) { $a.Count = 1 }
-                if ($c.Parameters.ContainsKey('Message')) { $a.Message = 'hi' }
+                $a = ArgumentsFor $c @{ Port = {{_port}}; Count = 1; Message = 'hi' }
                 $out = @(); $e = @()
                 try { $out = @(& $c.Name @a -ErrorAction Stop) } catch { $e = @($_) }
                 '{0}|{1}|{2}|{3}' -f $c.Name, $c.Parameters.ContainsKey('Force'), $out.Count, (($e | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) -join ',')
@@ -98,17 +104,12 @@ public sealed class ScanSizeGuardTests : IDisposable
     {
         // -Force must lift the guard, not only be accepted: each cmdlet starts on 127.0.0.0/8 and its first answer
         // (a row, or that target's error under -ErrorAction Stop) ends the run. Loopback only, whatever happens.
-        var r = Ps.Run($$"""
-            $fanOut = Get-Command -Module PSNetTools -CommandType Cmdlet | Where-Object {
-                $_.Parameters.Values | Where-Object { ($_.Name -eq 'ComputerName' -or $_.Aliases -contains 'ComputerName') -and $_.ParameterType.IsArray } }
+        var r = Ps.Run(FanOutCmdlets + $$"""
             foreach ($c in $fanOut) {
-                $a = @{ ComputerName = '127.0.0.0/8'; Force = $true }
                 # -IncludeClosed: Find-OpenPort writes open ports only, and on a loaded machine the connect to the
                 # listener can outlast 0.5 s; 127.0.0.1 then counted as filtered and the scan went on through the
                 # other 16 million addresses (a CI run's 120 s hang).
-                foreach ($p in @{ Port = {{_port}}; Count = 1; Message = 'hi'; TimeoutSec = 0.5; ReadTimeoutSec = 0.5; IncludeClosed = $true }.GetEnumerator()) {
-                    if ($c.Parameters.ContainsKey($p.Key)) { $a[$p.Key] = $p.Value }
-                }
+                $a = ArgumentsFor $c @{ Force = $true; Port = {{_port}}; Count = 1; Message = 'hi'; TimeoutSec = 0.5; ReadTimeoutSec = 0.5; IncludeClosed = $true }
                 $first = try { & $c.Name @a -ErrorAction Stop | Select-Object -First 1 | ForEach-Object { 'row ' + $_.PSObject.Properties.Value[0] } }
                     catch { $_.FullyQualifiedErrorId.Split(',')[0] + ' ' + $_.TargetObject }
                 '{0}|{1}' -f $c.Name, $first

@@ -311,6 +311,31 @@ def item_idle(kind, n, hold, ulimit=None):
     return result
 
 
+def read_answer(s, child, seconds, answer, done):
+    """Reads until done(answer), the peer closes or resets, or seconds pass, sampling the child's RSS meanwhile."""
+    s.settimeout(1)
+    start = time.monotonic()
+    while time.monotonic() - start < seconds and not done(answer):
+        child.rss_mb()
+        try:
+            c = s.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        if not c:
+            break
+        answer += c
+    return answer
+
+
+def whole_response(answer):
+    """A head and as much body as its Content-Length says."""
+    head, sep, body = answer.partition(b"\r\n\r\n")
+    length = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+    return bool(sep and length and len(body) >= length[0])
+
+
 def long_request(port, total, child):
     """GET / + TOTAL x 'a' + ' HTTP/1.1' and a Host header, as one whole request; returns (status line, bytes sent)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -337,19 +362,7 @@ def long_request(port, total, child):
         else:
             sent += n
     s.setblocking(True)
-    s.settimeout(1)
-    start = time.monotonic()
-    while time.monotonic() - start < 60 and b"\r\n" not in answer:
-        child.rss_mb()
-        try:
-            c = s.recv(65536)
-        except socket.timeout:
-            continue
-        except ConnectionResetError:
-            break
-        if not c:
-            break
-        answer += c
+    answer = read_answer(s, child, 60, answer, lambda got: b"\r\n" in got)
     s.close()
     return answer.split(b"\r\n", 1)[0].decode("latin1") or "closed without an answer", sent
 
@@ -431,24 +444,7 @@ def chunked_post(port, path, n, size, child):
             s.sendall(b"0\r\n\r\n")
         except OSError:
             pass
-    answer = b""
-    s.settimeout(1)
-    start = time.monotonic()
-    while time.monotonic() - start < 120:
-        child.rss_mb()
-        try:
-            c = s.recv(65536)
-        except socket.timeout:
-            continue
-        except ConnectionResetError:
-            break
-        if not c:
-            break
-        answer += c
-        head, sep, body = answer.partition(b"\r\n\r\n")
-        length = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
-        if sep and length and len(body) >= length[0]:
-            break
+    answer = read_answer(s, child, 120, b"", whole_response)
     s.close()
     return answer.split(b"\r\n", 1)[0].decode("latin1"), sent, answer[-200:].decode("utf-8", "replace")
 
